@@ -1,0 +1,1 @@
+"""One module per ``knotcrawl`` command; see :mod:`knotcrawl.cli`."""

@@ -1,0 +1,20 @@
+"""Errors the command line turns into one clear line on stderr and an exit status."""
+
+from __future__ import annotations
+
+
+class KnotcrawlError(Exception):
+    """An error a user can act on. ``status`` is the process exit status."""
+
+    status = 1
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        if status is not None:
+            self.status = status
+
+
+class UsageError(KnotcrawlError):
+    """Bad input on the command line (an unknown field, a malformed date...)."""
+
+    status = 2
