@@ -2,7 +2,8 @@
 
 The defaults are polite to the real sites (robots.txt, one request at a time per host, at least
 one second between requests, AutoThrottle, retries with backoff). Crawls of the bundled replica
-override them with fast settings (see ``knotcrawl.spiders``).
+override them with fast settings (``knotcrawl.crawling.options.FAST_SETTINGS``). Every value can
+be overridden with ``-s NAME=VALUE`` on ``knotcrawl update|crawl`` and ``scrapy crawl``.
 """
 
 from knotcrawl import __version__
@@ -19,7 +20,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # 0.5x to 1.5x DOWNLOAD_DELAY between requests
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
@@ -32,6 +33,37 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+# knotcrawl installs its own handlers (a rotated file in data/logs; stderr on a terminal).
+LOG_INSTALL_ROOT_HANDLER = False
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Retries: knotcrawl's middleware waits (exponential backoff with jitter, or the server's
+# Retry-After, capped) before retrying; Scrapy's own RetryMiddleware is replaced by it.
+KNOTCRAWL_RETRY_BACKOFF_BASE = 2.0
+KNOTCRAWL_RETRY_BACKOFF_MAX = 120.0
+KNOTCRAWL_RETRY_AFTER_MAX = 600.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "knotcrawl.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {
+    "knotcrawl.pipelines.validate.ValidatePipeline": 100,
+    "knotcrawl.pipelines.fields.FieldLevelsPipeline": 200,
+    "knotcrawl.pipelines.store.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "knotcrawl.crawling.progress.ProgressLine": 500,
+}
+# auto: a live progress line on stderr when it is a terminal; on / off.
+KNOTCRAWL_PROGRESS = "auto"
+# Truncated bodies are failures (retried), never stored.
+DOWNLOAD_FAIL_ON_DATALOSS = True
+REDIRECT_MAX_TIMES = 5
+LOG_FORMATTER = "knotcrawl.crawling.logformatter.QuietLogFormatter"
+DOWNLOADER_MIDDLEWARES["knotcrawl.middlewares.RunProxyMiddleware"] = 90
+# The proxy for every request when not given per crawl (--proxy sets it per run).
+KNOTCRAWL_PROXY = None
+# Write the final Scrapy stats of each run as JSON to this file (tests, benchmarks).
+KNOTCRAWL_STATS_FILE = None

@@ -1,0 +1,118 @@
+"""The archive's statistics (``knotcrawl stats``) and the articles-per-month chart."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Engine
+
+from knotcrawl.db import queries
+from knotcrawl.db.queries import Filters
+
+EDITION_NAMES = {"en": "English", "ru": "Russian"}
+EDITION_COLORS = {"en": "#1f77b4", "ru": "#d62728"}
+
+
+def gather(
+    engine: Engine, filters: Filters | None = None, *, top: int = 10, runs: int = 5
+) -> dict[str, Any]:
+    """Everything ``knotcrawl stats`` shows, as plain JSON-ready values."""
+    filters = filters or Filters()
+    monthly = queries.monthly_counts(engine, filters)
+    return {
+        "totals": queries.totals(engine, filters),
+        "per_month": [{"month": mo, "edition": ed, "articles": n} for mo, ed, n in monthly],
+        "top_authors": [
+            {"author": v, "articles": n}
+            for v, n in queries.top_values(engine, "author", filters, limit=top)
+        ],
+        "top_sections": [
+            {"section": v, "articles": n}
+            for v, n in queries.top_values(engine, "section", filters, limit=top)
+        ],
+        "top_sources": [
+            {"source": v, "articles": n}
+            for v, n in queries.top_values(engine, "source", filters, limit=top)
+        ],
+        "crawl": queries.crawl_health(engine, runs=runs),
+    }
+
+
+def month_table(per_month: list[dict[str, Any]]) -> list[tuple[str, int, int, int]]:
+    """``(month, en, ru, total)`` rows, every month from the first to the last present."""
+    by_month: dict[str, dict[str, int]] = defaultdict(dict)
+    for item in per_month:
+        by_month[item["month"]][item["edition"]] = item["articles"]
+    rows = []
+    for month in _month_range(sorted(by_month)):
+        counts = by_month.get(month, {})
+        en, ru = counts.get("en", 0), counts.get("ru", 0)
+        rows.append((month, en, ru, en + ru))
+    return rows
+
+
+def _month_range(months: list[str]) -> list[str]:
+    if not months:
+        return []
+    year, month = (int(p) for p in months[0].split("-"))
+    last = tuple(int(p) for p in months[-1].split("-"))
+    out = []
+    while (year, month) <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return out
+
+
+def plot_monthly(per_month: list[dict[str, Any]], target: str, *, title: str | None = None) -> int:
+    """Draw articles per month per edition to a PNG at ``target`` (written atomically).
+
+    Returns the number of months drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from datetime import datetime
+
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from knotcrawl.analysis.export import atomic_output
+
+    rows = month_table(per_month)
+    months = mdates.date2num([datetime.strptime(r[0], "%Y-%m") for r in rows])
+    fig, ax = plt.subplots(figsize=(11, 5.5), dpi=100, layout="constrained")
+    try:
+        editions = sorted({item["edition"] for item in per_month}) or ["en", "ru"]
+        for edition in editions:
+            index = 1 if edition == "en" else 2
+            values = [r[index] for r in rows]
+            # an edition's line starts at its first article (no zeros before it existed)
+            start = next((i for i, v in enumerate(values) if v), len(values))
+            ax.plot(
+                months[start:],
+                values[start:],
+                label=f"{EDITION_NAMES.get(edition, edition)} ({edition})",
+                color=EDITION_COLORS.get(edition),
+                linewidth=1.6,
+                marker="o" if len(rows) <= 36 else None,
+                markersize=3,
+            )
+        ax.set_title(title or "Caucasian Knot: articles published per month", fontsize=14)
+        ax.set_xlabel("Month of publication (UTC)")
+        ax.set_ylabel("Articles per month")
+        ax.set_ylim(bottom=0)
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.grid(True, alpha=0.3)
+        if not rows:
+            ax.text(0.5, 0.5, "no articles", transform=ax.transAxes, ha="center", va="center")
+        else:
+            ax.legend(title="Edition", loc="upper left")
+        with atomic_output(target) as out:
+            fig.savefig(out, format="png")
+    finally:
+        plt.close(fig)
+    return len(rows)

@@ -1,0 +1,82 @@
+"""``knotcrawl db``: the archive database's schema (upgrade, current) and counts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="the archive: a SQLite file path or a postgresql:// URL "
+        "(default: $KNOTCRAWL_DATABASE_URL or data/knotcrawl.sqlite; "
+        "$KNOTCRAWL_DATA_DIR replaces data)",
+    )
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "db",
+        help="manage the archive database (schema upgrade, current revision, counts)",
+        description="Manage the archive database. A new database is created at the newest "
+        "schema by any command that opens it; an existing one is upgraded only by "
+        "`knotcrawl db upgrade` (back it up first).",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    upgrade = actions.add_parser("upgrade", help="migrate the database to the newest schema")
+    add_db_option(upgrade)
+    upgrade.add_argument(
+        "--revision", default="head", help="the schema revision to reach (default: head)"
+    )
+    current = actions.add_parser("current", help="print the schema revision of the database")
+    add_db_option(current)
+    counts = actions.add_parser("counts", help="print the number of articles, revisions, …")
+    add_db_option(counts)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from knotcrawl.db import migrate
+    from knotcrawl.db.engine import make_engine, resolve_url, sqlite_path
+    from knotcrawl.errors import KnotcrawlError
+
+    url = resolve_url(args.db)
+    shown = url.render_as_string(hide_password=True)
+    engine = make_engine(url)
+    try:
+        path = sqlite_path(engine)
+        if args.action in ("current", "counts") and path is not None and not path.exists():
+            raise KnotcrawlError(f"no database at {path}")
+        if args.action == "current":
+            current = migrate.current_revision(engine)
+            head = migrate.head_revision()
+            state = "up to date" if current == head else f"needs `knotcrawl db upgrade` to {head}"
+            if current is None:
+                state = "empty"
+            print(f"{shown}: {current or '-'} ({state})")
+            return 0
+        if args.action == "upgrade":
+            before = migrate.current_revision(engine)
+            try:
+                migrate.upgrade(engine, args.revision)
+            except Exception as exc:  # alembic's errors are many; one line is what the user needs
+                if isinstance(exc, KnotcrawlError):
+                    raise
+                raise KnotcrawlError(f"upgrade failed: {type(exc).__name__}: {exc}") from None
+            after = migrate.current_revision(engine)
+            if before == after:
+                print(f"{shown}: already at {after}")
+            else:
+                print(f"{shown}: {before or 'empty'} -> {after}")
+            return 0
+    finally:
+        engine.dispose()
+    from knotcrawl.db import Archive
+
+    with Archive.open(args.db) as archive:
+        print(json.dumps(archive.counts(), indent=2, sort_keys=True))
+    return 0

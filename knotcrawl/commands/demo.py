@@ -1,0 +1,120 @@
+"""``knotcrawl demo``: crawl a replica of both sites (started in-process) into the archive."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+DEMO_NOW = "2026-02-01T00:00:00Z"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="start a replica of both sites in-process, crawl it, show what was archived",
+        description="Start the bundled replica of both editions (fixed seed and time), crawl it "
+        "with `update --sections` into the archive, stop it, and print the counts per edition "
+        "and the five newest articles. Running it again is an incremental update.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="the archive (default: $KNOTCRAWL_DATABASE_URL or data/knotcrawl.sqlite)",
+    )
+    parser.add_argument(
+        "--articles",
+        type=int,
+        default=300,
+        metavar="N",
+        help="articles per edition in the replica (default 300)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="replica seed (default 1)")
+    parser.add_argument(
+        "--now",
+        default=DEMO_NOW,
+        metavar="TIME",
+        help=f"the replica's current time (default {DEMO_NOW})",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr too")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import io
+    import sys
+
+    from knotcrawl.crawling.options import CrawlOptions, parse_moment
+    from knotcrawl.crawling.runner import run_crawl
+    from knotcrawl.db import Archive
+    from knotcrawl.replica import ReplicaConfig, serve_in_thread
+
+    now = parse_moment(args.now)
+    config = ReplicaConfig(seed=args.seed, articles=args.articles, now=now)
+    summaries = io.StringIO()
+    with serve_in_thread(config) as server:
+        print(
+            f"demo: replica of both editions ({args.articles} articles each) at {server.proxy_url}",
+            file=sys.stderr,
+        )
+        options = CrawlOptions.from_arguments(
+            "update",
+            {
+                "replica": server.proxy_url,
+                "db": args.db,
+                "now": args.now,
+                "sections": True,
+                "lock": True,
+            },
+        )
+        status = run_crawl(options, verbose=args.verbose, summary_stream=summaries)
+    for line in summaries.getvalue().splitlines():
+        print(line)
+    with Archive.open(args.db) as archive:
+        print_report(archive)
+    return status
+
+
+def print_report(archive: Any) -> None:
+    from sqlalchemy import func, select
+
+    from knotcrawl.db import models as m
+
+    a, rv = m.articles, m.revisions
+    with archive.engine.connect() as conn:
+        totals = dict(
+            conn.execute(select(a.c.edition, func.count()).group_by(a.c.edition)).tuples().all()
+        )
+        gone = dict(
+            conn.execute(
+                select(a.c.edition, func.count())
+                .where(a.c.gone_at.is_not(None))
+                .group_by(a.c.edition)
+            )
+            .tuples()
+            .all()
+        )
+        revised = dict(
+            conn.execute(
+                select(rv.c.edition, func.count(func.distinct(rv.c.article_id))).group_by(
+                    rv.c.edition
+                )
+            )
+            .tuples()
+            .all()
+        )
+        newest = conn.execute(
+            select(a.c.published_at, a.c.edition, a.c.article_id, a.c.title)
+            .order_by(a.c.published_at.desc())
+            .limit(5)
+        ).all()
+    print(f"{'edition':<8}{'articles':>10}{'with revisions':>16}{'gone':>7}")
+    for edition in ("en", "ru"):
+        print(
+            f"{edition:<8}{totals.get(edition, 0):>10}{revised.get(edition, 0):>16}"
+            f"{gone.get(edition, 0):>7}"
+        )
+    print("newest:")
+    for published, edition, article_id, title in newest:
+        when = published.strftime("%Y-%m-%d %H:%M") if hasattr(published, "strftime") else published
+        print(f"  {when}  {edition}  {article_id:>7}  {title}")

@@ -1,0 +1,143 @@
+"""``knotcrawl parse PATH [--url URL] [--explain]``: one saved page to its record as JSON.
+
+Prints the article record, listing or feed exactly as RECORD.md shows it. Exit status 3 when
+the page is not an article, listing or feed; 4 when required article fields are missing (the
+message names them); 2 for usage errors. ``--explain`` writes to stderr, for each field, the
+cascade level that produced it (stdout stays the JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from typing import Any
+
+from knotcrawl.errors import KnotcrawlError, UsageError
+
+_CANONICAL = re.compile(rb"""<link\b[^>]*?\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE)
+_OG_URL = re.compile(rb"""<meta\b[^>]*?\bproperty\s*=\s*["']og:url["'][^>]*>""", re.IGNORECASE)
+_ATOM_SELF = re.compile(rb"""<atom:link\b[^>]*?\brel\s*=\s*["']self["'][^>]*>""", re.IGNORECASE)
+_HREF = re.compile(rb"""\b(?:href|content)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_MAX_BYTES = 50 * 1024 * 1024
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "parse",
+        help="parse one saved page (article, listing or RSS feed) and print its record as JSON",
+        description="Parse one saved page and print its record (RECORD.md) as JSON. Exit status "
+        "3: not an article, listing or feed; 4: required article fields missing.",
+    )
+    parser.add_argument("path", metavar="PATH", help="the saved page; '-' reads standard input")
+    parser.add_argument(
+        "--url",
+        help="the URL the page was fetched from (default: its rel=canonical link, if any)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also write to stderr which cascade level (selector, structured, semantic, text) "
+        "produced each field",
+    )
+    parser.set_defaults(run=run)
+
+
+def _read(path: str) -> bytes:
+    try:
+        if path == "-":
+            return sys.stdin.buffer.read(_MAX_BYTES + 1)
+        with open(path, "rb") as fh:
+            data = fh.read(_MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a directory, not a saved page") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > _MAX_BYTES:
+        raise KnotcrawlError(f"{path} is larger than {_MAX_BYTES // (1024 * 1024)} MB", 3)
+    return data
+
+
+def infer_url(data: bytes) -> str | None:
+    head = data[:131072]
+    for pattern in (_CANONICAL, _OG_URL, _ATOM_SELF):
+        tag = pattern.search(head)
+        if tag:
+            href = _HREF.search(tag.group(0))
+            if href:
+                url = href.group(1).decode("utf-8", "replace").strip()
+                if url.startswith(("http://", "https://")):
+                    return url
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    data = _read(args.path)
+    url = args.url or infer_url(data)
+    if not url:
+        raise UsageError(
+            "--url is required: the page has no rel=canonical link to tell its address"
+        )
+    from knotcrawl.pages import ArticlePage, page_kind, parse_feed
+
+    try:
+        kind = page_kind(data, url)
+        explain: dict[str, str] | None = None
+        result: Any
+        if kind == "article":
+            page = ArticlePage(data, url)
+            result = page.to_record()
+            explain = page.sources
+        elif kind == "feed":
+            result = parse_feed(data, url)
+        else:
+            from knotcrawl.pages import parse_page
+
+            result = parse_page(data, url)
+            if not result.items:
+                print(
+                    f"knotcrawl parse: warning: {url}: the listing has no article items",
+                    file=sys.stderr,
+                )
+    except KnotcrawlError:
+        raise
+    except RecursionError:
+        raise KnotcrawlError(f"{url}: the page is nested too deeply to parse", 3) from None
+    except Exception as exc:  # never a traceback for a bad page
+        raise KnotcrawlError(
+            f"{url}: could not parse the page ({type(exc).__name__}: {exc})", 1
+        ) from None
+    sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if args.explain:
+        _explain(result, explain)
+    return 0
+
+
+def _explain(result: Any, sources: dict[str, str] | None) -> None:
+    out = sys.stderr
+    if sources is None:
+        print(
+            f"{result.kind}: {len(result.items)} items, page {result.page}, "
+            f"next_page {result.next_page}",
+            file=out,
+        )
+        return
+    names = {"published_at": ("published_at", "published_local", "published_raw")}
+    record = result.to_dict()
+    for field in (
+        "title",
+        "published_at",
+        "authors",
+        "source",
+        "photo_caption",
+        "body",
+        "original",
+        "links",
+    ):
+        level = sources.get(field, "-" if record.get(field) in (None, [], "") else "default")
+        for name in names.get(field, (field,)):
+            print(f"{name:16} {level}", file=out)
+    print(f"{'edition':16} url host / rel=canonical / lang", file=out)

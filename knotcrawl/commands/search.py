@@ -1,0 +1,114 @@
+"""``knotcrawl search QUERY``: ranked full-text search with snippets, dates and URLs."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from knotcrawl.analysis.cli import add_common, add_filters, one_line_errors
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "search",
+        help="full-text search of the archive, best match first, with snippets",
+        description='Search titles, bodies and authors. Words are ANDed; "a phrase", '
+        "prefix*, a OR b, a NOT b (or -b) and (groups) work on SQLite and PostgreSQL alike. "
+        "--forms also finds other English and Russian forms of each word (protests: protest, "
+        "protesters; выборы: выборов). Every filter of `knotcrawl list` applies.",
+    )
+    one_line_errors(parser, "search")
+    parser.add_argument("query", metavar="QUERY", help="the search, e.g. '\"human rights\" court'")
+    add_common(parser)
+    add_filters(parser)
+    parser.add_argument(
+        "--sort",
+        default=None,
+        metavar="KEY",
+        help="order hits by published, -published, id, title… instead of relevance",
+    )
+    parser.add_argument("--limit", type=int, default=20, help="hits to show (default 20)")
+    parser.add_argument("--offset", type=int, default=0, help="skip this many hits first")
+    parser.add_argument(
+        "--forms", action="store_true", help="match other word forms (stem + prefix)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from knotcrawl.analysis.cli import (
+        check_limit,
+        dump_json,
+        filters_from,
+        highlight,
+        open_archive,
+        short_time,
+        use_color,
+    )
+    from knotcrawl.db import queries
+    from knotcrawl.db.search import parse_query
+    from knotcrawl.errors import UsageError
+
+    parse_query(args.query)  # a syntax error is reported before the database is opened
+    filters = filters_from(args)
+    if args.sort is not None:
+        queries.sort_spec(args.sort)
+    limit = check_limit(args.limit) or 20
+    if args.offset < 0:
+        raise UsageError("offset: must not be negative")
+    with open_archive(args) as archive:
+        hits = queries.search(
+            archive.engine,
+            args.query,
+            filters,
+            limit=limit,
+            offset=args.offset,
+            sort=args.sort,
+            forms=args.forms,
+        )
+        total = (
+            queries.search_count(archive.engine, args.query, filters, forms=args.forms)
+            if len(hits) == limit or args.offset
+            else args.offset + len(hits)
+        )
+    if args.json:
+        dump_json(
+            {
+                "query": args.query,
+                "total": total,
+                "offset": args.offset,
+                "hits": [
+                    {
+                        "rank": args.offset + i + 1,
+                        "edition": h.edition,
+                        "article_id": h.article_id,
+                        "url": h.url,
+                        "title": h.title,
+                        "published_at": h.published_at,
+                        "score": h.score,
+                        "snippet": highlight(h.snippet, color=False),
+                        "gone": h.gone,
+                    }
+                    for i, h in enumerate(hits)
+                ],
+            }
+        )
+        return 0
+    color = use_color()
+    width = len(str(args.offset + len(hits)))
+    for i, hit in enumerate(hits):
+        rank = str(args.offset + i + 1).rjust(width)
+        gone = "  (gone)" if hit.gone else ""
+        title = f"\x1b[1m{hit.title}\x1b[0m" if color else hit.title
+        print(f"{rank}. {hit.edition}:{hit.article_id}  {short_time(hit.published_at)}  {title}")
+        pad = " " * (width + 2)
+        print(f"{pad}{hit.url}{gone}")
+        if hit.snippet:
+            print(f"{pad}{highlight(hit.snippet, color=color)}")
+        print()
+    if not hits:
+        print(f"no articles match {args.query!r}")
+    else:
+        first = args.offset + 1
+        print(f"hits {first}–{args.offset + len(hits)} of {total}")
+    return 0

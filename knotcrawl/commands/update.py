@@ -1,0 +1,70 @@
+"""``knotcrawl update``: the incremental run for cron."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from knotcrawl.commands.crawl import add_crawl_options, common_arguments
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "update",
+        help="incremental crawl for cron: new articles, recent edits and deletions, retries",
+        description="Walk the all-news listings (EN /rubric/11, RU /articles and the RU RSS "
+        "feed) from page 1 and fetch every article the archive lacks, stopping after "
+        "--overlap pages in a row with nothing new; re-fetch the articles of the last "
+        "--recheck-days days (edits become revisions, 404/410 marks them gone); retry the "
+        "URLs in the crawl-errors table. Prints one summary line. Exit status: 0 all well, "
+        "1 failures (retried next run), 2 usage, 3 layout drift, 75 another run holds the lock.",
+    )
+    parser.add_argument(
+        "--overlap",
+        type=int,
+        default=2,
+        metavar="K",
+        help="stop after K listing pages in a row with nothing new (default 2)",
+    )
+    parser.add_argument(
+        "--recheck-days",
+        type=float,
+        default=7.0,
+        metavar="N",
+        help="re-fetch articles published in the last N days (default 7)",
+    )
+    parser.add_argument(
+        "--sections",
+        action="store_true",
+        help="also walk every rubric, category and region listing",
+    )
+    parser.add_argument(
+        "--no-retry-errors",
+        dest="retry_errors",
+        action="store_false",
+        help="do not retry the URLs in the crawl-errors table",
+    )
+    add_crawl_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from knotcrawl.crawling.options import CrawlOptions
+    from knotcrawl.crawling.runner import parse_overrides, run_crawl
+
+    arguments = common_arguments(args)
+    arguments.update(
+        overlap=args.overlap,
+        recheck_days=args.recheck_days,
+        sections=args.sections,
+        retry_errors=args.retry_errors,
+    )
+    options = CrawlOptions.from_arguments("update", arguments)
+    return run_crawl(
+        options,
+        parse_overrides(args.settings),
+        verbose=args.verbose,
+        log_dir=Path(args.log_dir) if args.log_dir else None,
+    )

@@ -1,0 +1,1 @@
+"""Shared crawl machinery: job frontier, crawl context (archive, ledger, lock), options, runner."""

@@ -1,0 +1,227 @@
+"""The per-job frontier: a small SQLite file that makes every crawl resumable.
+
+Every request a spider decides to make is inserted here (``pending``) before it is handed to
+Scrapy, and marked ``done`` (or ``failed``) by the pipeline in the same step as the archive
+write. A crawl killed at any point (Ctrl-C, SIGTERM, SIGKILL, power cut) leaves the file behind;
+the next run of the same job loads the pending requests and carries on. A job that finishes
+removes its file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS requests (
+    key   TEXT PRIMARY KEY,
+    seq   INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    spec  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS requests_state ON requests (state, seq);
+CREATE TABLE IF NOT EXISTS job (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS context (
+    edition    TEXT NOT NULL,
+    article_id INTEGER NOT NULL,
+    section    TEXT NOT NULL,
+    lead       TEXT,
+    PRIMARY KEY (edition, article_id, section)
+);
+"""
+
+
+@dataclass(slots=True)
+class Spec:
+    """One request of a job: what to fetch and what the spider needs to handle the answer."""
+
+    kind: str  # "article", "listing", "feed", "probe", "idprobe"
+    url: str
+    edition: str
+    article_id: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind} {self.url}"
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {
+                "kind": self.kind,
+                "url": self.url,
+                "edition": self.edition,
+                "article_id": self.article_id,
+                "meta": self.meta,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def loads(cls, text: str) -> Spec:
+        data = json.loads(text)
+        return cls(
+            data["kind"],
+            data["url"],
+            data["edition"],
+            data.get("article_id"),
+            data.get("meta") or {},
+        )
+
+
+def job_key(mode: str, arguments: dict[str, Any], database: str) -> str:
+    """A short stable hash of what defines a job: the mode, its arguments and the database."""
+    text = json.dumps(
+        {"mode": mode, "arguments": arguments, "db": database}, sort_keys=True, default=str
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class Frontier:
+    """The SQLite frontier of one job (``data/jobs/<job-key>.sqlite``)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.resumed = self.path.exists()
+        self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a commit survives a killed process; a power cut may lose the last
+        # commits, but only a suffix in order (a listing's "done" never outlives its children),
+        # so a resumed job at worst fetches a few pages again.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        row = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM requests").fetchone()
+        self._seq = int(row[0])
+        if self.resumed and not self.count():
+            self.resumed = False
+
+    # -- writing --------------------------------------------------------------------------
+
+    def add(self, specs: Iterable[Spec]) -> list[Spec]:
+        """Insert the specs not seen before by this job (one transaction); return those."""
+        added: list[Spec] = []
+        self._db.execute("BEGIN")
+        try:
+            for spec in specs:
+                self._seq += 1
+                cur = self._db.execute(
+                    "INSERT OR IGNORE INTO requests (key, seq, state, spec) VALUES (?, ?, ?, ?)",
+                    (spec.key, self._seq, "pending", spec.dumps()),
+                )
+                if cur.rowcount:
+                    added.append(spec)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return added
+
+    def requeue(self, spec: Spec) -> None:
+        """Insert or reset ``spec`` to pending (a retry of a URL this job already knows)."""
+        self._seq += 1
+        self._db.execute(
+            "INSERT INTO requests (key, seq, state, spec) VALUES (?, ?, 'pending', ?) "
+            "ON CONFLICT(key) DO UPDATE SET state='pending', spec=excluded.spec",
+            (spec.key, self._seq, spec.dumps()),
+        )
+
+    def mark(self, key: str, state: str = "done") -> None:
+        self._db.execute("UPDATE requests SET state=? WHERE key=?", (state, key))
+
+    def mark_many(self, keys: Iterable[str], state: str = "done") -> None:
+        """Mark several requests in one transaction."""
+        self._db.execute("BEGIN")
+        try:
+            self._db.executemany(
+                "UPDATE requests SET state=? WHERE key=?", [(state, key) for key in keys]
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def add_context(self, edition: str, article_id: int, section: str, lead: str | None) -> None:
+        """Listing context seen for an article not stored yet (applied when it is stored)."""
+        self._db.execute(
+            "INSERT INTO context (edition, article_id, section, lead) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO UPDATE SET lead=COALESCE(excluded.lead, context.lead)",
+            (edition, article_id, section, lead),
+        )
+
+    def take_context(self, edition: str, article_id: int) -> tuple[list[str], str | None]:
+        """The sections and lead saved for an article (and forget them)."""
+        rows = self._db.execute(
+            "SELECT section, lead FROM context WHERE edition=? AND article_id=?",
+            (edition, article_id),
+        ).fetchall()
+        if not rows:
+            return [], None
+        self._db.execute(
+            "DELETE FROM context WHERE edition=? AND article_id=?", (edition, article_id)
+        )
+        lead = next((row[1] for row in rows if row[1]), None)
+        return sorted({str(row[0]) for row in rows}), lead
+
+    # -- reading --------------------------------------------------------------------------
+
+    def has(self, key: str) -> bool:
+        return self._db.execute("SELECT 1 FROM requests WHERE key=?", (key,)).fetchone() is not None
+
+    def state(self, key: str) -> str | None:
+        row = self._db.execute("SELECT state FROM requests WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def pending(self) -> Iterator[Spec]:
+        rows = self._db.execute(
+            "SELECT spec FROM requests WHERE state='pending' ORDER BY seq"
+        ).fetchall()
+        for (text,) in rows:
+            yield Spec.loads(text)
+
+    def article_ids(self, edition: str) -> set[int]:
+        """Ids of the articles this job queued from listings (not rechecks of known ones)."""
+        out: set[int] = set()
+        for (text,) in self._db.execute(
+            "SELECT spec FROM requests WHERE key LIKE 'article %'"
+        ).fetchall():
+            spec = Spec.loads(text)
+            if spec.edition == edition and spec.article_id is not None and spec.meta.get("listed"):
+                out.add(spec.article_id)
+        return out
+
+    def count(self, state: str | None = None) -> int:
+        if state is None:
+            row = self._db.execute("SELECT COUNT(*) FROM requests").fetchone()
+        else:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM requests WHERE state=?", (state,)
+            ).fetchone()
+        return int(row[0])
+
+    def get_value(self, name: str) -> Any:
+        row = self._db.execute("SELECT value FROM job WHERE name=?", (name,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def set_value(self, name: str, value: Any) -> None:
+        self._db.execute(
+            "INSERT INTO job (name, value) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value=excluded.value",
+            (name, json.dumps(value, default=str)),
+        )
+
+    # -- lifetime -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    def remove(self) -> None:
+        """The job finished: close and delete the file (and its WAL side files)."""
+        self.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)

@@ -1,0 +1,300 @@
+"""Crawl options: one parser for the command line and for ``scrapy crawl <spider> -a NAME=VALUE``.
+
+The CLI turns its options into the same string arguments a ``scrapy crawl`` user passes with
+``-a``, so both paths build identical :class:`CrawlOptions`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from knotcrawl.errors import UsageError
+from knotcrawl.hosts import CANONICAL_BASE, EDITIONS, Edition, edition_of_host
+
+MODES = ("update", "range", "ids", "sections", "articles")
+
+# Settings for the bundled replica and the tests: no politeness, more concurrency.
+FAST_SETTINGS: dict[str, Any] = {
+    "ROBOTSTXT_OBEY": True,
+    "DOWNLOAD_DELAY": 0,
+    "DOWNLOAD_DELAY_JITTER": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "DOWNLOAD_TIMEOUT": 10,
+    "RETRY_TIMES": 3,
+    "KNOTCRAWL_RETRY_BACKOFF_BASE": 0.05,
+    "KNOTCRAWL_RETRY_BACKOFF_MAX": 2.0,
+    "KNOTCRAWL_RETRY_AFTER_MAX": 5.0,
+}
+
+_REPLICA_BASE: dict[Edition, str] = {
+    "en": "http://www.eng.kavkaz-uzel.eu",
+    "ru": "http://www.kavkaz-uzel.eu",
+}
+
+
+def parse_moment(text: str, *, end: bool = False) -> datetime:
+    """``2025-12-31`` (start of the day UTC, or the start of the next day with ``end``) or an
+    ISO 8601 time (UTC when it has no zone)."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            day = date.fromisoformat(text)
+            moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            return moment + timedelta(days=1) if end else moment
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"bad date {text!r}: expected YYYY-MM-DD or an ISO 8601 time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_id_ranges(text: str) -> list[tuple[int, int]]:
+    """``60000-60500,60600`` -> ``[(60000, 60500), (60600, 60600)]``."""
+    ranges: list[tuple[int, int]] = []
+    for part in re.split(r"[,\s]+", text.strip()):
+        if not part:
+            continue
+        match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if match is None:
+            raise UsageError(f"bad id range {part!r}: expected N or N-M")
+        lo = int(match.group(1))
+        hi = int(match.group(2) or lo)
+        if hi < lo:
+            raise UsageError(f"bad id range {part!r}: the end is before the start")
+        ranges.append((lo, hi))
+    if not ranges:
+        raise UsageError("empty id range")
+    return ranges
+
+
+def resolve_target(target: str, editions: tuple[str, ...]) -> tuple[Edition, int]:
+    """``https://…/articles/123`` (any mirror), ``en:123``, or ``123`` with one edition."""
+    from knotcrawl.hosts import article_ref
+
+    edition, sep, rest = target.partition(":")
+    if sep and edition in EDITIONS and rest.isdigit():
+        return edition, int(rest)
+    if target.isdigit():
+        if len(editions) != 1:
+            raise UsageError(
+                f"article id {target}: say which edition (--edition en|ru, or en:{target})"
+            )
+        return editions[0], int(target)  # type: ignore[return-value]
+    ref = article_ref(target)
+    if ref is None or ref.article_id is None:
+        raise UsageError(f"{target!r} is not an article URL or id of either edition")
+    return ref.edition, ref.article_id
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _base_url(text: str) -> str:
+    parts = urlsplit(text if "://" in text else f"https://{text}")
+    if not parts.scheme or not parts.netloc:
+        raise UsageError(f"bad base URL {text!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(slots=True)
+class CrawlOptions:
+    mode: str
+    editions: tuple[Edition, ...] = EDITIONS
+    db: str | None = None
+    proxy: str | None = None
+    replica: bool = False
+    base: dict[Edition, str] = field(default_factory=lambda: dict(CANONICAL_BASE))
+    mirrors: dict[Edition, list[str]] = field(default_factory=dict)
+    overlap: int = 2
+    recheck_days: float = 7.0
+    now: datetime | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    ids: list[tuple[int, int]] = field(default_factory=list)
+    by_id: bool = False
+    targets: list[str] = field(default_factory=list)
+    sections: bool = False
+    refresh: bool = False
+    retry_errors: bool = True
+    resume: str = "auto"  # auto | yes | no
+    job_dir: Path | None = None
+    lock: bool = True
+
+    # -- construction ---------------------------------------------------------------------
+
+    @classmethod
+    def from_arguments(cls, mode: str, args: Mapping[str, Any]) -> CrawlOptions:
+        """Build from ``-a NAME=VALUE`` style arguments (strings) or CLI values."""
+        if mode not in MODES:
+            raise UsageError(f"unknown crawl mode {mode!r} (one of {', '.join(MODES)})")
+        opts = cls(mode=mode)
+        unknown = set(args) - set(_ARGUMENTS)
+        if unknown:
+            raise UsageError(f"unknown argument(s): {', '.join(sorted(unknown))}")
+        edition = str(args.get("edition") or "all")
+        if edition == "all":
+            opts.editions = EDITIONS
+        elif edition in EDITIONS:
+            opts.editions = (edition,)
+        else:
+            raise UsageError(f"bad edition {edition!r}: en, ru or all")
+        opts.db = args.get("db") or None
+        replica = args.get("replica") or None
+        if replica:
+            opts.proxy = _base_url(str(replica))
+            opts.replica = True
+            opts.base = dict(_REPLICA_BASE)
+        if args.get("proxy"):
+            opts.proxy = _base_url(str(args["proxy"]))
+        for item in _split(args.get("base_url")):
+            name, sep, url = item.partition("=")
+            if not sep or name not in EDITIONS:
+                raise UsageError(f"bad --base-url {item!r}: expected en=URL or ru=URL")
+            opts.base[name] = _base_url(url)
+        for item in _split(args.get("mirror")):
+            url = _base_url(item)
+            host_edition = edition_of_host(urlsplit(url).hostname)
+            if host_edition is None:
+                raise UsageError(f"--mirror {item!r}: not a host of either edition")
+            opts.mirrors.setdefault(host_edition, []).append(url)
+        opts.overlap = _int(args.get("overlap"), 2, "overlap", minimum=1)
+        opts.recheck_days = _float(args.get("recheck_days"), 7.0, "recheck-days")
+        if args.get("now"):
+            opts.now = parse_moment(str(args["now"]))
+        if args.get("since"):
+            opts.since = parse_moment(str(args["since"]))
+        if args.get("until"):
+            opts.until = parse_moment(str(args["until"]), end=True)
+        if args.get("ids"):
+            opts.ids = parse_id_ranges(str(args["ids"]))
+        opts.by_id = _bool(args.get("by_id", False))
+        opts.targets = _split(args.get("targets"))
+        opts.sections = _bool(args.get("sections", False))
+        opts.refresh = _bool(args.get("refresh", False))
+        opts.retry_errors = _bool(args.get("retry_errors", True))
+        opts.lock = _bool(args.get("lock", True))
+        resume = str(args.get("resume") or "auto").lower()
+        if resume in ("1", "true", "yes"):
+            resume = "yes"
+        elif resume in ("0", "false", "no", "fresh"):
+            resume = "no"
+        if resume not in ("auto", "yes", "no"):
+            raise UsageError(f"bad resume value {resume!r}")
+        opts.resume = resume
+        if args.get("job_dir"):
+            opts.job_dir = Path(str(args["job_dir"]))
+        opts.validate()
+        return opts
+
+    def validate(self) -> None:
+        if self.since and self.until and self.until <= self.since:
+            raise UsageError("--until is before --since")
+        if self.mode == "range" and not (self.since or self.until):
+            raise UsageError("a date-range crawl needs --since and/or --until")
+        if self.mode == "ids" and not self.ids and not (self.by_id and (self.since or self.until)):
+            raise UsageError("an id crawl needs --ids N-M, or --by-id with --since/--until")
+        if self.mode == "articles" and not self.targets:
+            raise UsageError("give article URLs or ids to crawl")
+        for target in self.targets:
+            resolve_target(target, self.editions)
+
+    # -- views ----------------------------------------------------------------------------
+
+    def arguments(self) -> dict[str, Any]:
+        """What defines the job (hashed into the job key; stored in the runs ledger)."""
+        return {
+            "mode": self.mode,
+            "editions": list(self.editions),
+            "base": {k: self.base[k] for k in self.editions},
+            "mirrors": {k: v for k, v in self.mirrors.items() if k in self.editions},
+            "overlap": self.overlap,
+            "recheck_days": self.recheck_days,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "ids": self.ids,
+            "by_id": self.by_id,
+            "targets": self.targets,
+            "sections": self.sections,
+            "refresh": self.refresh,
+        }
+
+    def database_label(self) -> str:
+        return self.db or os.environ.get("KNOTCRAWL_DATABASE_URL") or "default"
+
+    def current_time(self) -> datetime:
+        return self.now or datetime.now(UTC)
+
+    def fetch_bases(self, edition: Edition) -> list[str]:
+        """Where to fetch from: the edition's base URL, then its mirrors (round robin)."""
+        return [self.base[edition], *self.mirrors.get(edition, [])]
+
+
+_ARGUMENTS = (
+    "edition",
+    "db",
+    "proxy",
+    "replica",
+    "base_url",
+    "mirror",
+    "overlap",
+    "recheck_days",
+    "now",
+    "since",
+    "until",
+    "ids",
+    "by_id",
+    "targets",
+    "sections",
+    "refresh",
+    "retry_errors",
+    "resume",
+    "job_dir",
+    "lock",
+    "context",
+)
+
+
+def _split(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list | tuple):
+        out: list[str] = []
+        for item in value:
+            out.extend(_split(item))
+        return out
+    return [part for part in re.split(r"[,\s]+", str(value).strip()) if part]
+
+
+def _int(value: Any, default: int, name: str, minimum: int = 0) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"bad --{name} {value!r}: expected a whole number") from None
+    if number < minimum:
+        raise UsageError(f"bad --{name} {value!r}: at least {minimum}")
+    return number
+
+
+def _float(value: Any, default: float, name: str) -> float:
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"bad --{name} {value!r}: expected a number") from None
+    if number < 0:
+        raise UsageError(f"bad --{name} {value!r}: not negative")
+    return number

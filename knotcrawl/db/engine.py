@@ -1,0 +1,122 @@
+"""Database URLs and engines: SQLite by default, PostgreSQL when given a URL.
+
+``resolve_url`` turns what a user types (nothing, a file path, ``sqlite:///…``,
+``postgresql://…``) into an SQLAlchemy URL; ``make_engine`` builds the engine with the
+settings the archive relies on (SQLite: WAL, busy timeout, foreign keys, explicit ``BEGIN``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from knotcrawl.errors import UsageError
+
+DEFAULT_FILENAME = "knotcrawl.sqlite"
+BUSY_TIMEOUT_MS = 30_000
+# Execution option that makes a SQLite transaction start with BEGIN IMMEDIATE (takes the write
+# lock at once, so a read-then-write transaction never fails half-way on a busy database).
+WRITE_OPTION = "knotcrawl_write"
+
+
+def data_dir() -> Path:
+    """``data`` below the current directory, or ``KNOTCRAWL_DATA_DIR``."""
+    return Path(os.environ.get("KNOTCRAWL_DATA_DIR") or "data")
+
+
+def default_path() -> Path:
+    return data_dir() / DEFAULT_FILENAME
+
+
+def resolve_url(url: str | None = None) -> URL:
+    """The SQLAlchemy URL of the archive.
+
+    ``None`` means ``KNOTCRAWL_DATABASE_URL`` or else ``data/knotcrawl.sqlite``. A string without
+    ``://`` is a SQLite file path. ``postgresql://`` and ``postgres://`` use psycopg 3.
+    """
+    text = url or os.environ.get("KNOTCRAWL_DATABASE_URL") or ""
+    if not text:
+        path = default_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return URL.create("sqlite", database=str(path.resolve()))
+    if "://" not in text:
+        if text == ":memory:":
+            return URL.create("sqlite", database=":memory:")
+        path = Path(text).expanduser()
+        if not path.parent.is_dir():
+            raise UsageError(f"no such directory for the database file: {path.parent}")
+        return URL.create("sqlite", database=str(path.resolve()))
+    if text.startswith("postgres://"):
+        text = "postgresql://" + text[len("postgres://") :]
+    try:
+        parsed = make_url(text)
+    except ArgumentError as exc:
+        raise UsageError(f"not a database URL: {text!r} ({exc})") from None
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        if parsed.drivername in ("postgresql", "postgresql+psycopg2"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return parsed
+    if backend == "sqlite":
+        return parsed
+    raise UsageError(f"unsupported database {backend!r}: use a SQLite path or a postgresql:// URL")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    """The file of a SQLite database (``None`` for an in-memory one or PostgreSQL)."""
+    if not is_sqlite(engine):
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file::memory"):
+        return None
+    return Path(database)
+
+
+def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
+    resolved = url if isinstance(url, URL) else resolve_url(url)
+    if resolved.get_backend_name() == "sqlite":
+        return _sqlite_engine(resolved, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(resolved, **kwargs)
+
+
+def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
+    connect_args = kwargs.pop("connect_args", {})
+    connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+    if url.database in (None, "", ":memory:"):
+        from sqlalchemy.pool import StaticPool
+
+        kwargs.setdefault("poolclass", StaticPool)
+        connect_args.setdefault("check_same_thread", False)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    return engine

@@ -1,0 +1,55 @@
+"""Alembic, configured in code: no alembic.ini at run time.
+
+``upgrade`` brings a database to a revision (``head`` by default); ``current_revision`` and
+``head_revision`` tell where a database and this knotcrawl stand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+
+from knotcrawl.db.engine import WRITE_OPTION
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_LOCK = 0x6B6E6F74_6D696772  # "knotmigr"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate in one transaction that excludes other migrators: SQLite's BEGIN IMMEDIATE, a
+    transaction-scoped advisory lock on PostgreSQL. A second process that opens a new database
+    at the same moment waits, then finds it migrated."""
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        command.upgrade(alembic_config(conn), revision)
+        conn.commit()

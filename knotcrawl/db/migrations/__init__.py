@@ -1,0 +1,1 @@
+"""Alembic migrations of the archive (configured in :mod:`knotcrawl.db.migrate`, no alembic.ini)."""

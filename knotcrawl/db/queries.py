@@ -1,0 +1,940 @@
+"""Read-only queries for analysts: filters, sorting, streamed record batches, search, stats.
+
+Everything here reads the tables described in :mod:`knotcrawl.db.models` and writes nothing.
+The repository (:class:`~knotcrawl.db.Archive`) opens the database; these functions take its
+engine. Records come out as dicts in RECORD.md field order (the exact JSON shape), in batches,
+so an export of any size keeps memory flat.
+
+```python
+from knotcrawl.db.queries import Filters, open_for_reading, iter_batches, search
+archive = open_for_reading("data/knotcrawl.sqlite")
+for batch in iter_batches(archive.engine, Filters(edition="en", since=...)):
+    ...
+```
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    column,
+    exists,
+    func,
+    literal_column,
+    select,
+    table,
+)
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.sql.elements import ColumnElement
+
+from knotcrawl.db import models as m
+from knotcrawl.db import search as fts
+from knotcrawl.db.types import SearchHit
+from knotcrawl.errors import KnotcrawlError, UsageError
+from knotcrawl.record import RECORD_FIELDS
+
+if TYPE_CHECKING:
+    from knotcrawl.db.repository import Archive
+
+DEFAULT_BATCH = 1000
+# Markers around the matched words of a snippet; commands turn them into bold or [brackets].
+HIT_OPEN = "\x02"
+HIT_CLOSE = "\x03"
+
+_a = m.articles
+
+# ----------------------------------------------------------------------------- opening
+
+
+def open_for_reading(db: str | None = None) -> Archive:
+    """Open an existing archive for reading: never creates or migrates a database.
+
+    ``db`` is what ``--db`` takes (a SQLite path, ``sqlite:///…`` or ``postgresql://…``);
+    ``None`` means ``KNOTCRAWL_DATABASE_URL`` or ``data/knotcrawl.sqlite``. A missing file, a
+    file that is not a knotcrawl archive or an unreachable server raise :class:`UsageError`.
+    """
+    from knotcrawl.db import Archive, migrate
+    from knotcrawl.db.engine import default_path, make_engine, resolve_url, sqlite_path
+
+    text = db or os.environ.get("KNOTCRAWL_DATABASE_URL") or ""
+    if not text:
+        path = default_path()
+        if not path.exists():
+            raise UsageError(f"no database at {path} (give --db PATH or a postgresql:// URL)")
+    elif "://" not in text and text != ":memory:":
+        path = Path(text).expanduser()
+        if not path.is_file():
+            raise UsageError(f"no database at {path}")
+    url = resolve_url(text or None)
+    engine = make_engine(url)
+    shown = url.render_as_string(hide_password=True)
+    try:
+        file = sqlite_path(engine)
+        if file is not None and not file.is_file():
+            raise UsageError(f"no database at {file}")
+        try:
+            revision = migrate.current_revision(engine)
+        except DBAPIError as exc:
+            first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else exc
+            raise UsageError(f"cannot read the database {shown}: {first}") from None
+        if revision is None:
+            raise UsageError(f"{shown} is not a knotcrawl archive (it has no schema)")
+    finally:
+        engine.dispose()
+    try:
+        return Archive.open(text or None)
+    except KnotcrawlError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads, with the helper functions the queries need registered."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            raw = conn.connection.driver_connection
+            raw.create_function("kc_fold", 1, _fold, deterministic=True)  # type: ignore[union-attr]
+        yield conn
+
+
+def _fold(value: str | None) -> str | None:
+    return None if value is None else value.casefold().replace("ё", "е")
+
+
+# ----------------------------------------------------------------------------- dates
+
+_DATE_FORMS = (
+    (re.compile(r"^\d{4}$"), "year"),
+    (re.compile(r"^\d{4}-\d{2}$"), "month"),
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "day"),
+)
+
+
+def parse_moment(text: str, *, end: bool = False, option: str = "date") -> datetime:
+    """A UTC instant from ``2019``, ``2019-05``, ``2019-05-17``, ``2019-05-17T15:17``,
+    ``2019-05-17 15:17:00+03:00`` or ``…Z``. A time without a zone is UTC.
+
+    With ``end`` (an upper bound), a year, month or day means the end of that period: the
+    bound is exclusive, so ``--until 2019-05`` takes all of May.
+    """
+    value = text.strip()
+    for pattern, kind in _DATE_FORMS:
+        if pattern.match(value):
+            parts = [int(p) for p in value.split("-")] + [1, 1]
+            try:
+                start = datetime(parts[0], parts[1], parts[2], tzinfo=UTC)
+            except ValueError:
+                break
+            if not end:
+                return start
+            if kind == "year":
+                return start.replace(year=start.year + 1)
+            if kind == "month":
+                return (start + timedelta(days=32)).replace(day=1)
+            return start + timedelta(days=1)
+    else:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is None:
+                return moment.replace(tzinfo=UTC)
+            return moment.astimezone(UTC)
+    raise UsageError(
+        f"{option}: not a date {text!r} (use 2019, 2019-05, 2019-05-17, 2019-05-17T15:17 or "
+        "2019-05-17T18:17+03:00; times without a zone are UTC)"
+    )
+
+
+def _moment(value: Any, *, end: bool, option: str) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, date):
+        start = datetime(value.year, value.month, value.day, tzinfo=UTC)
+        return start + timedelta(days=1) if end else start
+    return parse_moment(str(value), end=end, option=option)
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which articles a command or an API call looks at. ``None`` = no condition.
+
+    ``since <= published_at < until``; ``author`` and ``source`` are case-insensitive
+    substrings; ``section`` is exact (``rubric/11``, ``abhazia``); ``has_original``,
+    ``changed`` (has earlier revisions) and ``gone`` select the articles with (True) or
+    without (False) that property.
+    """
+
+    edition: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    author: str | None = None
+    section: str | None = None
+    source: str | None = None
+    has_original: bool | None = None
+    changed: bool | None = None
+    gone: bool | None = None
+
+    @classmethod
+    def make(cls, **values: Any) -> Filters:
+        """Filters from keyword arguments; dates may be strings (``"2019-05"``), ``date`` or
+        ``datetime``. An unknown keyword or a bad value raises :class:`UsageError`."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise UsageError(
+                f"unknown filter {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+            )
+        edition = values.get("edition")
+        if edition is not None and edition not in ("en", "ru"):
+            raise UsageError(f"edition: {edition!r} is not en or ru")
+        values["since"] = _moment(values.get("since"), end=False, option="since")
+        values["until"] = _moment(values.get("until"), end=True, option="until")
+        return cls(**values)
+
+    def with_edition(self, edition: str | None) -> Filters:
+        return replace(self, edition=edition)
+
+
+def conditions(filters: Filters, dialect: str) -> list[ColumnElement[bool]]:
+    """The WHERE conditions on ``articles`` for ``filters``."""
+    a = _a
+    out: list[ColumnElement[bool]] = []
+    if filters.edition is not None:
+        out.append(a.c.edition == filters.edition)
+    if filters.since is not None:
+        out.append(a.c.published_at >= filters.since)
+    if filters.until is not None:
+        out.append(a.c.published_at < filters.until)
+    if filters.author:
+        au = m.article_authors
+        out.append(
+            exists().where(au.c.article_pk == a.c.id, _contains(au.c.name, filters.author, dialect))
+        )
+    if filters.section:
+        s = m.article_sections
+        out.append(exists().where(s.c.article_pk == a.c.id, s.c.section == filters.section))
+    if filters.source:
+        out.append(_contains(a.c.source, filters.source, dialect))
+    if filters.has_original is not None:
+        out.append(
+            a.c.original_url.is_not(None) if filters.has_original else a.c.original_url.is_(None)
+        )
+    if filters.changed is not None:
+        rv = m.revisions
+        changed = exists().where(rv.c.article_pk == a.c.id)
+        out.append(changed if filters.changed else ~changed)
+    if filters.gone is not None:
+        out.append(a.c.gone_at.is_not(None) if filters.gone else a.c.gone_at.is_(None))
+    return out
+
+
+def _contains(col: Any, needle: str, dialect: str) -> ColumnElement[bool]:
+    if dialect == "sqlite":
+        return func.kc_fold(col).contains(_fold(needle), autoescape=True)
+    folded = func.translate(col, "Ёё", "Ее")
+    return folded.icontains(needle.replace("ё", "е").replace("Ё", "Е"), autoescape=True)
+
+
+# ----------------------------------------------------------------------------- sorting
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "published": ("published_at",),
+    "id": ("edition", "article_id"),
+    "edition": ("edition", "article_id"),
+    "title": ("title",),
+    "first_seen": ("first_seen_at",),
+    "last_seen": ("last_seen_at",),
+    "url": ("url",),
+}
+
+
+def sort_spec(sort: str | None) -> tuple[tuple[str, ...], bool]:
+    """The article columns and direction of ``--sort`` (``published``, ``-published``, ``id``…)."""
+    key = (sort or "id").strip()
+    descending = key.startswith("-")
+    name = key.lstrip("-+").replace("-", "_")
+    if name.endswith("_at"):
+        name = name[: -len("_at")]
+    if name == "article_id":
+        name = "id"
+    columns = SORTS.get(name)
+    if columns is None:
+        raise UsageError(
+            f"sort: unknown key {sort!r} (one of {', '.join(SORTS)}; prefix - for descending)"
+        )
+    return columns, descending
+
+
+def order_by(sort: str | None, cols: Any = None) -> list[Any]:
+    """ORDER BY clauses for ``--sort`` on ``cols`` (the articles table's columns by default);
+    NULLs last, the row id breaks ties."""
+    cols = _a.c if cols is None else cols
+    names, descending = sort_spec(sort)
+    out: list[Any] = []
+    for name in (*names, "id"):
+        col = cols[name]
+        out.append((col.desc() if descending else col.asc()).nulls_last())
+    return out
+
+
+# ----------------------------------------------------------------------------- records
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# The child tables as JSON arrays in one correlated subquery each: one query per batch, no
+# second pass over the children (SQLite returns the JSON as text, psycopg as Python values).
+_CHILDREN_SQL = {
+    "sqlite": {
+        "authors": "(SELECT json_group_array(name) FROM (SELECT name FROM article_authors "
+        "WHERE article_pk = articles.id ORDER BY position))",
+        "links": "(SELECT json_group_array(json_object('url', url, 'text', text, 'kind', kind, "
+        "'edition', edition, 'article_id', article_id)) FROM (SELECT * FROM article_links "
+        "WHERE article_pk = articles.id ORDER BY position))",
+        "sections": "(SELECT json_group_array(section) FROM (SELECT section FROM "
+        "article_sections WHERE article_pk = articles.id ORDER BY position))",
+    },
+    "postgresql": {
+        "authors": "(SELECT json_agg(name ORDER BY position) FROM article_authors "
+        "WHERE article_pk = articles.id)",
+        "links": "(SELECT json_agg(json_build_object('url', url, 'text', text, 'kind', kind, "
+        "'edition', edition, 'article_id', article_id) ORDER BY position) FROM article_links "
+        "WHERE article_pk = articles.id)",
+        "sections": "(SELECT json_agg(section ORDER BY position) FROM article_sections "
+        "WHERE article_pk = articles.id)",
+    },
+}
+
+
+def _child_columns(dialect: str) -> list[Any]:
+    sql = _CHILDREN_SQL.get(dialect, _CHILDREN_SQL["postgresql"])
+    return [
+        literal_column(sql[name]).label(f"j_{name}") for name in ("authors", "links", "sections")
+    ]
+
+
+def _json_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return list(json.loads(value))
+    return list(value)
+
+
+_ARTICLE_COLUMNS = (
+    "id",
+    "edition",
+    "article_id",
+    "url",
+    "fetched_url",
+    "title",
+    "published_at",
+    "published_local",
+    "published_raw",
+    "source",
+    "photo_caption",
+    "body",
+    "original_url",
+    "original_article_id",
+    "original_published_at",
+    "original_published_local",
+    "original_published_raw",
+    "lead",
+    "content_hash",
+    "parser_version",
+    "first_seen_at",
+    "last_seen_at",
+)
+
+
+def _records(rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """RECORD.md dicts (RECORD_FIELDS order) for rows of ``_ARTICLE_COLUMNS`` + children."""
+    out = []
+    for row in rows:
+        original = None
+        if row.original_url is not None:
+            original = {
+                "url": row.original_url,
+                "article_id": row.original_article_id,
+                "published_at": _iso(row.original_published_at),
+                "published_local": row.original_published_local,
+                "published_raw": row.original_published_raw,
+            }
+        out.append(
+            {
+                "edition": row.edition,
+                "article_id": row.article_id,
+                "url": row.url,
+                "fetched_url": row.fetched_url,
+                "title": row.title,
+                "published_at": _iso(row.published_at),
+                "published_local": row.published_local,
+                "published_raw": row.published_raw,
+                "authors": _json_list(row.j_authors),
+                "source": row.source,
+                "photo_caption": row.photo_caption,
+                "body": row.body,
+                "original": original,
+                "links": _json_list(row.j_links),
+                "lead": row.lead,
+                "sections": _json_list(row.j_sections),
+                "content_hash": row.content_hash,
+                "parser_version": row.parser_version,
+                "first_seen_at": _iso(row.first_seen_at),
+                "last_seen_at": _iso(row.last_seen_at),
+            }
+        )
+    return out
+
+
+def record_query(filters: Filters, dialect: str, sort: str | None = None) -> Select[Any]:
+    return (
+        select(*(_a.c[name] for name in _ARTICLE_COLUMNS), *_child_columns(dialect))
+        .where(*conditions(filters, dialect))
+        .order_by(*order_by(sort))
+    )
+
+
+def iter_batches(
+    engine: Engine,
+    filters: Filters | None = None,
+    *,
+    sort: str | None = None,
+    limit: int | None = None,
+    batch: int = DEFAULT_BATCH,
+) -> Iterator[list[dict[str, Any]]]:
+    """Stream matching records as lists of RECORD dicts, ``batch`` at a time.
+
+    One streamed query (a server-side cursor on PostgreSQL) inside one read transaction, so
+    the export is a consistent snapshot; children are read per batch.
+    """
+    filters = filters or Filters()
+    query = record_query(filters, engine.dialect.name, sort)
+    if limit is not None:
+        query = query.limit(limit)
+    with reading(engine) as conn:
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+        for rows in result.partitions(batch):
+            yield _records(rows)
+
+
+def iter_records(engine: Engine, filters: Filters | None = None, **kwargs: Any) -> Iterator[Any]:
+    """Stream :class:`~knotcrawl.record.ArticleRecord` objects (see :func:`iter_batches`)."""
+    from knotcrawl.record import ArticleRecord
+
+    for chunk in iter_batches(engine, filters, **kwargs):
+        for data in chunk:
+            yield ArticleRecord.from_dict(data)
+
+
+def count(engine: Engine, filters: Filters | None = None) -> int:
+    filters = filters or Filters()
+    with reading(engine) as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(_a)
+                .where(*conditions(filters, engine.dialect.name))
+            ).scalar_one()
+        )
+
+
+def summaries(
+    engine: Engine,
+    filters: Filters | None = None,
+    *,
+    sort: str | None = "-published",
+    limit: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Short rows for ``knotcrawl list``: no body, authors joined in order."""
+    filters = filters or Filters()
+    a = _a
+    rv = m.revisions
+    query = (
+        select(
+            a.c.id,
+            a.c.edition,
+            a.c.article_id,
+            a.c.url,
+            a.c.title,
+            a.c.published_at,
+            a.c.source,
+            a.c.original_url,
+            a.c.gone_at,
+            select(func.count()).where(rv.c.article_pk == a.c.id).scalar_subquery().label("revs"),
+            *_child_columns(engine.dialect.name)[::2],  # authors, sections
+        )
+        .where(*conditions(filters, engine.dialect.name))
+        .order_by(*order_by(sort))
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    with reading(engine) as conn:
+        result = conn.execution_options(stream_results=True, yield_per=DEFAULT_BATCH).execute(query)
+        for rows in result.partitions(DEFAULT_BATCH):
+            for row in rows:
+                yield {
+                    "edition": row.edition,
+                    "article_id": row.article_id,
+                    "url": row.url,
+                    "title": row.title,
+                    "published_at": _iso(row.published_at),
+                    "authors": _json_list(row.j_authors),
+                    "source": row.source,
+                    "sections": _json_list(row.j_sections),
+                    "has_original": row.original_url is not None,
+                    "revisions": int(row.revs),
+                    "gone": row.gone_at is not None,
+                }
+
+
+def get(engine: Engine, edition: str, article_id: int) -> dict[str, Any] | None:
+    with reading(engine) as conn:
+        row = conn.execute(
+            select(
+                *(_a.c[name] for name in _ARTICLE_COLUMNS), *_child_columns(engine.dialect.name)
+            ).where(_a.c.edition == edition, _a.c.article_id == article_id)
+        ).first()
+        return _records([row])[0] if row is not None else None
+
+
+def editions_with_id(engine: Engine, article_id: int) -> list[str]:
+    with reading(engine) as conn:
+        return list(
+            conn.execute(
+                select(_a.c.edition).where(_a.c.article_id == article_id).order_by(_a.c.edition)
+            ).scalars()
+        )
+
+
+def translations_of(engine: Engine, ru_article_id: int, ru_url: str) -> list[dict[str, Any]]:
+    """English articles whose ``original`` is the given Russian article."""
+    a = _a
+    with reading(engine) as conn:
+        rows = conn.execute(
+            select(a.c.edition, a.c.article_id, a.c.url, a.c.title, a.c.published_at)
+            .where(
+                a.c.edition == "en",
+                (a.c.original_article_id == ru_article_id) | (a.c.original_url == ru_url),
+            )
+            .order_by(a.c.article_id)
+        ).all()
+    return [
+        {
+            "edition": r.edition,
+            "article_id": r.article_id,
+            "url": r.url,
+            "title": r.title,
+            "published_at": _iso(r.published_at),
+        }
+        for r in rows
+    ]
+
+
+def state(engine: Engine, edition: str, article_id: int) -> dict[str, Any]:
+    """Archive-only facts about an article: gone, version first seen."""
+    a = _a
+    with reading(engine) as conn:
+        row = conn.execute(
+            select(a.c.gone_at, a.c.gone_status, a.c.version_seen_at).where(
+                a.c.edition == edition, a.c.article_id == article_id
+            )
+        ).first()
+    if row is None:
+        return {}
+    return {
+        "gone_at": _iso(row.gone_at),
+        "gone_status": row.gone_status,
+        "version_seen_at": _iso(row.version_seen_at),
+    }
+
+
+# ----------------------------------------------------------------------------- search
+
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> Any:
+    try:
+        import snowballstemmer
+    except ImportError:
+        raise UsageError(
+            "--forms needs the snowballstemmer package (pip install 'knotcrawl[analysis]')"
+        ) from None
+    return snowballstemmer.stemmer(language)
+
+
+_CYRILLIC = re.compile(r"[а-яё]")
+
+
+def stem(word: str) -> str:
+    language = "russian" if _CYRILLIC.search(word) else "english"
+    return str(_stemmer(language).stemWord(word))
+
+
+def with_word_forms(node: fts.Node) -> fts.Node:
+    """Each single word (not in a phrase of several words) becomes a prefix search for its
+    English or Russian stem: ``protests`` finds protest, protested, protesters…"""
+    if isinstance(node, fts.Phrase):
+        if len(node.words) != 1 or node.prefix or len(node.words[0]) < 4:
+            return node
+        word = node.words[0]
+        stemmed = stem(word)
+        if len(stemmed) < 3 or not word.startswith(stemmed):
+            return node
+        return fts.Phrase((stemmed,), prefix=True)
+    if isinstance(node, fts.And):
+        return fts.And(tuple(with_word_forms(c) for c in node.children))
+    if isinstance(node, fts.Or):
+        return fts.Or(tuple(with_word_forms(c) for c in node.children))
+    return fts.Not(with_word_forms(node.child))
+
+
+_FTS = table("articles_fts", column("rowid"))
+# Title, body, authors: a word in the title weighs most (as in Archive.search).
+_FTS_WEIGHTS = (10.0, 1.0, 5.0)
+_FTS_RANK = "bm25(10.0, 1.0, 5.0)"
+
+
+def search(
+    engine: Engine,
+    query: str,
+    filters: Filters | None = None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    sort: str | None = None,
+    forms: bool = False,
+) -> list[SearchHit]:
+    """Full-text search with the syntax of :mod:`knotcrawl.db.search` plus every filter.
+
+    Best match first (or ``sort``); each hit has a snippet of the text around the matched
+    words, marked with :data:`HIT_OPEN`/:data:`HIT_CLOSE`. A malformed query raises
+    :class:`UsageError`.
+    """
+    filters = filters or Filters()
+    node = fts.parse_query(query)
+    if forms:
+        node = with_word_forms(node)
+    dialect = engine.dialect.name
+    a = _a
+    base = [
+        a.c.id,
+        a.c.edition,
+        a.c.article_id,
+        a.c.url,
+        a.c.title,
+        a.c.published_at,
+        a.c.gone_at,
+        a.c.first_seen_at,
+        a.c.last_seen_at,
+    ]
+    where = conditions(filters, dialect)
+    if dialect == "sqlite":
+        return _search_sqlite(engine, query, node, base, where, limit, offset, sort)
+    # PostgreSQL: rank and cut in a subquery; ts_headline (costly) only for the hits shown.
+    tsq = func.to_tsquery(literal_column("'simple'::regconfig"), fts.to_tsquery(node))
+    vector: Any = literal_column("articles.search_vector")
+    score = func.ts_rank_cd(vector, tsq).label("score")
+    inner = (
+        select(*base, a.c.body, a.c.authors_text, score)
+        .where(vector.op("@@")(tsq), *where)
+        .order_by(*(order_by(sort) if sort else [score.desc(), a.c.id]))
+        .limit(limit)
+        .offset(offset)
+        .subquery("h")
+    )
+    options = f"MaxFragments=1, MaxWords=24, MinWords=8, StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}"
+    # Title, authors and body, "ё" folded as the index folds it, so a word found only in
+    # the title or the authors is highlighted too.
+    text = func.translate(
+        func.concat_ws(" … ", inner.c.title, inner.c.authors_text, inner.c.body), "Ёё", "Ее"
+    )
+    snippet = func.ts_headline(literal_column("'simple'::regconfig"), text, tsq, options).label(
+        "snip"
+    )
+    stmt = select(*(inner.c[c.name] for c in base), inner.c.score, snippet).order_by(
+        *(order_by(sort, inner.c) if sort else [inner.c.score.desc(), inner.c.id])
+    )
+    try:
+        with reading(engine) as conn:
+            rows = conn.execute(stmt).all()
+    except (OperationalError, ProgrammingError) as exc:
+        raise _bad_query(query, exc) from None
+    return [_hit(row, row.snip) for row in rows]
+
+
+def _bad_query(query: str, exc: DBAPIError) -> UsageError:
+    message = str(exc.orig).strip().splitlines()[0]
+    return UsageError(f"bad search query {query!r}: {message}")
+
+
+def _hit(row: Any, snippet: str | None) -> SearchHit:
+    return SearchHit(
+        edition=row.edition,
+        article_id=row.article_id,
+        url=row.url,
+        title=row.title,
+        published_at=_iso(row.published_at),
+        score=round(abs(float(row.score)), 6),
+        snippet=" ".join((snippet or "").split()),
+        gone=row.gone_at is not None,
+    )
+
+
+def _search_sqlite(
+    engine: Engine,
+    query: str,
+    node: fts.Node,
+    base: list[Any],
+    where: list[ColumnElement[bool]],
+    limit: int,
+    offset: int,
+    sort: str | None,
+) -> list[SearchHit]:
+    """FTS5 in two steps: the page of hits (ordered by FTS5's own ``rank``, which stops after
+    ``limit`` rows, or by ``sort``), then snippets for those rows only. Computing a snippet for
+    every match before sorting would cost seconds for a common word."""
+    a = _a
+    fts_col: Any = literal_column("articles_fts")
+    match = fts_col.op("MATCH")(fts.to_fts5(node))
+    rank: Any = literal_column("articles_fts.rank")
+    page = select(*base).select_from(_FTS.join(a, a.c.id == _FTS.c.rowid)).where(match, *where)
+    if sort:
+        score = func.bm25(fts_col, *_FTS_WEIGHTS).label("score")
+        page = page.add_columns(score).order_by(*order_by(sort))
+    else:
+        page = (
+            page.add_columns(rank.label("score")).where(rank.op("MATCH")(_FTS_RANK)).order_by(rank)
+        )
+    page = page.limit(limit).offset(offset)
+    try:
+        with reading(engine) as conn:
+            rows = conn.execute(page).all()
+            snippets: dict[int, str] = {}
+            if rows:
+                snippet = func.snippet(fts_col, -1, HIT_OPEN, HIT_CLOSE, "…", 24)
+                snippets = {
+                    int(rowid): text
+                    for rowid, text in conn.execute(
+                        select(_FTS.c.rowid, snippet).where(
+                            match, _FTS.c.rowid.in_([row.id for row in rows])
+                        )
+                    )
+                }
+    except (OperationalError, ProgrammingError) as exc:
+        raise _bad_query(query, exc) from None
+    return [_hit(row, snippets.get(row.id)) for row in rows]
+
+
+def search_count(
+    engine: Engine, query: str, filters: Filters | None = None, *, forms: bool = False
+) -> int:
+    """How many articles match (for "N of M hits")."""
+    filters = filters or Filters()
+    node = fts.parse_query(query)
+    if forms:
+        node = with_word_forms(node)
+    dialect = engine.dialect.name
+    a = _a
+    where = conditions(filters, dialect)
+    if dialect == "sqlite":
+        fts_col: Any = literal_column("articles_fts")
+        stmt = (
+            select(func.count())
+            .select_from(_FTS.join(a, a.c.id == _FTS.c.rowid))
+            .where(fts_col.op("MATCH")(fts.to_fts5(node)), *where)
+        )
+    else:
+        tsq = func.to_tsquery(literal_column("'simple'::regconfig"), fts.to_tsquery(node))
+        vector: Any = literal_column("articles.search_vector")
+        stmt = select(func.count()).select_from(a).where(vector.op("@@")(tsq), *where)
+    try:
+        with reading(engine) as conn:
+            return int(conn.execute(stmt).scalar_one())
+    except (OperationalError, ProgrammingError) as exc:
+        message = str(exc.orig).strip().splitlines()[0]
+        raise UsageError(f"bad search query {query!r}: {message}") from None
+
+
+# ----------------------------------------------------------------------------- stats
+
+
+def _month(dialect: str) -> Any:
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m", _a.c.published_at)
+    return func.to_char(func.timezone("UTC", _a.c.published_at), "YYYY-MM")
+
+
+def monthly_counts(engine: Engine, filters: Filters | None = None) -> list[tuple[str, str, int]]:
+    """``(month "YYYY-MM" in UTC, edition, articles)``, by month then edition."""
+    filters = filters or Filters()
+    dialect = engine.dialect.name
+    month = _month(dialect).label("month")
+    stmt = (
+        select(month, _a.c.edition, func.count())
+        .where(_a.c.published_at.is_not(None), *conditions(filters, dialect))
+        .group_by(month, _a.c.edition)
+        .order_by(month, _a.c.edition)
+    )
+    with reading(engine) as conn:
+        return [(str(mo), str(ed), int(n)) for mo, ed, n in conn.execute(stmt)]
+
+
+def top_values(
+    engine: Engine, what: str, filters: Filters | None = None, *, limit: int = 10
+) -> list[tuple[str, int]]:
+    """The most frequent authors, sections or sources among the matching articles."""
+    filters = filters or Filters()
+    dialect = engine.dialect.name
+    where = conditions(filters, dialect)
+    value: Any
+    if what == "author":
+        au = m.article_authors
+        value = au.c.name
+        stmt = select(value, func.count()).select_from(au.join(_a, _a.c.id == au.c.article_pk))
+    elif what == "section":
+        se = m.article_sections
+        value = se.c.section
+        stmt = select(value, func.count()).select_from(se.join(_a, _a.c.id == se.c.article_pk))
+    elif what == "source":
+        value = _a.c.source
+        stmt = select(value, func.count()).select_from(_a).where(value.is_not(None))
+    else:
+        raise ValueError(what)
+    stmt = stmt.where(*where).group_by(value).order_by(func.count().desc(), value).limit(limit)
+    with reading(engine) as conn:
+        return [(str(v), int(n)) for v, n in conn.execute(stmt)]
+
+
+def totals(engine: Engine, filters: Filters | None = None) -> dict[str, Any]:
+    """Counts of the matching articles: all, per edition, gone, changed, English with a
+    Russian original, first and last publication time."""
+    filters = filters or Filters()
+    dialect = engine.dialect.name
+    a = _a
+    rv = m.revisions
+    where = conditions(filters, dialect)
+    with reading(engine) as conn:
+        per_edition: dict[str, int] = dict(
+            (str(ed), int(n))
+            for ed, n in conn.execute(
+                select(a.c.edition, func.count()).where(*where).group_by(a.c.edition)
+            )
+        )
+        row = conn.execute(
+            select(
+                func.count(),
+                func.count(a.c.gone_at),
+                func.min(a.c.published_at),
+                func.max(a.c.published_at),
+            ).where(*where)
+        ).one()
+        changed = conn.execute(
+            select(func.count()).where(exists().where(rv.c.article_pk == a.c.id), *where)
+        ).scalar_one()
+        en_total, en_original = conn.execute(
+            select(func.count(), func.count(a.c.original_url)).where(a.c.edition == "en", *where)
+        ).one()
+        revisions = conn.execute(
+            select(func.count()).select_from(rv).join(a, a.c.id == rv.c.article_pk).where(*where)
+        ).scalar_one()
+    return {
+        "articles": int(row[0]),
+        "by_edition": {ed: int(per_edition.get(ed, 0)) for ed in ("en", "ru")},
+        "gone": int(row[1]),
+        "changed": int(changed),
+        "revisions": int(revisions),
+        "first_published_at": _iso(row[2]),
+        "last_published_at": _iso(row[3]),
+        "en_articles": int(en_total),
+        "en_with_original": int(en_original),
+        "en_original_share": (int(en_original) / int(en_total)) if en_total else None,
+    }
+
+
+def crawl_health(engine: Engine, *, runs: int = 5, errors: int = 5) -> dict[str, Any]:
+    """The last crawl runs (newest first) and the open crawl errors (count and newest)."""
+    c, e = m.crawl_runs, m.crawl_errors
+    with reading(engine) as conn:
+        run_rows = conn.execute(select(c).order_by(c.c.id.desc()).limit(runs)).mappings().all()
+        n_errors = conn.execute(select(func.count()).select_from(e)).scalar_one()
+        error_rows = conn.execute(
+            select(e.c.url, e.c.error, e.c.attempts, e.c.first_seen_at, e.c.last_seen_at)
+            .order_by(e.c.last_seen_at.desc(), e.c.id.desc())
+            .limit(errors)
+        ).all()
+    keys = ("new", "updated", "unchanged", "gone", "failed", "requests")
+    return {
+        "runs": [
+            {
+                "id": r["id"],
+                "mode": r["mode"],
+                "status": r["status"],
+                "started_at": _iso(r["started_at"]),
+                "finished_at": _iso(r["finished_at"]),
+                **{k: int(r[k] or 0) for k in keys},
+            }
+            for r in run_rows
+        ],
+        "open_errors": int(n_errors),
+        "recent_errors": [
+            {
+                "url": r.url,
+                "error": r.error,
+                "attempts": int(r.attempts),
+                "first_seen_at": _iso(r.first_seen_at),
+                "last_seen_at": _iso(r.last_seen_at),
+            }
+            for r in error_rows
+        ],
+    }
+
+
+def check_fields(requested: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The RECORD fields to output: all (in RECORD order) or the requested ones, in the order
+    given. An unknown field raises :class:`UsageError`."""
+    if requested is None:
+        return RECORD_FIELDS
+    names = (
+        [n.strip() for n in requested.split(",")]
+        if isinstance(requested, str)
+        else [str(n).strip() for n in requested]
+    )
+    names = [n for n in names if n]
+    if not names:
+        raise UsageError("fields: no field named")
+    unknown = [n for n in names if n not in RECORD_FIELDS]
+    if unknown:
+        raise UsageError(f"unknown field {', '.join(unknown)} (fields: {', '.join(RECORD_FIELDS)})")
+    seen: dict[str, None] = {}
+    for n in names:
+        seen.setdefault(n)
+    return tuple(seen)
+
+
+def as_mapping(filters: Filters) -> Mapping[str, Any]:
+    return {f.name: getattr(filters, f.name) for f in fields(filters)}

@@ -1,0 +1,1320 @@
+"""The archive: the one place that reads and writes the database.
+
+Scrapy pipelines and every command use :class:`Archive`. Writes are batched; each batch is one
+transaction holding whole articles (row, authors, links, sections, raw page), so a killed
+process leaves whole articles only. See ``docs/storage.md``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.sql.elements import ColumnElement
+
+from knotcrawl.db import migrate, search
+from knotcrawl.db import models as m
+from knotcrawl.db.engine import WRITE_OPTION, is_sqlite, make_engine, sqlite_path
+from knotcrawl.db.types import (
+    CrawlError,
+    RawPage,
+    ReparseReport,
+    Revision,
+    SearchHit,
+    StoreOutcome,
+    compress,
+    decompress,
+)
+from knotcrawl.errors import KnotcrawlError, UsageError
+from knotcrawl.moscow import parse_utc_iso, utc_iso
+from knotcrawl.record import ArticleRecord, Link, Original
+
+LOCKED_STATUS = 75  # EX_TEMPFAIL: another process holds the lock; try again later.
+DEFAULT_BATCH = 500
+# The record fields an article row holds directly (lists and `original` are handled apart).
+_SCALARS = (
+    "url",
+    "fetched_url",
+    "title",
+    "published_local",
+    "published_raw",
+    "source",
+    "photo_caption",
+    "body",
+)
+
+ParseFunction = Callable[[bytes, str, Mapping[str, Any]], ArticleRecord]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError(f"the archive needs aware datetimes, got {moment!r}")
+    return moment.astimezone(UTC)
+
+
+def _to_dt(value: str | None) -> datetime | None:
+    return parse_utc_iso(value) if value else None
+
+
+def _to_iso(value: datetime | None) -> str | None:
+    return utc_iso(value) if value is not None else None
+
+
+def _record_values(record: ArticleRecord) -> dict[str, Any]:
+    """The article-row columns a page determines (not lead, sections, seen times)."""
+    values: dict[str, Any] = {name: getattr(record, name) for name in _SCALARS}
+    values["published_at"] = _to_dt(record.published_at)
+    values["authors_text"] = "; ".join(record.authors)
+    original = record.original
+    values["original_url"] = original.url if original else None
+    values["original_article_id"] = original.article_id if original else None
+    values["original_published_at"] = _to_dt(original.published_at) if original else None
+    values["original_published_local"] = original.published_local if original else None
+    values["original_published_raw"] = original.published_raw if original else None
+    values["content_hash"] = record.content_hash
+    values["parser_version"] = record.parser_version
+    return values
+
+
+def _link_dict(link: Link) -> dict[str, Any]:
+    return {
+        "url": link.url,
+        "text": link.text,
+        "kind": link.kind,
+        "edition": link.edition,
+        "article_id": link.article_id,
+    }
+
+
+def _original_dict(original: Original | None) -> dict[str, Any] | None:
+    if original is None:
+        return None
+    return {
+        "url": original.url,
+        "article_id": original.article_id,
+        "published_at": original.published_at,
+        "published_local": original.published_local,
+        "published_raw": original.published_raw,
+    }
+
+
+def _extracted(record: ArticleRecord) -> dict[str, Any]:
+    """Everything a parse of the page decides: what reparse compares."""
+    values = _record_values(record)
+    values.pop("parser_version")
+    values["authors"] = list(record.authors)
+    values["links"] = [_link_dict(link) for link in record.links]
+    return values
+
+
+def _sorted_sections(sections: Iterable[str]) -> list[str]:
+    return sorted({s for s in sections if s})
+
+
+@dataclass(slots=True)
+class _Existing:
+    pk: int
+    content_hash: str
+    lead: str | None
+    last_seen_at: datetime
+
+
+class Archive:
+    """The archive database. ``Archive.open()`` creates and migrates a new database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sqlite = is_sqlite(engine)
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, url: str | None = None, *, upgrade: bool = False) -> Archive:
+        """Open the archive at ``url`` (default: ``KNOTCRAWL_DATABASE_URL`` or
+        ``data/knotcrawl.sqlite``). An empty database is created at the newest schema; one at an
+        older schema raises (run ``knotcrawl db upgrade``) unless ``upgrade`` is true."""
+        engine = make_engine(url)
+        try:
+            cls._check_schema(engine, upgrade=upgrade)
+        except OperationalError as exc:
+            engine.dispose()
+            raise KnotcrawlError(f"cannot open the database: {exc.orig}") from None
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    @staticmethod
+    def _check_schema(engine: Engine, *, upgrade: bool) -> None:
+        current = migrate.current_revision(engine)
+        head = migrate.head_revision()
+        if current == head:
+            return
+        if current is None:
+            tables = set(inspect(engine).get_table_names())
+            if "articles" in tables and migrate.current_revision(engine) is None:
+                raise KnotcrawlError(
+                    "the database has an articles table but no schema version: "
+                    "it is not a knotcrawl archive"
+                )
+            migrate.upgrade(engine)
+            return
+        if current not in migrate.known_revisions():
+            raise KnotcrawlError(
+                f"the database is at schema revision {current}, newer than this knotcrawl "
+                f"knows ({head}): upgrade knotcrawl"
+            )
+        if upgrade:
+            migrate.upgrade(engine)
+            return
+        raise KnotcrawlError(
+            f"the database is at schema revision {current}, this knotcrawl needs {head}: "
+            "back it up and run `knotcrawl db upgrade`"
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    # ------------------------------------------------------------------ storing
+
+    def store(
+        self, record: ArticleRecord, *, seen_at: datetime, raw: RawPage | None = None
+    ) -> StoreOutcome:
+        """Store one fetched article (one transaction). See :meth:`store_many`."""
+        with self._write() as conn:
+            return self._store_batch(conn, [(record, raw)], _aware(seen_at))[0]
+
+    def store_many(
+        self,
+        records_with_raw: Iterable[tuple[ArticleRecord, RawPage | None]],
+        seen_at: datetime,
+        *,
+        batch: int = DEFAULT_BATCH,
+    ) -> Counter[str]:
+        """Store fetched articles, ``batch`` per transaction; count the outcomes.
+
+        Unchanged content hash: only ``last_seen_at`` moves (lead and sections merge, the raw
+        page is replaced). Changed: the old version moves to ``revisions`` with its raw page.
+        """
+        seen = _aware(seen_at)
+        counts: Counter[str] = Counter()
+        chunk: list[tuple[ArticleRecord, RawPage | None]] = []
+        for item in records_with_raw:
+            chunk.append(item)
+            if len(chunk) >= batch:
+                counts.update(self._store_chunk(chunk, seen))
+                chunk = []
+        if chunk:
+            counts.update(self._store_chunk(chunk, seen))
+        return counts
+
+    def _store_chunk(
+        self, chunk: list[tuple[ArticleRecord, RawPage | None]], seen: datetime
+    ) -> list[str]:
+        with self._write() as conn:
+            outcomes: list[str] = []
+            # The same article twice in a batch: store the batch in parts, in order.
+            part: list[tuple[ArticleRecord, RawPage | None]] = []
+            keys: set[tuple[str, int]] = set()
+            for record, raw in chunk:
+                key = (record.edition, record.article_id)
+                if key in keys:
+                    outcomes.extend(self._store_batch(conn, part, seen))
+                    part, keys = [], set()
+                part.append((record, raw))
+                keys.add(key)
+            outcomes.extend(self._store_batch(conn, part, seen))
+            return outcomes
+
+    def _by_edition(self, keys: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
+        grouped: dict[str, list[int]] = defaultdict(list)
+        for edition, article_id in keys:
+            grouped[edition].append(article_id)
+        return grouped
+
+    def _store_batch(
+        self,
+        conn: Connection,
+        items: Sequence[tuple[ArticleRecord, RawPage | None]],
+        seen: datetime,
+    ) -> list[StoreOutcome]:
+        a = m.articles
+        keys = [(r.edition, r.article_id) for r, _ in items]
+        existing: dict[tuple[str, int], _Existing] = {}
+        for edition, ids in self._by_edition(keys).items():
+            rows = conn.execute(
+                select(a.c.id, a.c.article_id, a.c.content_hash, a.c.lead, a.c.last_seen_at).where(
+                    a.c.edition == edition, a.c.article_id.in_(ids)
+                )
+            )
+            for row in rows:
+                existing[(edition, row.article_id)] = _Existing(
+                    row.id, row.content_hash, row.lead, row.last_seen_at
+                )
+
+        outcomes: list[StoreOutcome] = []
+        new: list[tuple[ArticleRecord, RawPage | None]] = []
+        same: list[tuple[ArticleRecord, RawPage | None, _Existing]] = []
+        changed: list[tuple[ArticleRecord, RawPage | None, _Existing]] = []
+        for (record, raw), key in zip(items, keys, strict=True):
+            old = existing.get(key)
+            if old is None:
+                new.append((record, raw))
+                outcomes.append(StoreOutcome.NEW)
+            elif old.content_hash == record.content_hash:
+                same.append((record, raw, old))
+                outcomes.append(StoreOutcome.UNCHANGED)
+            else:
+                changed.append((record, raw, old))
+                outcomes.append(StoreOutcome.UPDATED)
+
+        if new:
+            self._insert_new(conn, new, seen)
+        if changed:
+            self._apply_changes(conn, changed, seen)
+        if same:
+            self._touch_unchanged(conn, same, seen)
+        if same or changed:
+            self._merge_sections(conn, [(r, old.pk) for r, _, old in same + changed])
+        # Stored articles are neither gaps nor open errors any more.
+        for edition, ids in self._by_edition(keys).items():
+            conn.execute(
+                delete(m.gaps).where(m.gaps.c.edition == edition, m.gaps.c.article_id.in_(ids))
+            )
+            conn.execute(
+                delete(m.crawl_errors).where(
+                    m.crawl_errors.c.edition == edition, m.crawl_errors.c.article_id.in_(ids)
+                )
+            )
+        return outcomes
+
+    def _existing_for_test(self, conn: Connection, edition: str, article_id: int) -> _Existing:
+        """The stored state ``_apply_changes`` needs (tests that write an old schema use it)."""
+        a = m.articles
+        row = conn.execute(
+            select(a.c.id, a.c.content_hash, a.c.lead, a.c.last_seen_at).where(
+                a.c.edition == edition, a.c.article_id == article_id
+            )
+        ).one()
+        return _Existing(row.id, row.content_hash, row.lead, row.last_seen_at)
+
+    def _insert_new(
+        self, conn: Connection, items: list[tuple[ArticleRecord, RawPage | None]], seen: datetime
+    ) -> None:
+        rows = []
+        for record, _ in items:
+            values = _record_values(record)
+            values.update(
+                edition=record.edition,
+                article_id=record.article_id,
+                lead=record.lead,
+                first_seen_at=seen,
+                last_seen_at=seen,
+                version_seen_at=seen,
+                gone_at=None,
+                gone_status=None,
+            )
+            rows.append(values)
+        pks = self._allocate_ids(conn, len(rows))
+        for pk, values in zip(pks, rows, strict=True):
+            values["id"] = pk
+        conn.execute(insert(m.articles), rows)
+        self._insert_children(conn, [(pk, r) for pk, (r, _) in zip(pks, items, strict=True)])
+        sections = [
+            {"article_pk": pk, "position": i, "section": s}
+            for pk, (record, _) in zip(pks, items, strict=True)
+            for i, s in enumerate(_sorted_sections(record.sections))
+        ]
+        if sections:
+            conn.execute(insert(m.article_sections), sections)
+        raws = [
+            self._raw_row(pk, record, raw, None)
+            for pk, (record, raw) in zip(pks, items, strict=True)
+            if raw is not None
+        ]
+        if raws:
+            conn.execute(insert(m.raw_pages), raws)
+
+    @staticmethod
+    def _allocate_ids(conn: Connection, count: int) -> list[int]:
+        """Primary keys for ``count`` new articles, so a batch inserts with a plain
+        ``executemany`` (no per-row RETURNING). SQLite: the write transaction (BEGIN
+        IMMEDIATE) excludes other writers; PostgreSQL: the column's sequence."""
+        a = m.articles
+        if conn.dialect.name == "sqlite":
+            top = conn.execute(select(func.coalesce(func.max(a.c.id), 0))).scalar_one()
+            return list(range(top + 1, top + 1 + count))
+        return list(
+            conn.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('articles', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            ).scalars()
+        )
+
+    @staticmethod
+    def _insert_children(conn: Connection, items: list[tuple[int, ArticleRecord]]) -> None:
+        authors = [
+            {"article_pk": pk, "position": i, "name": name}
+            for pk, record in items
+            for i, name in enumerate(record.authors)
+        ]
+        if authors:
+            conn.execute(insert(m.article_authors), authors)
+        links = [
+            {
+                "article_pk": pk,
+                "position": i,
+                "url": link.url,
+                "text": link.text,
+                "kind": link.kind,
+                "edition": link.edition,
+                "article_id": link.article_id,
+            }
+            for pk, record in items
+            for i, link in enumerate(record.links)
+        ]
+        if links:
+            conn.execute(insert(m.article_links), links)
+
+    @staticmethod
+    def _raw_row(
+        pk: int, record: ArticleRecord, raw: RawPage, revision_id: int | None
+    ) -> dict[str, Any]:
+        codec, body = compress(raw.body)
+        return {
+            "article_pk": pk,
+            "revision_id": revision_id,
+            "edition": record.edition,
+            "article_id": record.article_id,
+            "url": raw.url,
+            "status": raw.status,
+            "headers": dict(raw.headers),
+            "fetched_at": _aware(raw.fetched_at),
+            "codec": codec,
+            "size": len(raw.body),
+            "body": body,
+            "parser_version": raw.parser_version or record.parser_version,
+        }
+
+    def _touch_unchanged(
+        self,
+        conn: Connection,
+        items: list[tuple[ArticleRecord, RawPage | None, _Existing]],
+        seen: datetime,
+    ) -> None:
+        a = m.articles
+        conn.execute(
+            update(a)
+            .where(a.c.id == bindparam("pk"))
+            .values(
+                last_seen_at=bindparam("seen"),
+                lead=bindparam("new_lead"),
+                gone_at=None,
+                gone_status=None,
+            ),
+            [
+                {
+                    "pk": old.pk,
+                    "seen": max(seen, old.last_seen_at),
+                    "new_lead": record.lead if record.lead is not None else old.lead,
+                }
+                for record, _, old in items
+            ],
+        )
+        with_raw = [(record, raw, old) for record, raw, old in items if raw is not None]
+        if not with_raw:
+            return
+        r = m.raw_pages
+        current = dict(
+            conn.execute(
+                select(r.c.article_pk, r.c.id).where(
+                    r.c.article_pk.in_([old.pk for _, _, old in with_raw]),
+                    r.c.revision_id.is_(None),
+                )
+            ).all()
+        )
+        replace, add = [], []
+        for record, raw, old in with_raw:
+            row = self._raw_row(old.pk, record, raw, None)
+            if old.pk in current:
+                row["raw_id"] = current[old.pk]
+                replace.append(row)
+            else:
+                add.append(row)
+        if replace:
+            columns = ("url", "status", "headers", "fetched_at", "codec", "size", "body")
+            stmt = (
+                update(r)
+                .where(r.c.id == bindparam("raw_id"))
+                .values(
+                    {c: bindparam(c) for c in columns}
+                    | {"parser_version": bindparam("parser_version")}
+                )
+            )
+            conn.execute(stmt, replace)
+        if add:
+            conn.execute(insert(r), add)
+
+    def _apply_changes(
+        self,
+        conn: Connection,
+        items: list[tuple[ArticleRecord, RawPage | None, _Existing]],
+        seen: datetime,
+    ) -> None:
+        a, r = m.articles, m.raw_pages
+        pks = [old.pk for _, _, old in items]
+        old_rows = {row.id: row for row in conn.execute(select(a).where(a.c.id.in_(pks)))}
+        authors, links = self._children(conn, pks)
+        revision_rows = []
+        for _, _, old in items:
+            row = old_rows[old.pk]
+            revision_rows.append(
+                {
+                    "article_pk": row.id,
+                    "edition": row.edition,
+                    "article_id": row.article_id,
+                    **{name: getattr(row, name) for name in _SCALARS},
+                    "published_at": row.published_at,
+                    "authors": authors.get(row.id, []),
+                    "original": _original_dict(self._original(row)),
+                    "links": [_link_dict(link) for link in links.get(row.id, [])],
+                    "content_hash": row.content_hash,
+                    "parser_version": row.parser_version,
+                    "first_seen_at": row.version_seen_at,
+                    "last_seen_at": row.last_seen_at,
+                    "replaced_at": seen,
+                }
+            )
+        revision_ids = list(
+            conn.execute(
+                insert(m.revisions).returning(m.revisions.c.id, sort_by_parameter_order=True),
+                revision_rows,
+            ).scalars()
+        )
+        # The current raw page belongs to the old version now.
+        conn.execute(
+            update(r)
+            .where(r.c.article_pk == bindparam("pk"), r.c.revision_id.is_(None))
+            .values(revision_id=bindparam("rev")),
+            [{"pk": pk, "rev": rev} for pk, rev in zip(pks, revision_ids, strict=True)],
+        )
+        updates = []
+        for record, _, old in items:
+            values = _record_values(record)
+            values.update(
+                pk=old.pk,
+                lead=record.lead if record.lead is not None else old.lead,
+                last_seen_at=max(seen, old.last_seen_at),
+                version_seen_at=seen,
+                gone_at=None,
+                gone_status=None,
+            )
+            updates.append(values)
+        columns = [k for k in updates[0] if k != "pk"]
+        conn.execute(
+            update(a).where(a.c.id == bindparam("pk")).values({c: bindparam(c) for c in columns}),
+            updates,
+        )
+        conn.execute(delete(m.article_authors).where(m.article_authors.c.article_pk.in_(pks)))
+        conn.execute(delete(m.article_links).where(m.article_links.c.article_pk.in_(pks)))
+        self._insert_children(conn, [(old.pk, record) for record, _, old in items])
+        raws = [
+            self._raw_row(old.pk, record, raw, None)
+            for record, raw, old in items
+            if raw is not None
+        ]
+        if raws:
+            conn.execute(insert(r), raws)
+
+    def _merge_sections(self, conn: Connection, items: list[tuple[ArticleRecord, int]]) -> None:
+        """Sections are the union of every listing the article was seen under."""
+        wanted: dict[int, set[str]] = defaultdict(set)
+        for record, pk in items:
+            wanted[pk].update(s for s in record.sections if s)
+        pks = [pk for pk, sections in wanted.items() if sections]
+        if not pks:
+            return
+        s = m.article_sections
+        have: dict[int, set[str]] = defaultdict(set)
+        for pk, section in conn.execute(
+            select(s.c.article_pk, s.c.section).where(s.c.article_pk.in_(pks))
+        ).all():
+            have[pk].add(section)
+        rewrite = {pk: wanted[pk] | have[pk] for pk in pks if not wanted[pk] <= have[pk]}
+        if not rewrite:
+            return
+        conn.execute(delete(s).where(s.c.article_pk.in_(list(rewrite))))
+        conn.execute(
+            insert(s),
+            [
+                {"article_pk": pk, "position": i, "section": name}
+                for pk, sections in rewrite.items()
+                for i, name in enumerate(sorted(sections))
+            ],
+        )
+
+    def add_listing_context(
+        self, edition: str, article_id: int, sections: Iterable[str], lead: str | None
+    ) -> bool:
+        """Add sections (union) and the lead seen on a listing; no revision. False if the
+        article is not stored (yet)."""
+        a = m.articles
+        with self._write() as conn:
+            pk = conn.execute(
+                select(a.c.id).where(a.c.edition == edition, a.c.article_id == article_id)
+            ).scalar()
+            if pk is None:
+                return False
+            if lead:
+                conn.execute(
+                    update(a).where(a.c.id == pk, a.c.lead.is_distinct_from(lead)).values(lead=lead)
+                )
+            probe = ArticleRecord(
+                edition, article_id, "", "", "", "", "", "", sections=list(sections)
+            )
+            self._merge_sections(conn, [(probe, pk)])
+            return True
+
+    def mark_gone(self, edition: str, article_id: int, at: datetime, status: int) -> bool:
+        """Mark a stored article gone (it answered 404/410); never deletes. False if unknown."""
+        a = m.articles
+        with self._write() as conn:
+            found = conn.execute(
+                select(a.c.id, a.c.gone_at).where(
+                    a.c.edition == edition, a.c.article_id == article_id
+                )
+            ).first()
+            if found is None:
+                return False
+            if found.gone_at is None:
+                conn.execute(
+                    update(a)
+                    .where(a.c.id == found.id)
+                    .values(gone_at=_aware(at), gone_status=status)
+                )
+            self._clear_article_errors(conn, edition, article_id)
+            return True
+
+    def record_gap(
+        self, edition: str, article_id: int, status: int, *, at: datetime | None = None
+    ) -> None:
+        """An id that answered ``status`` (404/410) and has never been an article."""
+        moment = _aware(at) if at else _now()
+        g = m.gaps
+        with self._write() as conn:
+            stmt = self._upsert(conn, g).values(
+                edition=edition,
+                article_id=article_id,
+                status=status,
+                first_seen_at=moment,
+                last_seen_at=moment,
+            )
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[g.c.edition, g.c.article_id],
+                    set_={"status": status, "last_seen_at": moment},
+                )
+            )
+            self._clear_article_errors(conn, edition, article_id)
+
+    def gap_ids(self, edition: str) -> set[int]:
+        g = m.gaps
+        with self._read() as conn:
+            return set(conn.execute(select(g.c.article_id).where(g.c.edition == edition)).scalars())
+
+    @staticmethod
+    def _upsert(conn: Connection, table: Any) -> Any:
+        if conn.dialect.name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            return sqlite_insert(table)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+
+    @staticmethod
+    def _clear_article_errors(conn: Connection, edition: str, article_id: int) -> None:
+        e = m.crawl_errors
+        conn.execute(delete(e).where(e.c.edition == edition, e.c.article_id == article_id))
+
+    # ------------------------------------------------------------------ reading
+
+    @staticmethod
+    def _original(row: Any) -> Original | None:
+        if row.original_url is None:
+            return None
+        return Original(
+            url=row.original_url,
+            article_id=row.original_article_id,
+            published_at=cast(str, _to_iso(row.original_published_at)),
+            published_local=row.original_published_local,
+            published_raw=row.original_published_raw,
+        )
+
+    @staticmethod
+    def _children(
+        conn: Connection, pks: list[int]
+    ) -> tuple[dict[int, list[str]], dict[int, list[Link]]]:
+        authors: dict[int, list[str]] = defaultdict(list)
+        au = m.article_authors
+        for pk, name in conn.execute(
+            select(au.c.article_pk, au.c.name)
+            .where(au.c.article_pk.in_(pks))
+            .order_by(au.c.article_pk, au.c.position)
+        ).all():
+            authors[pk].append(name)
+        links: dict[int, list[Link]] = defaultdict(list)
+        li = m.article_links
+        for row in conn.execute(
+            select(li).where(li.c.article_pk.in_(pks)).order_by(li.c.article_pk, li.c.position)
+        ):
+            links[row.article_pk].append(
+                Link(row.url, row.text, row.kind, row.edition, row.article_id)
+            )
+        return authors, links
+
+    def _records(self, conn: Connection, rows: Sequence[Row[Any]]) -> list[ArticleRecord]:
+        if not rows:
+            return []
+        pks = [row.id for row in rows]
+        authors, links = self._children(conn, pks)
+        sections: dict[int, list[str]] = defaultdict(list)
+        s = m.article_sections
+        for pk, name in conn.execute(
+            select(s.c.article_pk, s.c.section)
+            .where(s.c.article_pk.in_(pks))
+            .order_by(s.c.article_pk, s.c.position)
+        ).all():
+            sections[pk].append(name)
+        return [
+            ArticleRecord(
+                edition=row.edition,
+                article_id=row.article_id,
+                **{name: getattr(row, name) for name in _SCALARS},
+                published_at=cast(str, _to_iso(row.published_at)),
+                authors=authors.get(row.id, []),
+                original=self._original(row),
+                links=links.get(row.id, []),
+                lead=row.lead,
+                sections=sections.get(row.id, []),
+                content_hash=row.content_hash,
+                parser_version=row.parser_version,
+                first_seen_at=_to_iso(row.first_seen_at),
+                last_seen_at=_to_iso(row.last_seen_at),
+            )
+            for row in rows
+        ]
+
+    def get(self, edition: str, article_id: int) -> ArticleRecord | None:
+        a = m.articles
+        with self._read() as conn:
+            row = conn.execute(
+                select(a).where(a.c.edition == edition, a.c.article_id == article_id)
+            ).first()
+            return self._records(conn, [row])[0] if row is not None else None
+
+    def has(self, edition: str, article_id: int) -> bool:
+        a = m.articles
+        with self._read() as conn:
+            return bool(
+                conn.execute(
+                    select(exists().where(a.c.edition == edition, a.c.article_id == article_id))
+                ).scalar()
+            )
+
+    def is_gone(self, edition: str, article_id: int) -> bool | None:
+        """True if stored and gone, False if stored and live, None if not stored."""
+        a = m.articles
+        with self._read() as conn:
+            row = conn.execute(
+                select(a.c.gone_at).where(a.c.edition == edition, a.c.article_id == article_id)
+            ).first()
+        return None if row is None else row.gone_at is not None
+
+    def known_ids(self, edition: str) -> set[int]:
+        a = m.articles
+        with self._read() as conn:
+            return set(conn.execute(select(a.c.article_id).where(a.c.edition == edition)).scalars())
+
+    def ids_published_since(self, edition: str, since: datetime) -> list[int]:
+        a = m.articles
+        with self._read() as conn:
+            return list(
+                conn.execute(
+                    select(a.c.article_id)
+                    .where(a.c.edition == edition, a.c.published_at >= _aware(since))
+                    .order_by(a.c.article_id)
+                ).scalars()
+            )
+
+    def iter_records(
+        self,
+        edition: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        include_gone: bool = True,
+        batch: int = 1000,
+    ) -> Iterator[ArticleRecord]:
+        """Stream records ordered by (edition, article_id), ``batch`` rows per query (keyset
+        pagination, a short read per batch). ``since``/``until`` bound ``published_at``
+        (``since <= published_at < until``)."""
+        a = m.articles
+        conditions = []
+        if edition is not None:
+            conditions.append(a.c.edition == edition)
+        if since is not None:
+            conditions.append(a.c.published_at >= _aware(since))
+        if until is not None:
+            conditions.append(a.c.published_at < _aware(until))
+        if not include_gone:
+            conditions.append(a.c.gone_at.is_(None))
+        last: tuple[str, int] | None = None
+        while True:
+            query = select(a).where(*conditions)
+            if last is not None:
+                query = query.where(
+                    or_(
+                        a.c.edition > last[0],
+                        and_(a.c.edition == last[0], a.c.article_id > last[1]),
+                    )
+                )
+            query = query.order_by(a.c.edition, a.c.article_id).limit(batch)
+            with self._read() as conn:
+                rows = conn.execute(query).all()
+                records = self._records(conn, rows)
+            yield from records
+            if len(rows) < batch:
+                return
+            last = (rows[-1].edition, rows[-1].article_id)
+
+    def revisions(self, edition: str, article_id: int) -> list[Revision]:
+        """Earlier versions, oldest first."""
+        rv, r = m.revisions, m.raw_pages
+        with self._read() as conn:
+            rows = conn.execute(
+                select(rv, exists().where(r.c.revision_id == rv.c.id).label("has_raw"))
+                .where(rv.c.edition == edition, rv.c.article_id == article_id)
+                .order_by(rv.c.id)
+            ).all()
+        result = []
+        for row in rows:
+            original = row.original
+            record = ArticleRecord(
+                edition=row.edition,
+                article_id=row.article_id,
+                **{name: getattr(row, name) for name in _SCALARS},
+                published_at=cast(str, _to_iso(row.published_at)),
+                authors=list(row.authors),
+                original=Original(**original) if original else None,
+                links=[Link(**link) for link in row.links],
+                content_hash=row.content_hash,
+                parser_version=row.parser_version,
+                first_seen_at=_to_iso(row.first_seen_at),
+                last_seen_at=_to_iso(row.last_seen_at),
+            )
+            result.append(
+                Revision(
+                    record, row.first_seen_at, row.last_seen_at, row.replaced_at, bool(row.has_raw)
+                )
+            )
+        return result
+
+    def raw_page(self, edition: str, article_id: int) -> RawPage | None:
+        """The stored page of the current version, decompressed."""
+        a, r = m.articles, m.raw_pages
+        with self._read() as conn:
+            row = conn.execute(
+                select(r)
+                .join(a, a.c.id == r.c.article_pk)
+                .where(
+                    a.c.edition == edition, a.c.article_id == article_id, r.c.revision_id.is_(None)
+                )
+            ).first()
+        if row is None:
+            return None
+        return RawPage(
+            row.url,
+            row.status,
+            dict(row.headers),
+            decompress(row.codec, row.body),
+            row.fetched_at,
+            row.parser_version,
+        )
+
+    def counts(self) -> dict[str, int]:
+        a = m.articles
+        with self._read() as conn:
+            result: dict[str, int] = {
+                "articles": conn.execute(select(func.count()).select_from(a)).scalar_one(),
+            }
+            for edition, n in conn.execute(
+                select(a.c.edition, func.count()).group_by(a.c.edition)
+            ).all():
+                result[f"articles_{edition}"] = n
+            result["gone"] = conn.execute(
+                select(func.count()).select_from(a).where(a.c.gone_at.is_not(None))
+            ).scalar_one()
+            for name, table in (
+                ("revisions", m.revisions),
+                ("raw_pages", m.raw_pages),
+                ("gaps", m.gaps),
+                ("errors", m.crawl_errors),
+                ("runs", m.crawl_runs),
+            ):
+                result[name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
+        return result
+
+    # ------------------------------------------------------------------ runs and errors
+
+    def start_run(self, mode: str, arguments: Mapping[str, Any]) -> int:
+        with self._write() as conn:
+            return int(
+                conn.execute(
+                    insert(m.crawl_runs)
+                    .values(
+                        mode=mode, arguments=dict(arguments), started_at=_now(), status="running"
+                    )
+                    .returning(m.crawl_runs.c.id)
+                ).scalar_one()
+            )
+
+    def finish_run(
+        self, run_id: int, status: str, counts: Mapping[str, int], requests: int
+    ) -> None:
+        fields = ("new", "updated", "unchanged", "gone", "failed")
+        values: dict[str, Any] = {f: int(counts.get(f, 0)) for f in fields}
+        with self._write() as conn:
+            conn.execute(
+                update(m.crawl_runs)
+                .where(m.crawl_runs.c.id == run_id)
+                .values(status=status, finished_at=_now(), requests=requests, **values)
+            )
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        c = m.crawl_runs
+        with self._read() as conn:
+            rows = conn.execute(select(c).order_by(c.c.id.desc()).limit(limit)).mappings().all()
+        return [dict(row) for row in rows]
+
+    def record_error(
+        self, url: str, error: str, edition: str | None = None, article_id: int | None = None
+    ) -> None:
+        """Remember a failed URL (one row per URL, ``attempts`` counts); the next run retries it."""
+        e = m.crawl_errors
+        moment = _now()
+        with self._write() as conn:
+            stmt = self._upsert(conn, e).values(
+                url=url,
+                edition=edition,
+                article_id=article_id,
+                error=error,
+                attempts=1,
+                first_seen_at=moment,
+                last_seen_at=moment,
+            )
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[e.c.url],
+                    set_={
+                        "error": error,
+                        "attempts": e.c.attempts + 1,
+                        "last_seen_at": moment,
+                        "edition": func.coalesce(stmt.excluded.edition, e.c.edition),
+                        "article_id": func.coalesce(stmt.excluded.article_id, e.c.article_id),
+                    },
+                )
+            )
+
+    def clear_error(self, url: str) -> None:
+        with self._write() as conn:
+            conn.execute(delete(m.crawl_errors).where(m.crawl_errors.c.url == url))
+
+    def open_errors(self) -> list[CrawlError]:
+        e = m.crawl_errors
+        with self._read() as conn:
+            rows = conn.execute(select(e).order_by(e.c.first_seen_at, e.c.id)).all()
+        return [
+            CrawlError(
+                row.url,
+                row.error,
+                row.edition,
+                row.article_id,
+                row.attempts,
+                row.first_seen_at,
+                row.last_seen_at,
+            )
+            for row in rows
+        ]
+
+    # ------------------------------------------------------------------ search
+
+    def search(
+        self,
+        query: str,
+        *,
+        edition: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[SearchHit]:
+        """Full-text search over title, body and authors, best first, with a snippet.
+
+        The syntax (see :mod:`knotcrawl.db.search`) is the same on both backends; a malformed
+        query raises :class:`~knotcrawl.errors.UsageError`.
+        """
+        node = search.parse_query(query)
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        filters = []
+        if edition is not None:
+            filters.append("a.edition = :edition")
+            params["edition"] = edition
+        if since is not None:
+            filters.append("a.published_at >= :since")
+            params["since"] = _aware(since)
+        if until is not None:
+            filters.append("a.published_at < :until")
+            params["until"] = _aware(until)
+        where = "".join(f" AND {f}" for f in filters)
+        if self.sqlite:
+            params["q"] = search.to_fts5(node)
+            sql = text(
+                "SELECT a.edition, a.article_id, a.url, a.title, a.published_at, a.gone_at, "
+                "bm25(articles_fts, 10.0, 1.0, 5.0) AS score, "
+                "snippet(articles_fts, -1, '[', ']', '…', 24) AS snip "
+                "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+                f"WHERE articles_fts MATCH :q{where} "
+                "ORDER BY score, a.id LIMIT :limit OFFSET :offset"
+            ).columns(published_at=m.UTCDateTime(), gone_at=m.UTCDateTime())
+        else:
+            params["q"] = search.to_tsquery(node)
+            sql = text(
+                "SELECT h.*, ts_headline('simple', h.body, to_tsquery('simple', :q), "
+                "'MaxFragments=1, MaxWords=24, MinWords=8, StartSel=[, StopSel=]') AS snip "
+                "FROM (SELECT a.id, a.edition, a.article_id, a.url, a.title, a.published_at, "
+                "a.gone_at, a.body, ts_rank_cd(a.search_vector, to_tsquery('simple', :q)) AS score "
+                "FROM articles a WHERE a.search_vector @@ to_tsquery('simple', :q)"
+                f"{where} ORDER BY score DESC, a.id LIMIT :limit OFFSET :offset) h "
+                "ORDER BY h.score DESC, h.id"
+            ).columns(published_at=m.UTCDateTime(), gone_at=m.UTCDateTime())
+        times = [bindparam(k, type_=m.UTCDateTime()) for k in ("since", "until") if k in params]
+        if times:
+            sql = sql.bindparams(*times)
+        try:
+            with self._read() as conn:
+                rows = conn.execute(sql, params).all()
+        except (OperationalError, ProgrammingError) as exc:
+            message = str(exc.orig)
+            if "fts5" in message or "syntax" in message or "tsquery" in message:
+                raise UsageError(f"bad search query {query!r}: {message}") from None
+            raise
+        return [
+            SearchHit(
+                edition=row.edition,
+                article_id=row.article_id,
+                url=row.url,
+                title=row.title,
+                published_at=_to_iso(row.published_at),
+                score=abs(float(row.score)),
+                snippet=row.snip or "",
+                gone=row.gone_at is not None,
+            )
+            for row in rows
+        ]
+
+    # ------------------------------------------------------------------ reparse
+
+    def reparse(
+        self,
+        parse: ParseFunction,
+        parser_version: str | None,
+        *,
+        edition: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        batch: int = 200,
+        revisions: bool = True,
+        progress: Callable[[ReparseReport], None] | None = None,
+    ) -> ReparseReport:
+        """Run ``parse`` over the stored raw pages and update what the parser now extracts
+        differently. No revisions are made (the site did not change); lead, sections and seen
+        times stay. Streams: ``batch`` raw pages per read, one short write per batch."""
+        report = ReparseReport(parser_version)
+        a, r = m.articles, m.raw_pages
+        conditions: list[ColumnElement[bool]] = [r.c.revision_id.is_(None)]
+        if edition is not None:
+            conditions.append(a.c.edition == edition)
+        if since is not None:
+            conditions.append(a.c.published_at >= _aware(since))
+        if until is not None:
+            conditions.append(a.c.published_at < _aware(until))
+        last = 0
+        while True:
+            with self._read() as conn:
+                rows = conn.execute(
+                    select(r, a.c.content_hash.label("stored_hash"))
+                    .join(a, a.c.id == r.c.article_pk)
+                    .where(r.c.id > last, *conditions)
+                    .order_by(r.c.id)
+                    .limit(batch)
+                ).all()
+                stored = self._stored_by_pk(conn, [row.article_pk for row in rows])
+            if not rows:
+                break
+            last = rows[-1].id
+            changes: list[tuple[int, str, ArticleRecord]] = []
+            parsed_ids: list[int] = []
+            for row in rows:
+                report.pages += 1
+                new = self._parse_raw(parse, row, report)
+                if new is None:
+                    continue
+                new.parser_version = parser_version
+                parsed_ids.append(row.id)
+                old = stored[row.article_pk]
+                if _extracted(new) != _extracted(old):
+                    changes.append((row.article_pk, row.stored_hash, new))
+                else:
+                    report.unchanged += 1
+            with self._write() as conn:
+                for pk, stored_hash, new in changes:
+                    values = _record_values(new)
+                    done = conn.execute(
+                        update(a)
+                        .where(a.c.id == pk, a.c.content_hash == stored_hash)
+                        .values(**values)
+                    ).rowcount
+                    if not done:  # the crawler stored a new version meanwhile
+                        report.skipped += 1
+                        continue
+                    conn.execute(
+                        delete(m.article_authors).where(m.article_authors.c.article_pk == pk)
+                    )
+                    conn.execute(delete(m.article_links).where(m.article_links.c.article_pk == pk))
+                    self._insert_children(conn, [(pk, new)])
+                    report.changed += 1
+                if parsed_ids:
+                    conn.execute(
+                        update(r)
+                        .where(r.c.id.in_(parsed_ids))
+                        .values(parser_version=parser_version)
+                    )
+                    conn.execute(
+                        update(a)
+                        .where(
+                            a.c.id.in_(select(r.c.article_pk).where(r.c.id.in_(parsed_ids))),
+                            a.c.parser_version.is_distinct_from(parser_version),
+                        )
+                        .values(parser_version=parser_version)
+                    )
+            if progress is not None:
+                progress(report)
+        if revisions:
+            self._reparse_revisions(parse, parser_version, conditions[1:], batch, report)
+        return report
+
+    def _stored_by_pk(self, conn: Connection, pks: list[int]) -> dict[int, ArticleRecord]:
+        if not pks:
+            return {}
+        a = m.articles
+        rows = conn.execute(select(a).where(a.c.id.in_(pks))).all()
+        return {row.id: rec for row, rec in zip(rows, self._records(conn, rows), strict=True)}
+
+    @staticmethod
+    def _parse_raw(parse: ParseFunction, row: Any, report: ReparseReport) -> ArticleRecord | None:
+        try:
+            body = decompress(row.codec, row.body)
+            new = parse(body, row.url, dict(row.headers))
+            if (new.edition, new.article_id) != (row.edition, row.article_id):
+                raise KnotcrawlError(
+                    f"the page parses as {new.edition}/{new.article_id}, not "
+                    f"{row.edition}/{row.article_id}"
+                )
+        except Exception as exc:  # one bad page must not stop a reparse of the archive
+            report.failed += 1
+            if len(report.failures) < 50:
+                report.failures.append(
+                    (row.edition, row.article_id, f"{type(exc).__name__}: {exc}")
+                )
+            return None
+        return new
+
+    def _reparse_revisions(
+        self,
+        parse: ParseFunction,
+        parser_version: str | None,
+        article_conditions: list[Any],
+        batch: int,
+        report: ReparseReport,
+    ) -> None:
+        a, r, rv = m.articles, m.raw_pages, m.revisions
+        last = 0
+        while True:
+            with self._read() as conn:
+                rows = conn.execute(
+                    select(r, rv.c.content_hash.label("stored_hash"), rv.c.title.label("old_title"))
+                    .join(rv, rv.c.id == r.c.revision_id)
+                    .join(a, a.c.id == r.c.article_pk)
+                    .where(r.c.id > last, *article_conditions)
+                    .order_by(r.c.id)
+                    .limit(batch)
+                ).all()
+                old_rows = (
+                    {
+                        row.id: row
+                        for row in conn.execute(
+                            select(rv).where(rv.c.id.in_([row.revision_id for row in rows]))
+                        )
+                    }
+                    if rows
+                    else {}
+                )
+            if not rows:
+                return
+            last = rows[-1].id
+            with self._write() as conn:
+                for row in rows:
+                    report.revision_pages += 1
+                    new = self._parse_raw(parse, row, report)
+                    if new is None:
+                        continue
+                    old = old_rows[row.revision_id]
+                    values = {name: getattr(new, name) for name in _SCALARS}
+                    values.update(
+                        published_at=_to_dt(new.published_at),
+                        authors=list(new.authors),
+                        original=_original_dict(new.original),
+                        links=[_link_dict(link) for link in new.links],
+                        content_hash=new.content_hash,
+                    )
+                    before = {k: getattr(old, k) for k in values}
+                    if before != values:
+                        report.revisions_changed += 1
+                        values["parser_version"] = parser_version
+                        conn.execute(update(rv).where(rv.c.id == old.id).values(**values))
+                    elif old.parser_version != parser_version:
+                        conn.execute(
+                            update(rv)
+                            .where(rv.c.id == old.id)
+                            .values(parser_version=parser_version)
+                        )
+                    conn.execute(
+                        update(r).where(r.c.id == row.id).values(parser_version=parser_version)
+                    )
+
+    # ------------------------------------------------------------------ locking
+
+    def lock(self, name: str = "crawl") -> AbstractContextManager[None]:
+        """Hold the named lock for the ``with`` block; raise (status 75) at once if another
+        process holds it. SQLite: ``flock`` on a file beside the database; PostgreSQL: a
+        session advisory lock."""
+        if self.sqlite:
+            return self._file_lock(name)
+        return self._advisory_lock(name)
+
+    def _lock_path(self, name: str) -> Path:
+        path = sqlite_path(self.engine)
+        if path is None:
+            return (
+                Path(tempfile.gettempdir())
+                / f"knotcrawl-memory-{os.getpid()}-{id(self)}.{name}.lock"
+            )
+        return path.with_name(f"{path.name}.{name}.lock")
+
+    @contextmanager
+    def _file_lock(self, name: str) -> Iterator[None]:
+        path = self._lock_path(name)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
+                who = f" (pid {holder})" if holder else ""
+                raise KnotcrawlError(
+                    f"another knotcrawl process{who} holds the {name} lock on {path}",
+                    status=LOCKED_STATUS,
+                ) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    @contextmanager
+    def _advisory_lock(self, name: str) -> Iterator[None]:
+        digest = hashlib.sha256(f"knotcrawl:{name}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        with self.engine.connect() as conn:
+            got = conn.execute(select(func.pg_try_advisory_lock(key))).scalar()
+            conn.commit()
+            if not got:
+                raise KnotcrawlError(
+                    f"another knotcrawl process holds the {name} lock on {self.url}",
+                    status=LOCKED_STATUS,
+                )
+            try:
+                yield
+            finally:
+                conn.execute(select(func.pg_advisory_unlock(key)))
+                conn.commit()

@@ -1,0 +1,121 @@
+"""Downloader middlewares.
+
+:class:`BackoffRetryMiddleware` replaces Scrapy's ``RetryMiddleware`` (which retries at once and
+ignores ``Retry-After``): before handing a retry back to the scheduler it waits for the server's
+``Retry-After`` (seconds or an HTTP date, capped) or for an exponential backoff with jitter.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.utils.asyncio import sleep
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header value (delta-seconds or HTTP-date)."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Retries with exponential backoff, honouring ``Retry-After``.
+
+    Settings: ``KNOTCRAWL_RETRY_BACKOFF_BASE`` (seconds, default 1), ``KNOTCRAWL_RETRY_BACKOFF_MAX``
+    (default 60) and ``KNOTCRAWL_RETRY_AFTER_MAX`` (the longest Retry-After obeyed, default 300;
+    a longer one is capped).
+    """
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.base = settings.getfloat("KNOTCRAWL_RETRY_BACKOFF_BASE", 1.0)
+        self.cap = settings.getfloat("KNOTCRAWL_RETRY_BACKOFF_MAX", 60.0)
+        self.after_cap = settings.getfloat("KNOTCRAWL_RETRY_AFTER_MAX", 300.0)
+
+    def delay(self, request: Request, response: Response | None = None) -> float:
+        attempt = int(request.meta.get("retry_times", 0))
+        backoff = min(self.cap, self.base * (2**attempt))
+        backoff *= random.uniform(0.5, 1.0)
+        if response is not None:
+            after = retry_after_seconds(response.headers.get(b"Retry-After"))
+            if after is not None:
+                return max(backoff, min(after, self.after_cap))
+        return backoff
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        wait = self.delay(request, response)
+        retry = self._retry(request, f"HTTP {response.status}")
+        if retry is None:
+            return response
+        self._stat("retry/backoff_seconds", wait)
+        await sleep(wait)
+        return retry
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | Response | None:
+        if request.meta.get("dont_retry", False) or not isinstance(
+            exception, self.exceptions_to_retry
+        ):
+            return None
+        retry = self._retry(request, exception)
+        if retry is None:
+            return None
+        wait = self.delay(request)
+        self._stat("retry/backoff_seconds", wait)
+        await sleep(wait)
+        return retry
+
+    def _stat(self, name: str, value: float) -> None:
+        stats = getattr(self.crawler, "stats", None)
+        if stats is not None:
+            stats.inc_value(name, value)
+
+
+class RunProxyMiddleware:
+    """Send every request of a knotcrawl crawl (robots.txt too) through ``--proxy``/``--replica``.
+
+    Spiders set ``meta["proxy"]`` on their own requests; the requests Scrapy makes by itself
+    (robots.txt) get it here. Runs before Scrapy's HttpProxyMiddleware."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunProxyMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if "proxy" in request.meta:
+            return None
+        from knotcrawl.crawling.context import context_of
+
+        context = context_of(self.crawler)
+        proxy = context.options.proxy if context is not None else None
+        proxy = proxy or self.crawler.settings.get("KNOTCRAWL_PROXY")
+        if proxy:
+            request.meta["proxy"] = proxy
+        return None

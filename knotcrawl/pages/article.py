@@ -1,0 +1,892 @@
+"""The article page object: one property per field, each with a cascade of levels.
+
+Levels, tried in this order for every field (``ArticlePage.sources`` tells which one gave it):
+
+``selector``    class names of the known markups (SITE.md §5 and the samples);
+``structured``  JSON-LD, OpenGraph, ``<time datetime>``, ``itemprop``, ``rel=canonical``;
+``semantic``    ``h1``, ``time``, ``figure``/``figcaption``, the element holding most paragraph
+                text, ``p``, ``a``;
+``text``        the site's text conventions: date formats, ``Author:``/``Source:`` lines, the
+                cross-reference line, furniture phrases, ``<title>``.
+
+Edition rule: the host of the URL passed in (``knotcrawl.hosts``); for a host that is not the
+site's (a replica on loopback), the host of ``rel=canonical``/``og:url``; then ``<html lang>``;
+then the script (Cyrillic or Latin) of the title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from knotcrawl.hosts import Edition, article_ref, canonical_url, edition_of_url
+from knotcrawl.moscow import local_iso, utc_iso
+from knotcrawl.pages.common import (
+    ERROR_TITLE,
+    PARSER_VERSION,
+    MissingFields,
+    NotAnArticle,
+    edition_from_lang,
+    is_binary,
+    resolve_link,
+)
+from knotcrawl.pages.conventions import (
+    crossref,
+    is_furniture_text,
+    is_stop_marker,
+    parse_credits,
+)
+from knotcrawl.pages.dates import ParsedDate, find_dates, read_date
+from knotcrawl.pages.encoding import decode_body
+from knotcrawl.pages.html import (
+    FURNITURE,
+    FURNITURE_HINT,
+    HEADING,
+    IN_ASIDE,
+    IN_FIGURE,
+    IN_TITLE,
+    ClassIndex,
+    HtmlElement,
+    Para,
+    Selector,
+    collapse,
+    css,
+    json_ld,
+    meta_content,
+    paragraphs,
+    parse_html,
+    strip_noise,
+    text_of,
+)
+from knotcrawl.record import ArticleRecord, Link, Original
+
+__all__ = ["ArticlePage"]
+
+# Known markups (fast path). Only the first four class names were seen on the real site.
+TITLE_SEL = Selector(
+    ".articles-body h1, h1.article__title, h1.m-article_title, h1.amp-article_title"
+)
+DATE_SEL = Selector(
+    ".articles-body p.time, .article__date, .m-article_date, .amp-article_date, .articles-body_date"
+)
+BODY_SEL = Selector(".articles-body_contents, .article__body, .m-article_text, .amp-article_text")
+CAPTION_SEL = Selector(
+    ".articles-body_image-caption, .article__caption, .article__figure figcaption, "
+    ".m-article_caption, .amp-article_figure figcaption"
+)
+CREDITS_SEL = Selector(
+    ".articles-body_author, .article__credits, .m-article_author, .amp-article_author"
+)
+_KNOWN_CLASSES = frozenset().union(
+    *(sel.classes for sel in (TITLE_SEL, DATE_SEL, BODY_SEL, CAPTION_SEL, CREDITS_SEL))
+)
+ITEMPROP_BODY = css("[itemprop=articleBody]")
+ITEMPROP_DATE = css("[itemprop=datePublished]")
+
+_SITE_SUFFIX = re.compile(
+    r"\s*(?:[|—–-]|::)\s*(?:Caucasian Knot|Кавказский узел|Kavkazsky Uzel)[^|—–]*$", re.IGNORECASE
+)
+_NON_ARTICLE_PATH = re.compile(r"^/(?:forum|blogs|users|search|feedback|login)(?:/|$)")
+_NEWLINES = re.compile(r"[\r\n]+")
+_ARTICLE_HREF = re.compile(r"/articles/(\d+)/?(?:[?#]|$)")
+
+
+def _strip_site(title: str) -> str:
+    return _SITE_SUFFIX.sub("", collapse(title))
+
+
+class ArticlePage:
+    """An article page from its HTML alone. Fields are computed lazily; ``sources`` tells
+    which cascade level gave each field that was found."""
+
+    def __init__(
+        self,
+        html: str | bytes,
+        url: str,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if not html or html.isspace():
+            raise NotAnArticle(f"{url}: the page is empty")
+        if is_binary(html):
+            raise NotAnArticle(f"{url}: binary data, not an HTML page")
+        self.url = url
+        self.text, self.encoding = decode_body(html, headers)
+        data = html if isinstance(html, bytes) and self.encoding != "unicode" else None
+        self.root: HtmlElement = parse_html(self.text, data, self.encoding)
+        self.ld: dict[str, Any] | None = json_ld(self.root)
+        strip_noise(self.root)
+        self._sources: dict[str, str] = {}
+
+    @cached_property
+    def classes(self) -> ClassIndex:
+        return ClassIndex(self.root, _KNOWN_CLASSES)
+
+    # -- identity -------------------------------------------------------------------------
+
+    @cached_property
+    def canonical_link(self) -> str | None:
+        for el in self.root.iter("link"):
+            if "canonical" in (el.get("rel") or "").lower().split():
+                href = (el.get("href") or "").strip()
+                if href:
+                    return urljoin(self.url, href)
+        og = meta_content(self.root, "og:url")
+        if og:
+            return urljoin(self.url, og)
+        if self.ld:
+            main = self.ld.get("mainEntityOfPage") or self.ld.get("url")
+            if isinstance(main, dict):
+                main = main.get("@id") or main.get("url")
+            if isinstance(main, str) and main.strip():
+                return urljoin(self.url, main.strip())
+        return None
+
+    @cached_property
+    def edition(self) -> Edition | None:
+        edition = edition_of_url(self.url)
+        if edition is None and self.canonical_link:
+            edition = edition_of_url(self.canonical_link)
+        if edition is None:
+            html_el = self.root if self.root.tag == "html" else None
+            lang = html_el.get("lang") if html_el is not None else None
+            edition = edition_from_lang(lang, self.title or "")
+        return edition
+
+    @cached_property
+    def article_id(self) -> int | None:
+        for candidate in (self.url, self.canonical_link):
+            if not candidate:
+                continue
+            ref = article_ref(candidate, default_edition=self.edition or "en")
+            if ref is not None:
+                if ref.article_id is None:
+                    raise NotAnArticle(
+                        f"{self.url}: /articles/{ref.slug} is a service page, not a news article"
+                    )
+                return ref.article_id
+        return None
+
+    @cached_property
+    def canonical(self) -> str | None:
+        if self.edition is None or self.article_id is None:
+            return None
+        return canonical_url(self.edition, self.article_id)
+
+    # -- title ----------------------------------------------------------------------------
+
+    @cached_property
+    def _title(self) -> tuple[str | None, HtmlElement | None, str | None]:
+        for el in self.classes.select(TITLE_SEL):
+            text = collapse(text_of(el))
+            if text:
+                return text, el, "selector"
+        head_title = None
+        for el in self.root.iter("title"):
+            head_title = _strip_site(text_of(el))
+            break
+        structured = None
+        if self.ld and isinstance(self.ld.get("headline"), str):
+            structured = collapse(self.ld["headline"])
+        structured = structured or _strip_site(meta_content(self.root, "og:title") or "") or None
+        # A site logo set in an h1 ("Caucasian Knot") is not the headline.
+        h1s = [
+            el
+            for el in self.root.iter("h1")
+            if (t := collapse(text_of(el))) and not (len(t) < 40 and is_furniture_text(t))
+        ]
+        if structured:
+            for el in h1s:
+                if collapse(text_of(el)) == structured:
+                    return structured, el, "structured"
+            for tag in ("h2", "h3", "div", "p", "span"):
+                for el in self.root.iter(tag):
+                    if collapse(text_of(el)) == structured:
+                        return structured, el, "structured"
+            return structured, None, "structured"
+        if h1s:
+            chosen = h1s[0]
+            if head_title and len(h1s) > 1:
+                for el in h1s:
+                    if collapse(text_of(el)) in head_title:
+                        chosen = el
+                        break
+            return collapse(text_of(chosen)), chosen, "semantic"
+        if head_title:
+            for tag in ("h2", "h3", "div", "p", "span"):
+                for el in self.root.iter(tag):
+                    if collapse(text_of(el)) == head_title:
+                        return head_title, el, "text"
+            return head_title, None, "text"
+        return None, None, None
+
+    @property
+    def title(self) -> str | None:
+        text, _el, level = self._title
+        if text and level:
+            self._sources["title"] = level
+        return text or None
+
+    @property
+    def title_el(self) -> HtmlElement | None:
+        return self._title[1]
+
+    # -- structure ------------------------------------------------------------------------
+
+    @cached_property
+    def _order(self) -> dict[HtmlElement, int]:
+        return {el: i for i, el in enumerate(self.root.iter())}
+
+    @cached_property
+    def _title_ancestors(self) -> set[HtmlElement]:
+        el = self.title_el
+        if el is None:
+            return set()
+        return {el, *el.iterancestors()}
+
+    @cached_property
+    def _other_link_ancestors(self) -> set[HtmlElement]:
+        """Ancestors of links to other articles: the blocks a foreign date belongs to."""
+        own = self.article_id
+        result: set[HtmlElement] = set()
+        for a in self.root.iter("a"):
+            href = a.get("href")
+            if not href or "/articles/" not in href:
+                continue
+            m = _ARTICLE_HREF.search(href)
+            if m is None or int(m.group(1)) == own:
+                continue
+            for anc in a.iterancestors():
+                if anc in result:
+                    break
+                result.add(anc)
+        return result
+
+    def _date_distance(self, el: HtmlElement) -> int | None:
+        """Steps up from ``el`` to the title's block; ``None`` if a foreign block comes first."""
+        title_anc = self._title_ancestors
+        others = self._other_link_ancestors
+        steps = 0
+        for anc in (el, *el.iterancestors()):
+            if anc in title_anc:
+                return steps
+            if anc in others:
+                return None
+            tag = anc.tag if isinstance(anc.tag, str) else ""
+            if tag in ("aside", "nav", "footer"):
+                return None
+            steps += 1
+        return steps if not title_anc else None
+
+    def _closest(self, found: list[tuple[HtmlElement, ParsedDate]]) -> ParsedDate | None:
+        accepted = []
+        for el, parsed in found:
+            dist = self._date_distance(el)
+            if dist is not None:
+                accepted.append((dist, el, parsed))
+        if len(accepted) <= 1:
+            return accepted[0][2] if accepted else None
+        best: tuple[int, int] | None = None
+        result = None
+        title_pos = self._order.get(self.title_el, 0) if self.title_el is not None else 0
+        for dist, el, parsed in accepted:
+            key = (dist, abs(self._order.get(el, 0) - title_pos))
+            if best is None or key < best:
+                best, result = key, parsed
+        return result
+
+    @cached_property
+    def _published(self) -> tuple[ParsedDate | None, str | None]:
+        found = []
+        for el in self.classes.select(DATE_SEL):
+            parsed = read_date(text_of(el)) or read_date(el.get("datetime"))
+            if parsed is not None:
+                found.append((el, parsed))
+        if len(found) == 1:
+            return found[0][1], "selector"
+        chosen = self._closest(found) if found else None
+        if chosen is not None:
+            return chosen, "selector"
+        structured = self._structured_date()
+        if structured is not None:
+            return structured, "structured"
+        found = []
+        for el in self.root.iter("time"):
+            parsed = read_date(text_of(el))
+            if parsed is not None:
+                found.append((el, parsed))
+        chosen = self._closest(found) if found else None
+        if chosen is not None:
+            return chosen, "semantic"
+        chosen = self._closest(self._dates_in(self.container)) or self._closest(self._text_dates)
+        if chosen is not None:
+            return chosen, "text"
+        return None, None
+
+    @cached_property
+    def _text_dates(self) -> list[tuple[HtmlElement, ParsedDate]]:
+        return self._dates_in(self.root)
+
+    @staticmethod
+    def _dates_in(root: HtmlElement) -> list[tuple[HtmlElement, ParsedDate]]:
+        """Every date written in the text under ``root``, with the element that holds it."""
+        found: list[tuple[HtmlElement, ParsedDate]] = []
+        for el in root.iter():
+            for text, owner in ((el.text, el), (el.tail, el.getparent())):
+                if text and ":" in text and owner is not None and owner.tag != "title":
+                    for parsed in find_dates(text):
+                        found.append((owner, parsed))
+        return found
+
+    def _structured_date(self) -> ParsedDate | None:
+        candidates: list[tuple[HtmlElement | None, str]] = []
+        if self.ld and isinstance(self.ld.get("datePublished"), str):
+            candidates.append((None, self.ld["datePublished"]))
+        meta = meta_content(self.root, "article:published_time", "datepublished")
+        if meta:
+            candidates.append((None, meta))
+        for el in ITEMPROP_DATE(self.root):
+            value = el.get("datetime") or el.get("content")
+            if value:
+                candidates.append((el, value))
+        times = [el for el in self.root.iter("time") if el.get("datetime")]
+        best_time = None
+        if times:
+            scored = [(self._date_distance(el), el) for el in times]
+            near = [(d, self._order.get(el, 0), el) for d, el in scored if d is not None]
+            if near:
+                best_time = min(near, key=lambda item: (item[0], item[1]))[2]
+                candidates.append((best_time, best_time.get("datetime") or ""))
+        for el, value in candidates:
+            parsed = read_date(value)
+            if parsed is None:
+                continue
+            # published_raw is the text the page shows: the element's own text when it says
+            # the same instant, else the visible date nearest the title with that instant.
+            if el is not None:
+                shown = read_date(text_of(el))
+                if shown is not None and shown.moment.timestamp() == parsed.moment.timestamp():
+                    return shown
+            for _el, visible in self._visible_same(parsed):
+                return visible
+            return parsed
+        return None
+
+    def _visible_same(self, parsed: ParsedDate) -> list[tuple[HtmlElement, ParsedDate]]:
+        # Instants compare by timestamp: aware datetimes in a repeated (autumn) hour never
+        # compare equal across zones (PEP 495).
+        stamp = parsed.moment.timestamp()
+        best = None
+        for dates in (self._dates_in(self.container), self._text_dates):
+            same = [(el, p) for el, p in dates if p.moment.timestamp() == stamp]
+            best = self._closest(same)
+            if best is not None:
+                break
+        anchor = self.title_el if self.title_el is not None else self.root
+        return [(anchor, best)] if best is not None else []
+
+    @property
+    def published(self) -> ParsedDate | None:
+        parsed, level = self._published
+        if parsed is not None and level:
+            self._sources["published_at"] = level
+        return parsed
+
+    # -- body container -------------------------------------------------------------------
+
+    @cached_property
+    def _body_block(self) -> tuple[HtmlElement | None, str | None]:
+        for el in self.classes.select(BODY_SEL):
+            return el, "selector"
+        for el in ITEMPROP_BODY(self.root):
+            return el, "structured"
+        scores: dict[HtmlElement, int] = {}
+        excluded: set[HtmlElement] = set()
+        for tag in ("nav", "aside", "footer", "head"):
+            for outer in self.root.iter(tag):
+                excluded.update(outer.iter())
+        for el in self.root.iter():
+            for raw, owner in ((el.text, el), (el.tail, el.getparent())):
+                if not raw or len(raw) < 20 or owner is None:
+                    continue
+                text = collapse(raw)
+                if len(text) < 20 or is_furniture_text(text):
+                    continue
+                block = owner
+                while block is not None and block.tag in _INLINE:
+                    block = block.getparent()
+                if block is None or block.tag == "h1" or block in excluded:
+                    continue
+                target = block.getparent() if block.tag in _PARA_TAGS else block
+                if target is not None:
+                    scores[target] = scores.get(target, 0) + len(text)
+        if not scores:
+            return None, None
+        best = max(scores.items(), key=lambda item: item[1])[0]
+        return best, "semantic"
+
+    @cached_property
+    def container(self) -> HtmlElement:
+        body, _level = self._body_block
+        title = self.title_el
+        if body is None:
+            return (
+                title.getparent()
+                if title is not None and title.getparent() is not None
+                else self.root
+            )
+        if title is None:
+            return body
+        body_line = {body, *body.iterancestors()}
+        for anc in (title, *title.iterancestors()):
+            if anc in body_line:
+                return anc
+        return self.root
+
+    # -- paragraphs -----------------------------------------------------------------------
+
+    @cached_property
+    def _analysis(self) -> dict[str, Any]:
+        body_el, body_level = self._body_block
+        restrict = body_level in ("selector", "structured")
+        title_el = self.title_el
+        paras = paragraphs(self.container, title_el, body_el if restrict else None)
+        title = self.title or ""
+        published = self.published
+        own_raw = published.raw if published else None
+        caption = self._caption_from_selector()
+        started = title_el is None or title_el not in {*self.container.iter()}
+        state = "before"
+        body: list[Para] = []
+        authors: list[str] | None = None
+        source: str | None = None
+        credit_level = "text"
+        crossref_para: Para | None = None
+        crossref_date: ParsedDate | None = None
+        semantic_caption: str | None = None
+        caption_level = "semantic"
+        alts = {collapse(img.get("alt")) for img in self.container.iter("img")}
+        alts.discard("")
+        skip: set[int] = set()
+        credit_elements = {*self.classes.select(CREDITS_SEL)}
+        for i, p in enumerate(paras):
+            text = p.text
+            if p.flags & IN_TITLE:
+                started = True
+                continue
+            if p.flags & IN_FIGURE:
+                if (
+                    semantic_caption is None
+                    and state != "tail"
+                    and not p.flags & FURNITURE
+                    and (p.el.tag == "figcaption" or "caption" in (p.el.get("class") or ""))
+                    and not p.link_only
+                ):
+                    semantic_caption = text
+                continue
+            if text in alts and len(text) >= 15:
+                # A photo's caption printed beside it (the image's alt text says the same).
+                if semantic_caption is None and state != "tail":
+                    semantic_caption, caption_level = text, "text"
+                continue
+            if not started:
+                continue
+            if state == "before" and p.el is not body_el and self._beside_image(p):
+                # Text printed with the lead photo before the body starts: its caption.
+                if semantic_caption is None:
+                    semantic_caption, caption_level = text, "text"
+                continue
+            credits = parse_credits(text)
+            if credits is not None:
+                line_authors, line_source = credits
+                if line_authors is not None and authors is None:
+                    authors = line_authors
+                if line_source and source is None:
+                    source = line_source
+                if any(anc in credit_elements for anc in (p.el, *p.el.iterancestors())):
+                    credit_level = "selector"
+                state = "tail"
+                continue
+            is_ref, ref_date = crossref(text)
+            if is_ref:
+                if crossref_para is None:
+                    crossref_para, crossref_date = p, ref_date
+                state = "tail"
+                continue
+            if state == "tail" or i in skip:
+                continue
+            if restrict and not p.in_body:
+                continue
+            if is_stop_marker(text):
+                state = "tail"
+                continue
+            if p.flags & (FURNITURE | IN_ASIDE) or is_furniture_text(text):
+                continue
+            whole_date = read_date(text) if len(text) < 60 and ":" in text else None
+            if (
+                whole_date is None
+                and own_raw
+                and len(text) < len(own_raw) + 40
+                and (text.startswith(own_raw) or text.endswith(own_raw))
+            ):
+                whole_date = published
+            if whole_date is not None:
+                if own_raw is not None and (
+                    whole_date.raw == own_raw
+                    or (
+                        published is not None
+                        and whole_date.moment.timestamp() == published.moment.timestamp()
+                    )
+                ):
+                    if state == "body" and not restrict:
+                        state = "tail"
+                    continue
+                skip.update(self._related_block(paras, i))
+                continue
+            if text == title or (caption is not None and text == caption):
+                continue
+            if p.link_only and self._self_link(p):
+                continue
+            if p.flags & HEADING and not body and text == title:
+                continue
+            body.append(p)
+            state = "body"
+        if authors is None and source is None:
+            authors, source, credit_level = self._credits_anywhere()
+        return {
+            "body": body,
+            "body_level": body_level or "semantic",
+            "authors": authors,
+            "source": source,
+            "credit_level": credit_level,
+            "crossref_para": crossref_para,
+            "crossref_date": crossref_date,
+            "semantic_caption": semantic_caption,
+            "caption_level": caption_level,
+        }
+
+    @staticmethod
+    def _beside_image(p: Para) -> bool:
+        """A short text whose own block, or the block around it, holds an image."""
+        if len(p.text) > 400 or p.links:
+            return False
+        el = p.el
+        if next(el.iter("img", "amp-img", "picture"), None) is not None:
+            return True
+        parent = el.getparent()
+        if parent is None:
+            return False
+        siblings = [c for c in parent if isinstance(c.tag, str)]
+        return len(siblings) <= 3 and any(c.tag in ("img", "amp-img", "picture") for c in siblings)
+
+    def _related_block(self, paras: list[Para], i: int) -> set[int]:
+        """A date line followed by a linked title (and a lead): a related-article block."""
+        if i + 1 >= len(paras):
+            return set()
+        title_p = paras[i + 1]
+        if not title_p.link_only:
+            return set()
+        date_el = paras[i].el
+        ancestors = {date_el, *date_el.iterancestors()}
+        wrapper = next(
+            (a for a in (title_p.el, *title_p.el.iterancestors()) if a in ancestors), None
+        )
+        skip = {i + 1}
+        if wrapper is not None and wrapper is not self.container:
+            inside = {p.index for p in paras if p.el is wrapper or wrapper in p.el.iterancestors()}
+            if len(inside) <= 4:
+                return skip | inside
+        if i + 2 < len(paras) and not paras[i + 2].link_only:
+            nxt = paras[i + 2]
+            if read_date(nxt.text) is None and parse_credits(nxt.text) is None:
+                skip.add(i + 2)
+        return skip
+
+    def _self_link(self, p: Para) -> bool:
+        for href, _text in p.links:
+            ref = article_ref(urljoin(self.url, href.strip()), default_edition=self.edition)
+            if ref is not None and ref.article_id == self.article_id:
+                return True
+        return False
+
+    def _credits_anywhere(self) -> tuple[list[str] | None, str | None, str]:
+        authors: list[str] | None = None
+        source: str | None = None
+        for el in self.root.iter("p", "div", "span", "li", "footer", "section"):
+            text = collapse(text_of(el))
+            if not text or len(text) > 300 or ":" not in text[:20]:
+                continue
+            credits = parse_credits(text)
+            if credits is None:
+                continue
+            if credits[0] is not None and authors is None:
+                authors = credits[0]
+            if credits[1] and source is None:
+                source = credits[1]
+        return authors, source, "text"
+
+    # -- fields ---------------------------------------------------------------------------
+
+    @property
+    def body(self) -> str:
+        analysis = self._analysis
+        body = "\n\n".join(p.text for p in analysis["body"])
+        if body:
+            self._sources["body"] = analysis["body_level"]
+        return body
+
+    @property
+    def authors(self) -> list[str]:
+        analysis = self._analysis
+        authors = analysis["authors"] or []
+        if not authors and self.ld:
+            authors = _ld_people(self.ld.get("author"))
+            if authors:
+                self._sources["authors"] = "structured"
+                return authors
+        if authors:
+            self._sources["authors"] = analysis["credit_level"]
+        return list(authors)
+
+    @property
+    def source(self) -> str | None:
+        analysis = self._analysis
+        if analysis["source"]:
+            self._sources["source"] = analysis["credit_level"]
+        return analysis["source"]
+
+    def _caption_from_selector(self) -> str | None:
+        container = self.container
+        for el in self.classes.select(CAPTION_SEL):
+            if container not in el.iterancestors():
+                continue
+            text = collapse(text_of(el))
+            if text:
+                return text
+        return None
+
+    @property
+    def photo_caption(self) -> str | None:
+        caption = self._caption_from_selector()
+        level = "selector"
+        if caption is None and self.ld:
+            image = self.ld.get("image")
+            if isinstance(image, list) and image:
+                image = image[0]
+            if isinstance(image, dict) and isinstance(image.get("caption"), str):
+                caption, level = collapse(image["caption"]) or None, "structured"
+        if caption is None:
+            caption = self._analysis["semantic_caption"]
+            level = self._analysis["caption_level"]
+        if caption is None:
+            caption, level = self._caption_from_text(), "text"
+        if caption:
+            self._sources["photo_caption"] = level
+        return caption or None
+
+    def _caption_from_text(self) -> str | None:
+        """An element whose class says caption, or the alt text of the lead image."""
+        body = self._analysis["body"]
+        stop = body[-1].el if body else None
+        past_stop = False
+        for el in self.container.iter():
+            if not isinstance(el.tag, str):
+                continue
+            if el is stop:
+                past_stop = True
+            elif past_stop and stop not in el.iterancestors():
+                break  # only images and captions up to the end of the body
+            cls = el.get("class") or ""
+            if el.tag == "img":
+                alt = collapse(el.get("alt"))
+                if len(alt) >= 20 and not self._in_furniture(el):
+                    return alt
+            elif "caption" in cls.lower() and not self._in_furniture(el):
+                text = collapse(text_of(el))
+                if text:
+                    return text
+        return None
+
+    def _in_furniture(self, el: HtmlElement) -> bool:
+        for anc in el.iterancestors():
+            if anc is self.container:
+                return False
+            if anc.tag in ("a", "aside", "nav", "footer"):
+                return True
+            hint = (anc.get("class") or "") + " " + (anc.get("id") or "")
+            if hint.strip() and FURNITURE_HINT.search(hint):
+                return True
+        return False
+
+    @property
+    def original(self) -> Original | None:
+        analysis = self._analysis
+        para: Para | None = analysis["crossref_para"]
+        date: ParsedDate | None = analysis["crossref_date"]
+        if para is None or date is None:
+            return None
+        link = self._original_link(para)
+        if link is None:
+            return None
+        self._sources["original"] = "text"
+        return Original(
+            url=link.url,
+            article_id=link.article_id,
+            published_at=utc_iso(date.moment),
+            published_local=local_iso(date.moment),
+            published_raw=date.raw,
+        )
+
+    def _original_link(self, para: Para) -> Link | None:
+        chosen = None
+        for href, text in para.links:
+            link = resolve_link(href, text, self.url, self.edition)
+            if link is None:
+                continue
+            if link.edition == "ru" or chosen is None:
+                chosen = link
+            if link.edition == "ru":
+                break
+        if chosen is not None:
+            chosen.kind = "original"
+        return chosen
+
+    @property
+    def links(self) -> list[Link]:
+        analysis = self._analysis
+        seen: set[str] = set()
+        result: list[Link] = []
+        for p in analysis["body"]:
+            for href, text in p.links:
+                link = resolve_link(href, text, self.url, self.edition)
+                if link is not None and link.url not in seen:
+                    seen.add(link.url)
+                    result.append(link)
+        para = analysis["crossref_para"]
+        if para is not None:
+            original = self._original_link(para)
+            for href, text in para.links:
+                link = resolve_link(href, text, self.url, self.edition)
+                if link is None:
+                    continue
+                if original is not None and link.url == original.url:
+                    link = original
+                if link.url not in seen:
+                    seen.add(link.url)
+                    result.append(link)
+        if result:
+            self._sources["links"] = "semantic"
+        return result
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """Field -> the cascade level that produced it (fields not found are absent)."""
+        for name in (
+            "title",
+            "published",
+            "authors",
+            "source",
+            "photo_caption",
+            "body",
+            "original",
+            "links",
+        ):
+            getattr(self, name)
+        return dict(self._sources)
+
+    # -- the record -----------------------------------------------------------------------
+
+    def check_not_an_article(self) -> None:
+        path = urlsplit(self.url).path
+        if _NON_ARTICLE_PATH.match(path):
+            kind = path.strip("/").split("/", 1)[0]
+            raise NotAnArticle(f"{self.url}: a {kind} page, not a news article")
+        head = ""
+        for el in self.root.iter("title"):
+            head = collapse(text_of(el))
+            break
+        h1 = ""
+        for el in self.root.iter("h1"):
+            h1 = collapse(text_of(el))
+            break
+        for text in (h1, _strip_site(head)):
+            if text and ERROR_TITLE.search(text):
+                raise NotAnArticle(f"{self.url}: an error page ({text!r}), not an article")
+
+    def to_record(self) -> ArticleRecord:
+        self.check_not_an_article()
+        article_id = self.article_id
+        if article_id is None:
+            raise NotAnArticle(f"{self.url}: no article id in the URL or rel=canonical")
+        if self.edition is None:
+            raise NotAnArticle(f"{self.url}: cannot tell the edition (unknown host, no language)")
+        title = self.title
+        published = self.published
+        body = self.body
+        missing = [
+            name
+            for name, value in (("title", title), ("published_at", published), ("body", body))
+            if not value
+        ]
+        if missing:
+            raise MissingFields(missing, self.url)
+        assert title is not None and published is not None
+        return ArticleRecord(
+            edition=self.edition,
+            article_id=article_id,
+            url=self.canonical or self.url,
+            fetched_url=self.url,
+            title=title,
+            published_at=utc_iso(published.moment),
+            published_local=local_iso(published.moment),
+            published_raw=_NEWLINES.sub(" ", published.raw),
+            authors=self.authors,
+            source=self.source,
+            photo_caption=self.photo_caption,
+            body=body,
+            original=self.original,
+            links=self.links,
+            lead=None,
+            sections=[],
+            parser_version=PARSER_VERSION,
+        )
+
+
+_INLINE = frozenset(
+    [
+        "a",
+        "span",
+        "b",
+        "i",
+        "em",
+        "strong",
+        "u",
+        "s",
+        "small",
+        "big",
+        "sup",
+        "sub",
+        "font",
+        "code",
+        "mark",
+        "abbr",
+        "cite",
+        "q",
+        "time",
+        "label",
+    ]
+)
+_PARA_TAGS = frozenset(["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt", "pre"])
+
+
+def _ld_people(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, dict) and str(item.get("@type", "")).lower() == "person":
+            name = collapse(str(item.get("name") or ""))
+            if name:
+                names.append(name)
+    return names

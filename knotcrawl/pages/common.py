@@ -1,0 +1,123 @@
+"""Errors, the parser version, and helpers every page object shares (edition, links)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from knotcrawl.errors import KnotcrawlError
+from knotcrawl.hosts import Edition, article_ref, canonical_url, edition_of_host
+from knotcrawl.record import Link
+
+__all__ = [
+    "LEVELS",
+    "PARSER_VERSION",
+    "MissingFields",
+    "NotAnArticle",
+    "edition_from_lang",
+    "is_binary",
+    "resolve_link",
+]
+
+# Bump whenever any extracted field can change for the same page.
+PARSER_VERSION = "1.0.0"
+
+LEVELS = ("selector", "structured", "semantic", "text")
+
+
+class NotAnArticle(KnotcrawlError):
+    """The page is not an article, listing or feed (404, error, forum, service page...)."""
+
+    status = 3
+
+
+class MissingFields(KnotcrawlError):
+    """An article page where required fields could not be found."""
+
+    status = 4
+
+    def __init__(self, fields: list[str], url: str = "") -> None:
+        self.fields = list(fields)
+        where = f" in {url}" if url else ""
+        super().__init__(f"required fields missing{where}: {', '.join(self.fields)}", 4)
+
+
+# Titles of 404/410 and error pages.
+ERROR_TITLE = re.compile(
+    r"^(?:404\b|410\b|500\b|error\b|ошибка\b)|\bnot found\b|не найден|does not exist"
+    r"|не существует|page removed|страница удалена|page unavailable|страница недоступна",
+    re.IGNORECASE,
+)
+
+_CYRILLIC = re.compile("[А-Яа-яЁё]")
+_LATIN = re.compile("[A-Za-z]")
+
+
+def edition_from_lang(lang: str | None, sample_text: str = "") -> Edition | None:
+    lang = (lang or "").strip().lower()
+    if lang.startswith("ru"):
+        return "ru"
+    if lang.startswith("en"):
+        return "en"
+    if sample_text:
+        cyr = len(_CYRILLIC.findall(sample_text))
+        lat = len(_LATIN.findall(sample_text))
+        if cyr or lat:
+            return "ru" if cyr > lat else "en"
+    return None
+
+
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f]")
+
+
+def is_binary(data: bytes | str) -> bool:
+    """NUL bytes or many control characters in the first 2 kB: not a text page."""
+    head = data[:2048]
+    if isinstance(head, str):
+        if "\x00" in head:
+            return True
+        controls = len(_CONTROL_CHARS.findall(head))
+    else:
+        if b"\x00" in head:
+            return True
+        controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > max(8, len(head) // 50)
+
+
+_SKIP_SCHEMES = ("#", "javascript:", "mailto:", "tel:", "data:")
+
+
+_FAST_ARTICLE = re.compile(r"^(?:https?://(?P<host>[^/?#:]+)(?::\d+)?)?/articles/(?P<id>\d+)/?$")
+_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?P<host>[^/?#:]+)", re.IGNORECASE)
+
+
+def resolve_link(href: str, text: str, page_url: str, page_edition: Edition | None) -> Link | None:
+    """A body link: articles of either edition on any mirror become canonical URLs."""
+    href = href.strip()
+    if not href or href.lower().startswith(_SKIP_SCHEMES):
+        return None
+    fast = _FAST_ARTICLE.match(href)
+    if fast is not None:
+        # The common case, without urljoin: /articles/<id> on this host or a named one.
+        host = fast.group("host")
+        page_host = _HOST.match(page_url)
+        page_host_name = page_host.group("host").lower() if page_host else None
+        edition = None
+        if host is None or host.lower() == page_host_name:
+            edition = edition_of_host(page_host_name) or page_edition
+        else:
+            edition = edition_of_host(host)
+        if edition is not None:
+            article_id = int(fast.group("id"))
+            return Link(canonical_url(edition, article_id), text, "article", edition, article_id)
+    url = urljoin(page_url, href)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return None
+    same_host = parts.hostname == urlsplit(page_url).hostname
+    default = page_edition if same_host and edition_of_host(parts.hostname) is None else None
+    ref = article_ref(url, default_edition=default)
+    if ref is not None and ref.article_id is not None:
+        return Link(ref.canonical() or url, text, "article", ref.edition, ref.article_id)
+    return Link(url, text, "external", None, None)

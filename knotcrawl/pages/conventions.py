@@ -1,0 +1,158 @@
+"""The site's text conventions (SITE.md §3, §8): credit lines, the cross-reference line,
+furniture phrases that are never article text, and phrases that mark where the body ends."""
+
+from __future__ import annotations
+
+import re
+
+from knotcrawl.pages.dates import ParsedDate, read_date
+
+__all__ = [
+    "crossref",
+    "is_furniture_text",
+    "is_stop_marker",
+    "parse_credits",
+    "repair_homoglyphs",
+    "split_authors",
+]
+
+# --- credits -------------------------------------------------------------------------------
+
+_AUTHOR = r"(?:Authors?|Авторы?)\s*:"
+_SOURCE = r"(?:Sources?|Источник(?:и)?)\s*:"
+_CREDIT_LINE = re.compile(
+    rf"^{_AUTHOR}\s*(?P<authors>.*?)\s*(?:[;,.|/]\s*)?(?:{_SOURCE}\s*(?P<source>.*?))?\s*$",
+    re.IGNORECASE,
+)
+_SOURCE_LINE = re.compile(rf"^{_SOURCE}\s*(?P<source>.*?)\s*$", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bи\b)\s*", re.IGNORECASE)
+
+
+def split_authors(text: str) -> list[str]:
+    names = []
+    for part in _AUTHOR_SPLIT.split(text):
+        name = part.strip(" .;,")
+        if name:
+            names.append(name)
+    return names
+
+
+def parse_credits(text: str) -> tuple[list[str] | None, str | None] | None:
+    """``(authors, source)`` from an ``Author:``/``Source:`` line; ``None`` if it is not one.
+
+    ``authors`` is ``None`` when the line has no author part (``Source:`` alone)."""
+    if ":" not in text[:20]:
+        return None
+    m = _CREDIT_LINE.match(text)
+    if m is not None:
+        source = m.group("source")
+        return split_authors(m.group("authors") or ""), repair_homoglyphs(source) or None
+    m = _SOURCE_LINE.match(text)
+    if m is not None:
+        return None, repair_homoglyphs(m.group("source")) or None
+    return None
+
+
+_CYR_TO_LAT = str.maketrans("АВСЕНКМОРТХаеорсухі", "ABCEHKMOPTXaeopcyxi")
+_LAT_TO_CYR = str.maketrans("ABCEHKMOPTXaeopcyx", "АВСЕНКМОРТХаеорсух")
+_WORD = re.compile(r"\w+")
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
+def repair_homoglyphs(text: str | None) -> str:
+    """A word mixing Latin and Cyrillic letters gets its majority script (``СK`` → ``CK``)."""
+    if not text:
+        return ""
+    text = text.strip()
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        lat = len(_LATIN.findall(word))
+        cyr = len(_CYRILLIC.findall(word))
+        if not lat or not cyr:
+            return word
+        if lat >= cyr:
+            return word.translate(_CYR_TO_LAT)
+        return word.translate(_LAT_TO_CYR)
+
+    return _WORD.sub(fix, text)
+
+
+# --- the cross-reference line ----------------------------------------------------------------
+
+_CROSSREF = re.compile(
+    r"^(?:This article was originally published on the Russian page"
+    r"|Full text of the article is available on the Russian page"
+    r"|The original (?:article|text) (?:is|was) published on the Russian page)",
+    re.IGNORECASE,
+)
+_CROSSREF_DATE = re.compile(
+    r"\bon\s+(?P<raw>[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4},?\s+(?:at\s+)?\d{1,2}:\d{2}"
+    r"(?:\s*[ap]\.?\s?m\.?)?(?:\s+MSK)?)",
+    re.IGNORECASE,
+)
+
+
+def crossref(text: str) -> tuple[bool, ParsedDate | None]:
+    """Whether ``text`` is the cross-reference line, and the RU publication time it gives."""
+    if not _CROSSREF.match(text):
+        return False, None
+    m = _CROSSREF_DATE.search(text)
+    if m is None:
+        return True, None
+    return True, read_date(m.group("raw"))
+
+
+# --- furniture -------------------------------------------------------------------------------
+
+_FURNITURE = re.compile(
+    r"^(?:"
+    r"Скачать(?:\s+Скачать)*"
+    r"|[×✕✖x]"
+    r"|Кавказский\s+узел|Caucasian\s+Knot"
+    r"|Полная\s+версия(?:\s+сайта)?|Full\s+version(?:\s+of\s+the\s+site)?"
+    r"|Share|Поделиться|Telegram|WhatsApp|VK|Facebook|Twitter"
+    r"|(?:©|\(c\)|Copyright)\s*(?:\d{4}|Caucasian|Кавказ).*"
+    r")\s*[.!]?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+# Furniture sentences recognised by how they start, whatever follows.
+_FURNITURE_STARTS = (
+    "send a message, photo or video to the",
+    "photos and videos for publication must be sent",
+    "witnessed an event?",
+    "стали очевидцем события?",
+)
+_NOTICE_CAPS = re.compile(r"ИНОСТРАНН\w*\s+(?:АГЕНТ|СРЕДСТВ)")
+
+_STOP = re.compile(
+    r"^(?:All news|News archive|All articles|Know more\? Do not be silent!?"
+    r"|LEGAL TEXTS|Find Caucasian Knot partners:?|Read also:?|Related news:?"
+    r"|Лента новостей|Все новости|Архив новостей|Читайте также:?|Знаете больше\?.*"
+    r"|Юридические тексты|Share this article:?|©.*)\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_furniture_text(text: str) -> bool:
+    """Page furniture whatever its markup: foreign-agent notices (every variant and quote
+    style), the app banner, the "Know more?" block's sentences, share buttons, copyright."""
+    if len(text) < 80 and _FURNITURE.match(text):
+        return True
+    if "ИНОСТРАН" in text or "иностран" in text:
+        head = text[:40]
+        if head.upper() == head and head.startswith(("НАСТОЯЩИЙ МАТЕРИАЛ", "ДАННОЕ СООБЩЕНИЕ")):
+            return True
+        # Upper-case notices whatever their opening words or quotes.
+        if text.upper() == text and _NOTICE_CAPS.search(text):
+            return True
+    if ("VPN" in text or "приложение" in text) and (
+        "Скачайте приложение" in text or "работает без VPN" in text
+    ):
+        return True
+    return text[:50].lower().startswith(_FURNITURE_STARTS)
+
+
+def is_stop_marker(text: str) -> bool:
+    return len(text) < 60 and bool(_STOP.match(text))

@@ -1,0 +1,312 @@
+"""Reading the site's dates (SITE.md §6), English and Russian, into aware datetimes.
+
+The site prints Moscow wall-clock time. Known formats go through precompiled regexes and
+month tables (the fast path); ``dateparser`` is only the fallback for text that looks like a
+date with a time but matches none of them. A date that cannot be read gives ``None``: the
+caller reports the field missing, it never guesses.
+
+Formats (``ParsedDate.format``):
+
+======================  ====================================================
+``day_month_year``      ``17 May 2019, 18:17`` / ``16 марта 2015, 18:17``
+``time_day_month``      ``18:09, 27 April 2023`` / ``09:00, 6 февраля 2023``
+``month_day_year``      ``March 09, 2019 09:28`` / ``Apr 19 2014, 20:44`` /
+                        ``May 17, 2019 at 05:00 pm MSK`` (12-hour, cross-reference)
+``time_slash_numeric``  ``10:57 / 10.01.2026`` (RU mobile)
+``time_numeric``        ``22:58 30.08.2025`` (RU related-article blocks)
+``numeric_time``        ``30.08.2025, 22:58``
+``rfc822``              ``Fri, 30 Jan 2026 18:42:00 +0300`` (RSS; explicit offset)
+``iso8601``             ``2023-04-27T18:09:00+03:00`` (``<time datetime>``, JSON-LD)
+``dateparser``          anything else dateparser reads with day, month, year and a time
+======================  ====================================================
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from knotcrawl.moscow import MOSCOW, localize
+
+__all__ = ["MONTHS", "ParsedDate", "find_date", "find_dates", "read_date"]
+
+_EN_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_RU_GENITIVE = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
+_RU_NOMINATIVE = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+]
+
+MONTHS: dict[str, int] = {}
+for _i, _names in enumerate(zip(_EN_MONTHS, _RU_GENITIVE, _RU_NOMINATIVE, strict=True), 1):
+    for _name in _names:
+        MONTHS[_name] = _i
+        MONTHS[_name[:3]] = _i
+MONTHS.update({"sept": 9, "сент": 9, "июн": 6, "июл": 7, "мая": 5, "май": 5})
+
+_MONTH = "(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+_AMPM = r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?"
+_YEAR = r"(?P<y>(?:19|20)\d{2})"
+_DAY = r"(?P<d>\d{1,2})"
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        (
+            "rfc822",
+            r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s*)?"
+            + _DAY
+            + r"\s+"
+            + _MONTH
+            + r"\s+"
+            + _YEAR
+            + r"\s+"
+            + r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*"
+            + r"(?P<tz>[+-]\d{2}:?\d{2}|GMT|UTC|UT|Z|MSK|MSD)",
+        ),
+        (
+            "iso8601",
+            r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})[T ]"
+            r"(?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
+            r"(?P<tz>Z|[+-]\d{2}:?\d{2})?",
+        ),
+        (
+            "time_day_month",
+            _TIME
+            + _AMPM
+            + r"\s*,?\s+"
+            + _DAY
+            + r"\s+"
+            + _MONTH
+            + r",?\s+"
+            + _YEAR
+            + r"(?:\s*(?:г\.|года?))?",
+        ),
+        (
+            "day_month_year",
+            _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR + r"(?:\s*(?:г\.|года?))?"
+            r"\s*[,;]?\s*(?:(?:в|at)\s+)?" + _TIME + _AMPM + r"(?:\s+(?P<msk>MSK|МСК))?",
+        ),
+        (
+            "month_day_year",
+            _MONTH
+            + r"\s+"
+            + _DAY
+            + r",?\s+"
+            + _YEAR
+            + r"\s*,?\s*(?:at\s+)?"
+            + _TIME
+            + _AMPM
+            + r"(?:\s+(?P<msk>MSK|МСК))?",
+        ),
+        (
+            "time_slash_numeric",
+            _TIME + r"\s*/\s*" + _DAY + r"\.(?P<m>\d{1,2})\.(?P<y>\d{4})",
+        ),
+        (
+            "time_numeric",
+            _TIME + r",?\s+" + _DAY + r"\.(?P<m>\d{1,2})\.(?P<y>\d{4})",
+        ),
+        (
+            "numeric_time",
+            _DAY + r"\.(?P<m>\d{1,2})\.(?P<y>\d{4})\s*,?\s*(?:в\s+)?" + _TIME,
+        ),
+    )
+)
+_STRIP = " \t\r\n\xa0|•·-—–,;"
+_LEADING_ON = re.compile(r"^(?:on|published|опубликовано)\s*:?\s+", re.IGNORECASE)
+_TZ_NAMES = {"GMT": 0, "UTC": 0, "UT": 0, "Z": 0}
+_HAS_YEAR = re.compile(r"(?:19|20)\d{2}")
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+_WINDOW = 48  # characters around a time that a date in any known format can span
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    """A date read from the page: the instant, the text as shown, the format's name."""
+
+    moment: datetime
+    raw: str
+    format: str
+
+
+def _build(name: str, m: re.Match[str]) -> datetime | None:
+    g = m.groupdict()
+    try:
+        year = int(g["y"])
+        month = MONTHS[g["mon"].lower()] if g.get("mon") else int(g["m"])
+        day = int(g["d"])
+        hour = int(g["H"])
+        minute = int(g["M"])
+        second = int(g["S"]) if g.get("S") else 0
+        ampm = g.get("ampm")
+        if ampm:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if ampm.lower() == "p" else 0)
+        if not 1990 <= year <= 2100:
+            return None
+        naive = datetime(year, month, day, hour, minute, second)
+    except (ValueError, KeyError, TypeError):
+        return None
+    tz = g.get("tz")
+    if tz:
+        tz_up = tz.upper()
+        if tz_up in ("MSK", "MSD"):
+            return localize(naive)
+        if tz_up in _TZ_NAMES:
+            return naive.replace(tzinfo=UTC)
+        sign = -1 if tz[0] == "-" else 1
+        digits = tz[1:].replace(":", "")
+        try:
+            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4]))
+        except ValueError:
+            return None
+        return naive.replace(tzinfo=timezone(sign * offset))
+    return localize(naive)
+
+
+def read_date(text: str | None) -> ParsedDate | None:
+    """Read ``text`` as one date (the whole text, give or take punctuation), else ``None``."""
+    if not text:
+        return None
+    raw = text.strip(_STRIP)
+    if not raw or len(raw) > 80 or ":" not in raw:
+        return None
+    body = _LEADING_ON.sub("", raw)
+    parsed, shaped = _fullmatch(body)
+    if parsed is not None:
+        return parsed
+    # A known format with impossible values (month 13, 25:00) is unreadable, not a guess.
+    return None if shaped else _dateparser_fallback(body)
+
+
+def _fullmatch(body: str) -> tuple[ParsedDate | None, bool]:
+    """The whole of ``body`` in a known format: ``(date, False)``; ``(None, True)`` when a
+    format matched but its values are impossible; ``(None, False)`` otherwise."""
+    shaped = False
+    for name, pattern in _PATTERNS:
+        m = pattern.fullmatch(body)
+        if m is not None:
+            moment = _build(name, m)
+            if moment is not None:
+                return ParsedDate(moment, body, name), False
+            shaped = True
+    return None, shaped
+
+
+def find_dates(text: str | None) -> list[ParsedDate]:
+    """Every known-format date inside a longer text, in order (no dateparser here)."""
+    if not text or ":" not in text or _HAS_TIME.search(text) is None:
+        return []
+    stripped = text.strip(_STRIP)
+    if len(stripped) < 60:
+        whole, _shaped = _fullmatch(stripped)
+        if whole is not None:  # the common case: a text node that is just the date
+            return [whole]
+    found: list[tuple[int, int, ParsedDate]] = []
+    seen: set[tuple[int, int]] = set()
+    # Every format holds a time: look only around each "HH:MM" (long texts stay cheap).
+    for anchor in _HAS_TIME.finditer(text):
+        lo = max(0, anchor.start() - _WINDOW)
+        hi = min(len(text), anchor.end() + _WINDOW)
+        for name, pattern in _PATTERNS:
+            for m in pattern.finditer(text, lo, hi):
+                if not m.start() <= anchor.start() < m.end() or (m.start(), m.end()) in seen:
+                    continue
+                moment = _build(name, m)
+                if moment is not None:
+                    seen.add((m.start(), m.end()))
+                    found.append(
+                        (m.start(), -(m.end() - m.start()), ParsedDate(moment, m.group(0), name))
+                    )
+    found.sort(key=lambda item: (item[0], item[1]))
+    result: list[ParsedDate] = []
+    end = -1
+    for start, neg_len, parsed in found:
+        if start >= end:
+            result.append(parsed)
+            end = start - neg_len
+    return result
+
+
+def find_date(text: str | None) -> ParsedDate | None:
+    """The first known-format date inside ``text``."""
+    dates = find_dates(text)
+    return dates[0] if dates else None
+
+
+_DATEPARSER: Any = None
+
+
+def _dateparser_fallback(text: str) -> ParsedDate | None:
+    """dateparser for a format not in the table; only text with a year and a time."""
+    if not (_HAS_YEAR.search(text) and _HAS_TIME.search(text)):
+        return None
+    global _DATEPARSER
+    if _DATEPARSER is None:
+        import dateparser
+
+        _DATEPARSER = dateparser
+    try:
+        parsed = _DATEPARSER.parse(
+            text,
+            languages=["en", "ru"],
+            settings={
+                "REQUIRE_PARTS": ["day", "month", "year"],
+                "RETURN_AS_TIMEZONE_AWARE": False,
+                "PREFER_DATES_FROM": "past",
+                "STRICT_PARSING": True,
+                "DATE_ORDER": "DMY",
+            },
+        )
+    except Exception:  # dateparser raises assorted errors on odd input
+        return None
+    if parsed is None or not 1990 <= parsed.year <= 2100:
+        return None
+    if parsed.tzinfo is not None:
+        return ParsedDate(parsed, text, "dateparser")
+    return ParsedDate(localize(parsed), text, "dateparser")
+
+
+def moscow_now() -> datetime:
+    return datetime.now(MOSCOW)

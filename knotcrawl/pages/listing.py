@@ -1,0 +1,514 @@
+"""Listing pages (rubric, category, region, RU ``/articles``, any ``?page=N``) and the RSS feed.
+
+Items are found without class names: every link to an article of the page's edition marks
+an item; the item is the largest element around the link that holds no other article; the
+list is the parent holding most items (same-shaped groups elsewhere in the main content are
+merged in page order). When the items hold no date, the date, figure and lead siblings around
+each link are gathered into it (flat markups). Known classes of the samples are a fast path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cached_property
+from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+
+from knotcrawl.hosts import Edition, edition_of_url
+from knotcrawl.moscow import utc_iso
+from knotcrawl.pages.common import NotAnArticle, edition_from_lang, is_binary, resolve_link
+from knotcrawl.pages.dates import ParsedDate, find_dates, read_date
+from knotcrawl.pages.encoding import decode_body
+from knotcrawl.pages.html import (
+    IN_FIGURE,
+    HtmlElement,
+    collapse,
+    css,
+    paragraphs,
+    parse_html,
+    strip_noise,
+    text_of,
+)
+from knotcrawl.record import ListingItem, ListingPage
+
+__all__ = ["FeedPage", "ListingHtmlPage"]
+
+ITEM_SEL = css(".articles-list_items > .articles-list_item, .news-feed > .news-card")
+_EXCLUDED = frozenset({"nav", "footer", "aside", "header", "form"})
+_NEXT_TEXT = re.compile(
+    r"^(?:»|›|→|>|>>|next|next\s*(?:page|»|›|→)|следующая|далее|вперед|вперёд)\s*(?:»|›|→)?$",
+    re.IGNORECASE,
+)
+# Blocks of a listing page that are not the list: sidebars, promo cards, partner links.
+_FURNITURE_BLOCK = re.compile(r"(?i)sidebar|promo|partners|banner|related|popular")
+_CURRENT_CLASS = re.compile(r"(?i)\b(?:active|current|selected)\b|--current|_current")
+
+
+def _page_of(url: str) -> int | None:
+    values = parse_qs(urlsplit(url).query).get("page")
+    if values:
+        try:
+            return int(values[0])
+        except ValueError:
+            return None
+    return None
+
+
+def _same_host(href: str, page_url: str) -> str:
+    """``href`` made absolute, on the host the page was fetched from."""
+    absolute = urlsplit(urljoin(page_url, href.strip()))
+    base = urlsplit(page_url)
+    return urlunsplit((base.scheme, base.netloc, absolute.path, absolute.query, ""))
+
+
+class ListingHtmlPage:
+    """A listing page from its HTML alone."""
+
+    def __init__(
+        self, html: str | bytes, url: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        if not html or html.isspace():
+            raise NotAnArticle(f"{url}: the page is empty")
+        if is_binary(html):
+            raise NotAnArticle(f"{url}: binary data, not an HTML page")
+        self.url = url
+        self.text, self.encoding = decode_body(html, headers)
+        data = html if isinstance(html, bytes) and self.encoding != "unicode" else None
+        self.root: HtmlElement = parse_html(self.text, data, self.encoding)
+        strip_noise(self.root)
+
+    @cached_property
+    def edition(self) -> Edition | None:
+        edition = edition_of_url(self.url)
+        if edition is None:
+            for el in self.root.iter("link"):
+                if (el.get("rel") or "").lower() == "canonical" and el.get("href"):
+                    edition = edition_of_url(urljoin(self.url, el.get("href") or ""))
+                    break
+        if edition is None:
+            title = ""
+            for el in self.root.iter("title", "h1"):
+                title += " " + text_of(el)
+            edition = edition_from_lang(self.root.get("lang"), title)
+        return edition
+
+    @cached_property
+    def page(self) -> int:
+        page = _page_of(self.url)
+        if page is not None:
+            return page
+        for el in self.root.iter("li", "span", "a", "em", "strong", "b"):
+            marked = el.get("aria-current") == "page" or _CURRENT_CLASS.search(
+                el.get("class") or ""
+            )
+            text = collapse(text_of(el))
+            if marked and text.isdigit():
+                return int(text)
+        return 1
+
+    @cached_property
+    def next_page(self) -> str | None:
+        candidates: list[str] = []
+        for a in self.root.iter("a"):
+            href = a.get("href")
+            if not href or href.strip().startswith(("#", "javascript:")):
+                continue
+            rel = (a.get("rel") or "").lower().split()
+            if "next" in rel:
+                return _same_host(href, self.url)
+            text = collapse(text_of(a))
+            cls = (a.get("class") or "").lower()
+            if _NEXT_TEXT.match(text) or re.search(r"(?:^|[-_\s])next\b", cls):
+                candidates.append(href)
+        for el in self.root.iter("link"):
+            if "next" in (el.get("rel") or "").lower().split() and el.get("href"):
+                return _same_host(el.get("href") or "", self.url)
+        for href in candidates:
+            if _page_of(urljoin(self.url, href)) == self.page + 1:
+                return _same_host(href, self.url)
+        for a in self.root.iter("a"):
+            href = a.get("href")
+            if href and _page_of(urljoin(self.url, href)) == self.page + 1:
+                path = urlsplit(urljoin(self.url, href)).path
+                if path == urlsplit(self.url).path:
+                    return _same_host(href, self.url)
+        return None
+
+    # -- items ----------------------------------------------------------------------------
+
+    def _article_links(self) -> list[tuple[HtmlElement, int, str]]:
+        links = []
+        for a in self.root.iter("a"):
+            href = a.get("href")
+            if not href or "/articles/" not in href:
+                continue
+            link = resolve_link(href, "", self.url, self.edition)
+            if link is None or link.kind != "article" or link.article_id is None:
+                continue
+            if self.edition is not None and link.edition != self.edition:
+                continue
+            links.append((a, link.article_id, link.url))
+        return links
+
+    @cached_property
+    def _zones(self) -> list[tuple[int, str, list[HtmlElement]]]:
+        links = self._article_links()
+        if not links:
+            return []
+        known = ITEM_SEL(self.root)
+        if known:
+            known_set = set(known)
+            zones = []
+            for item in known:
+                for a, aid, url in links:
+                    if item in a.iterancestors():
+                        zones.append((aid, url, [item]))
+                        break
+            if zones and len(zones) == len(known_set):
+                return zones
+        ids_under: dict[HtmlElement, set[int]] = {}
+        for a, aid, _url in links:
+            for anc in (a, *a.iterancestors()):
+                ids = ids_under.setdefault(anc, set())
+                if aid in ids and len(ids) > 1:
+                    break
+                ids.add(aid)
+        # An item never holds the page heading, the pager or the page itself (this matters
+        # when a page lists a single article: every ancestor then holds only its links).
+        walls: set[HtmlElement] = set()
+        for el in self.root.iter("h1", "body", "main"):
+            walls.add(el)
+            walls.update(el.iterancestors())
+        for a in self.root.iter("a"):
+            if "page=" in (a.get("href") or ""):
+                walls.update(a.iterancestors())
+        item_of: dict[int, HtmlElement] = {}
+        url_of: dict[int, str] = {}
+        order: list[int] = []
+        for a, aid, url in links:
+            top = a
+            for anc in a.iterancestors():
+                if anc not in walls and ids_under.get(anc) == {aid}:
+                    top = anc
+                else:
+                    break
+            if aid not in item_of:
+                item_of[aid] = top
+                url_of[aid] = url
+                order.append(aid)
+        groups: dict[HtmlElement, list[int]] = {}
+        for aid in order:
+            parent = item_of[aid].getparent()
+            if parent is None or self._excluded(item_of[aid]):
+                continue
+            groups.setdefault(parent, []).append(aid)
+        if not groups:
+            return []
+
+        def signature(parent: HtmlElement) -> tuple[str, str]:
+            first = item_of[groups[parent][0]]
+            return first.tag, " ".join(
+                sorted(c for c in (first.get("class") or "").split() if "--" not in c)
+            )[:40]
+
+        primary = max(groups, key=lambda p: len(groups[p]))
+        sig = signature(primary)
+        chosen = [p for p in groups if p is primary or (len(groups[p]) > 1 and signature(p) == sig)]
+        zones = []
+        for parent in chosen:
+            items = [item_of[aid] for aid in groups[parent]]
+            if len(items) > 1 and not any(self._has_date(el) for el in items):
+                zones.extend(self._segments(parent, groups[parent], item_of, url_of))
+            else:
+                zones.extend((aid, url_of[aid], [item_of[aid]]) for aid in groups[parent])
+        position = {el: i for i, el in enumerate(self.root.iter())}
+        zones.sort(key=lambda z: position.get(z[2][0], 0))
+        return zones
+
+    def _excluded(self, el: HtmlElement) -> bool:
+        for anc in (el, *el.iterancestors()):
+            tag = anc.tag if isinstance(anc.tag, str) else ""
+            if tag in ("nav", "aside", "footer"):
+                return True
+            if tag == "header" and anc.getparent() is not None and anc.getparent().tag == "body":
+                return True
+            hint = (anc.get("class") or "") + " " + (anc.get("id") or "")
+            if hint.strip() and _FURNITURE_BLOCK.search(hint):
+                return True
+        return False
+
+    @staticmethod
+    def _has_date(el: HtmlElement) -> bool:
+        if el.tag == "time" or next(el.iter("time"), None) is not None:
+            return True
+        return bool(find_dates(text_of(el)))
+
+    def _segments(
+        self,
+        parent: HtmlElement,
+        aids: list[int],
+        item_of: dict[int, HtmlElement],
+        url_of: dict[int, str],
+    ) -> list[tuple[int, str, list[HtmlElement]]]:
+        """Flat markups: date/figure siblings before a title belong to it, text after it too."""
+        item_els = {item_of[aid]: aid for aid in aids}
+        segments: list[tuple[int, str, list[HtmlElement]]] = []
+        pending: list[HtmlElement] = []
+        for child in parent:
+            if not isinstance(child.tag, str):
+                continue
+            if child in item_els:
+                aid = item_els[child]
+                segments.append((aid, url_of[aid], [*pending, child]))
+                pending = []
+                continue
+            leading = (
+                child.tag in ("figure", "img", "time")
+                or next(child.iter("img"), None) is not None
+                or self._has_date(child)
+            )
+            if leading or pending or not segments:
+                pending.append(child)
+            else:
+                segments[-1][2].append(child)
+        return segments
+
+    @cached_property
+    def items(self) -> list[ListingItem]:
+        result = []
+        seen: set[int] = set()
+        for aid, url, zone in self._zones:
+            if aid in seen:
+                continue
+            seen.add(aid)
+            result.append(self._item(aid, url, zone))
+        return result
+
+    def _item(self, aid: int, url: str, zone: list[HtmlElement]) -> ListingItem:
+        title = None
+        for el in zone:
+            for a in el.iter("a"):
+                link = resolve_link(a.get("href") or "", "", self.url, self.edition)
+                if link is None or link.article_id != aid:
+                    continue
+                text = collapse(text_of(a)) or collapse(a.get("title"))
+                if text and (title is None or len(text) > len(title)):
+                    title = text
+        date: ParsedDate | None = None
+        for el in zone:
+            for t in el.iter("time"):
+                date = read_date(text_of(t)) or read_date(t.get("datetime"))
+                if date is not None:
+                    break
+            if date is not None:
+                break
+        if date is None:
+            for el in zone:
+                for node in el.iter():
+                    for chunk in (node.text, node.tail if node is not el else None):
+                        if chunk and ":" in chunk:
+                            found = find_dates(chunk)
+                            if found:
+                                date = found[0]
+                                break
+                    if date is not None:
+                        break
+                if date is not None:
+                    break
+        caption = None
+        for el in zone:
+            for fc in el.iter("figcaption"):
+                caption = collapse(text_of(fc)) or None
+                if caption:
+                    break
+            if caption:
+                break
+            for node in el.iter():
+                if "caption" in (node.get("class") or "").lower():
+                    caption = collapse(text_of(node)) or None
+                    if caption:
+                        break
+            if caption:
+                break
+        if caption is None:
+            caption = self._image_caption(zone, aid)
+        lead_parts: list[str] = []
+        for el in zone:
+            for p in paragraphs(el):
+                text = p.text
+                if p.flags & IN_FIGURE or text == caption:
+                    continue
+                if date is not None and (text == date.raw or read_date(text) is not None):
+                    continue
+                title_links = [
+                    t
+                    for h, t in p.links
+                    if (lk := resolve_link(h, "", self.url, self.edition)) is not None
+                    and lk.article_id == aid
+                ]
+                if title_links and p.link_only:
+                    continue
+                if date is not None and date.raw in text:
+                    text = text.replace(date.raw, " ", 1)
+                if caption and text.startswith(caption):
+                    text = text[len(caption) :]
+                for anchor in title_links:
+                    if anchor:
+                        text = text.replace(anchor, " ", 1)
+                text = collapse(text).strip(" ,|•-—")
+                if text:
+                    lead_parts.append(text)
+        lead = " ".join(lead_parts) or None
+        return ListingItem(
+            article_id=aid,
+            url=url,
+            title=title,
+            published_at=utc_iso(date.moment) if date else None,
+            published_raw=date.raw if date else None,
+            lead=lead,
+            photo_caption=caption,
+        )
+
+    def _image_caption(self, zone: list[HtmlElement], aid: int) -> str | None:
+        """The text printed beside an item's image (its wrapper's text), else its alt text."""
+        for el in zone:
+            for img in el.iter("img"):
+                parent = img.getparent()
+                if parent is not None and parent is not el and parent.tag != "a":
+                    has_link = any(
+                        (lk := resolve_link(a.get("href") or "", "", self.url, self.edition))
+                        is not None
+                        and lk.article_id == aid
+                        for a in parent.iter("a")
+                    )
+                    text = collapse(text_of(parent))
+                    if text and not has_link:
+                        return text
+                alt = collapse(img.get("alt"))
+                if alt:
+                    return alt
+        return None
+
+    def to_listing(self) -> ListingPage:
+        if self.edition is None:
+            raise NotAnArticle(f"{self.url}: cannot tell the edition (unknown host, no language)")
+        return ListingPage(
+            kind="listing",
+            edition=self.edition,
+            url=self.url,
+            page=self.page,
+            items=self.items,
+            next_page=self.next_page,
+        )
+
+
+_XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+class FeedPage:
+    """The RSS 2.0 (or Atom) feed."""
+
+    def __init__(
+        self, body: str | bytes, url: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        if not body or not body.strip():
+            raise NotAnArticle(f"{url}: the feed is empty")
+        self.url = url
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        if isinstance(body, str):
+            data = re.sub(rb"^\s*<\?xml[^>]*\?>", b"", data)
+        try:
+            root = etree.fromstring(data.strip(), parser=_XML_PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise NotAnArticle(f"{url}: not a readable RSS feed ({exc})") from exc
+        if root is None or _local(root.tag) not in ("rss", "feed", "rdf"):
+            raise NotAnArticle(f"{url}: not an RSS or Atom feed")
+        self.root = root
+
+    @cached_property
+    def edition(self) -> Edition | None:
+        edition = edition_of_url(self.url)
+        if edition is not None:
+            return edition
+        for el in self.root.iter():
+            if _local(el.tag) == "language":
+                return edition_from_lang(el.text)
+        return None
+
+    def _child(self, item: etree._Element, *names: str) -> etree._Element | None:
+        for name in names:
+            for child in item:
+                if _local(child.tag) == name:
+                    return child
+        return None
+
+    @cached_property
+    def items(self) -> list[ListingItem]:
+        result = []
+        seen: set[int] = set()
+        for item in self.root.iter():
+            if _local(item.tag) not in ("item", "entry"):
+                continue
+            link_el = self._child(item, "link")
+            href = None
+            if link_el is not None:
+                href = (link_el.text or "").strip() or link_el.get("href")
+            if not href:
+                guid = self._child(item, "guid", "id")
+                href = (guid.text or "").strip() if guid is not None else None
+            if not href:
+                continue
+            link = resolve_link(href, "", self.url, self.edition)
+            if link is None or link.article_id is None or link.article_id in seen:
+                continue
+            seen.add(link.article_id)
+            title_el = self._child(item, "title")
+            title = collapse(_as_text(title_el.text)) if title_el is not None else ""
+            date_el = self._child(item, "pubdate", "published", "updated", "date")
+            raw = (date_el.text or "").strip() if date_el is not None else ""
+            parsed = read_date(raw) if raw else None
+            desc_el = self._child(item, "description", "summary", "content")
+            lead = collapse(_as_text(desc_el.text)) if desc_el is not None else ""
+            result.append(
+                ListingItem(
+                    article_id=link.article_id,
+                    url=link.url,
+                    title=title or None,
+                    published_at=utc_iso(parsed.moment) if parsed else None,
+                    published_raw=raw or None,
+                    lead=lead or None,
+                    photo_caption=None,
+                )
+            )
+        return result
+
+    def to_listing(self) -> ListingPage:
+        edition = self.edition
+        if edition is None:
+            editions = {item.url for item in self.items}
+            edition = next((edition_of_url(u) for u in editions if edition_of_url(u)), None)
+        if edition is None:
+            raise NotAnArticle(f"{self.url}: cannot tell the edition of the feed")
+        return ListingPage(
+            kind="feed", edition=edition, url=self.url, page=None, items=self.items, next_page=None
+        )
+
+
+def _as_text(text: str | None) -> str:
+    """Feed text that may carry (escaped) HTML, as plain text."""
+    if not text:
+        return ""
+    if "<" in text and ">" in text:
+        import lxml.html
+
+        try:
+            return str(lxml.html.fragment_fromstring(text, create_parent="div").text_content())
+        except (etree.ParserError, ValueError):
+            return text
+    return text

@@ -1,0 +1,179 @@
+"""Write every item to the archive and mark its request done in the job frontier."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from knotcrawl.crawling.context import CrawlContext, context_of
+from knotcrawl.crawling.items import (
+    ArticleGone,
+    FetchedArticle,
+    FetchFailed,
+    IdGap,
+    ListingSeen,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _url_of(key: str) -> str:
+    return key.split(" ", 1)[1] if " " in key else key
+
+
+def _moment(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class StorePipeline:
+    """The archive write. Stats: ``knotcrawl/stored/new|updated|unchanged``, ``knotcrawl/gone``,
+    ``knotcrawl/gaps``, ``knotcrawl/failed/<reason>``, ``knotcrawl/listing_context``.
+
+    Articles are written in batches (``KNOTCRAWL_STORE_BATCH`` records, or whatever arrived
+    within ``KNOTCRAWL_STORE_INTERVAL`` seconds, one transaction each); their frontier entries
+    are marked done only after the batch is written, so a crash loses nothing: the unwritten
+    ones are still pending and are fetched again."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        settings = getattr(crawler, "settings", None)
+        self.batch = settings.getint("KNOTCRAWL_STORE_BATCH", 50) if settings else 50
+        self.interval = settings.getfloat("KNOTCRAWL_STORE_INTERVAL", 1.0) if settings else 1.0
+        self.buffer: dict[tuple[str, int], FetchedArticle] = {}
+        self._call: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Self:
+        return cls(crawler)
+
+    @property
+    def context(self) -> CrawlContext:
+        context = context_of(self.crawler)
+        if context is None or context.archive is None:
+            raise RuntimeError("StorePipeline needs an open crawl context (knotcrawl spiders)")
+        return context
+
+    def open_spider(self) -> None:
+        if self.interval > 0:
+            from twisted.internet import task
+
+            self._call = task.LoopingCall(self.flush)
+            self._call.start(self.interval, now=False)
+
+    def close_spider(self) -> None:
+        if self._call is not None and self._call.running:
+            self._call.stop()
+        self.flush()
+
+    def process_item(self, item: Any) -> Any:
+        context = self.context
+        archive = context.archive
+        stats = self.crawler.stats
+        if isinstance(item, FetchedArticle):
+            record = item.record
+            key = (record.edition, record.article_id)
+            if key in self.buffer:
+                self.flush()
+            self.buffer[key] = item
+            if len(self.buffer) >= self.batch:
+                self.flush()
+        elif isinstance(item, ListingSeen):
+            if item.section:
+                for entry in item.entries:
+                    self._context(context, item.edition, entry.article_id, item.section,
+                                  entry.lead)
+                stats.inc_value("knotcrawl/listing_context", len(item.entries))
+            context.clear_error(item.url)
+            context.count("listings")
+            self._done(context, item.key)
+        elif isinstance(item, ArticleGone):
+            if (item.edition, item.article_id) in self.buffer:
+                self.flush()
+            if archive.mark_gone(item.edition, item.article_id, datetime.now(UTC), item.status):
+                stats.inc_value("knotcrawl/gone")
+                context.count("gone")
+            else:  # listed, then deleted before it was ever archived
+                archive.record_gap(item.edition, item.article_id, item.status)
+                stats.inc_value("knotcrawl/gaps")
+                context.count("gaps")
+            context.clear_error(_url_of(item.key))
+            self._done(context, item.key)
+        elif isinstance(item, IdGap):
+            archive.record_gap(item.edition, item.article_id, item.status)
+            context.clear_error(_url_of(item.key))
+            stats.inc_value("knotcrawl/gaps")
+            context.count("gaps")
+            self._done(context, item.key)
+        elif isinstance(item, FetchFailed):
+            context.record_error(item.url, item.error, item.edition, item.article_id)
+            stats.inc_value(f"knotcrawl/failed/{item.reason}")
+            context.count("failed")
+            if context.frontier is not None:
+                context.frontier.mark(item.key, "failed")
+        return item
+
+    def _context(self, context: CrawlContext, edition: str, article_id: int, section: str,
+                 lead: str | None) -> None:
+        """A listing showed this article: its section and lead go to the archive, to the
+        record waiting in the batch, or (not fetched yet) to the frontier until it is."""
+        waiting = self.buffer.get((edition, article_id))
+        if waiting is not None:
+            record = waiting.record
+            record.sections = sorted(set(record.sections) | {section})
+            if lead and not record.lead:
+                record.lead = lead
+            return
+        stored = context.archive.add_listing_context(edition, article_id, [section], lead)
+        if not stored and context.frontier is not None:
+            context.frontier.add_context(edition, article_id, section, lead)
+
+    def flush(self) -> None:
+        """Write the waiting articles (one transaction), then mark them done."""
+        if not self.buffer:
+            return
+        from knotcrawl.db import RawPage
+
+        context = self.context
+        items = list(self.buffer.values())
+        self.buffer.clear()
+        pairs = []
+        latest = None
+        for item in items:
+            record = item.record
+            if context.frontier is not None:
+                sections, lead = context.frontier.take_context(record.edition, record.article_id)
+                if sections:
+                    record.sections = sorted(set(record.sections) | set(sections))
+                if lead and not record.lead:
+                    record.lead = lead
+            fetched_at = _moment(item.fetched_at)
+            latest = fetched_at if latest is None else max(latest, fetched_at)
+            raw = RawPage(
+                url=record.fetched_url or _url_of(item.key),
+                status=item.status,
+                headers=item.headers,
+                body=item.body,
+                fetched_at=fetched_at,
+                parser_version=record.parser_version,
+            )
+            pairs.append((record, raw))
+        assert latest is not None
+        outcomes = context.archive.store_many(pairs, latest, batch=len(pairs))
+        stats = self.crawler.stats
+        for outcome, n in outcomes.items():
+            name = str(getattr(outcome, "value", outcome))
+            stats.inc_value(f"knotcrawl/stored/{name}", n)
+            context.count(name, n)
+        if context.frontier is not None:
+            context.frontier.mark_many(item.key for item in items)
+        for item in items:
+            for url in {_url_of(item.key), item.record.fetched_url}:
+                context.clear_error(url)
+
+    @staticmethod
+    def _done(context: CrawlContext, key: str) -> None:
+        if context.frontier is not None:
+            context.frontier.mark(key, "done")

@@ -1,0 +1,411 @@
+"""The shared spider: requests through the job frontier, page handling, failures.
+
+Spiders navigate only: they decide what to fetch and hand pages to :mod:`knotcrawl.pages`;
+every write is an item for the pipelines. Each request is first inserted into the job frontier
+(:mod:`knotcrawl.crawling.frontier`) so an interrupted crawl resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from knotcrawl.crawling.context import CrawlContext, attach
+from knotcrawl.crawling.frontier import Spec
+from knotcrawl.crawling.items import (
+    ArticleGone,
+    FetchedArticle,
+    FetchFailed,
+    IdGap,
+    ListingEntry,
+    ListingSeen,
+)
+from knotcrawl.crawling.options import FAST_SETTINGS, CrawlOptions
+from knotcrawl.hosts import article_ref
+from knotcrawl.record import ListingItem, ListingPage
+
+logger = logging.getLogger(__name__)
+
+# The all-news listings (update), the deep archives (date-range backfill) and every listing
+# whose items name a section of the article (sections crawl), per edition (SITE.md §2, §4).
+ALL_NEWS: dict[str, str] = {"en": "/rubric/11", "ru": "/articles"}
+DEEP_ARCHIVE: dict[str, str] = {"en": "/rubric/10", "ru": "/articles"}
+FEED: dict[str, str | None] = {"en": None, "ru": "/articles.rss"}
+SECTION_LISTINGS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "/rubric/11",
+        "/rubric/10",
+        "/category/3",
+        "/category/5",
+        "/category/8",
+        "/abhazia",
+        "/karachaevo",
+        "/northcaucdistr",
+    ),
+    "ru": ("/articles", "/rubric/41"),
+}
+
+PRIORITY = {"probe": 30, "listing": 20, "feed": 20, "article": 0}
+
+
+def section_of(path: str) -> str:
+    """``/rubric/11`` -> ``rubric/11``: the section name a listing gives its items."""
+    return path.strip("/")
+
+
+def header_dict(response: Response) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, values in response.headers.items():
+        if values:
+            out[name.decode("latin-1")] = values[-1].decode("latin-1")
+    return out
+
+
+class KnotSpider(scrapy.Spider):
+    """Base of every knotcrawl spider (one per crawl mode)."""
+
+    mode: ClassVar[str] = ""
+    context: CrawlContext
+    options: CrawlOptions
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Self:
+        context: CrawlContext | None = kwargs.pop("context", None)
+        if context is None:
+            # `scrapy crawl <name> -a ...`: the same options as the command line.
+            options = CrawlOptions.from_arguments(cls.mode, kwargs)
+            context = CrawlContext(options)
+            if options.replica and not crawler.settings.frozen:
+                crawler.settings.setdict(FAST_SETTINGS, priority="spider")
+            context.open()
+        spider = super().from_crawler(crawler, *args)
+        spider.context = context
+        spider.options = context.options
+        attach(crawler, context)
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        return spider
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known: dict[str, set[int]] = {}
+        self._started_at = datetime.now(UTC)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def _on_closed(self, spider: scrapy.Spider, reason: str) -> None:
+        if spider is not self:
+            return
+        stats = self.crawler.stats
+        requests = int(stats.get_value("downloader/request_count", 0) or 0) if stats else 0
+        path = self.crawler.settings.get("KNOTCRAWL_STATS_FILE")
+        if path and stats is not None:
+            write_stats(path, stats.get_stats(), dict(self.context.counts))
+        self.context.close(reason, requests)
+
+    async def start(self) -> AsyncIterator[Any]:
+        context = self.context
+        frontier = context.frontier
+        assert frontier is not None
+        for edition in self.options.editions:
+            known = set(context.archive.known_ids(edition))
+            if context.resumed:
+                # What this job stored before it was interrupted was new to it.
+                known -= frontier.article_ids(edition)
+            self.known[edition] = known
+        if context.resumed:
+            pending = list(frontier.pending())
+            logger.info("resuming job %s: %d pending requests", context.key, len(pending))
+            for spec in pending:
+                yield self.request(spec)
+            return
+        seeds = list(self.seeds())
+        if self.options.retry_errors and self.mode != "articles":
+            seeds.extend(self.error_seeds())
+        for spec in frontier.add(seeds):
+            yield self.request(spec)
+
+    def seeds(self) -> Iterable[Spec]:  # pragma: no cover - every mode defines it
+        return ()
+
+    def error_seeds(self) -> Iterator[Spec]:
+        """The URLs in the crawl-errors table (for the editions of this run): fetched again."""
+        for row in self.context.archive.open_errors():
+            url = _field(row, "url")
+            if not url:
+                continue
+            ref = article_ref(url)
+            if ref is not None and ref.article_id is not None:
+                if ref.edition not in self.options.editions:
+                    continue
+                yield self.article_spec(ref.edition, ref.article_id, retry=True)
+                continue
+            edition = _field(row, "edition")
+            if edition not in self.options.editions:
+                continue
+            path = urlsplit(url).path
+            kind = "feed" if path.endswith(".rss") else "listing"
+            section = section_of(path) if kind == "listing" else None
+            yield Spec(
+                kind,
+                self.rebase(edition, url),
+                edition,
+                meta={"walk": None, "section": section, "retry": True},
+            )
+
+    # -- building requests ----------------------------------------------------------------
+
+    def rebase(self, edition: str, url: str) -> str:
+        """``url`` on this run's base host for ``edition`` (mirrors map to it)."""
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return self.options.base[edition] + path  # type: ignore[index]
+
+    def article_url(self, edition: str, article_id: int) -> str:
+        bases = self.options.fetch_bases(edition)  # type: ignore[arg-type]
+        return f"{bases[article_id % len(bases)]}/articles/{article_id}"
+
+    def listing_url(self, edition: str, path: str, page: int = 1) -> str:
+        base = self.options.base[edition]  # type: ignore[index]
+        return f"{base}{path}" if page <= 1 else f"{base}{path}?page={page}"
+
+    def article_spec(self, edition: str, article_id: int, **meta: Any) -> Spec:
+        return Spec(
+            "article",
+            self.article_url(edition, article_id),
+            edition,
+            article_id,
+            {k: v for k, v in meta.items() if v is not None},
+        )
+
+    def request(self, spec: Spec) -> Request:
+        callback = {
+            "article": self.parse_article_page,
+            "listing": self.parse_listing_page,
+            "feed": self.parse_feed_page,
+            "probe": self.parse_probe_page,
+        }[spec.kind]
+        meta: dict[str, Any] = {"spec": spec, "handle_httpstatus_list": [404, 410]}
+        if self.options.proxy:
+            meta["proxy"] = self.options.proxy
+        return Request(
+            spec.url,
+            callback=callback,
+            errback=self.on_error,
+            meta=meta,
+            dont_filter=True,
+            priority=PRIORITY.get(spec.kind, 0),
+        )
+
+    def queue(self, specs: Iterable[Spec]) -> list[Request]:
+        """Requests for the specs this job had not seen yet (inserting them first)."""
+        return [self.request(spec) for spec in self.add(specs)]
+
+    def is_known(self, edition: str, article_id: int) -> bool:
+        return article_id in self.known.get(edition, set())
+
+    # -- articles -------------------------------------------------------------------------
+
+    def parse_article_page(self, response: Response) -> Iterator[Any]:
+        from knotcrawl.pages import ArticlePage, MissingFields, NotAnArticle
+
+        spec: Spec = response.meta["spec"]
+        article_id = spec.article_id
+        if response.status in (404, 410):
+            assert article_id is not None
+            if spec.meta.get("enumerate") and not self.is_known(spec.edition, article_id):
+                yield IdGap(spec.edition, article_id, response.status, spec.key)
+            else:
+                yield ArticleGone(spec.edition, article_id, response.status, spec.key)
+            return
+        headers = header_dict(response)
+        try:
+            page = ArticlePage(response.body, response.url, headers)
+            record = page.to_record()
+            sources = page.sources
+        except MissingFields as exc:
+            self.context.count("missing_fields")
+            self.crawler.stats.inc_value("knotcrawl/drift/missing_fields")
+            yield self.failure(spec, f"missing fields: {exc}", "missing_fields")
+            return
+        except NotAnArticle as exc:
+            yield self.failure(spec, f"not an article: {exc}", "not_an_article")
+            return
+        lead = spec.meta.get("lead")
+        if lead:
+            record.lead = lead
+        sections = spec.meta.get("sections")
+        if sections:
+            record.sections = sorted(set(record.sections) | set(sections))
+        yield FetchedArticle(
+            record=record,
+            key=spec.key,
+            status=response.status,
+            headers=headers,
+            body=response.body,
+            fetched_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            sources=sources,
+        )
+
+    # -- listings -------------------------------------------------------------------------
+
+    def read_listing(self, response: Response, feed: bool = False) -> ListingPage | None:
+        from knotcrawl.pages import NotAnArticle, parse_feed, parse_listing
+
+        if response.status in (404, 410):
+            return None
+        try:
+            parse = parse_feed if feed else parse_listing
+            return parse(response.body, response.url, header_dict(response))
+        except NotAnArticle:
+            return None
+
+    def listing_seen(self, spec: Spec, items: list[ListingItem]) -> ListingSeen:
+        section = spec.meta.get("section")
+        return ListingSeen(
+            spec.edition,
+            section,
+            spec.url,
+            spec.key,
+            [ListingEntry(item.article_id, item.lead) for item in items] if section else [],
+        )
+
+    def follow_items(
+        self, spec: Spec, items: Iterable[ListingItem], refresh: bool = False
+    ) -> list[Spec]:
+        section = spec.meta.get("section")
+        specs = []
+        for item in items:
+            if not refresh and self.is_known(spec.edition, item.article_id):
+                continue
+            specs.append(
+                self.article_spec(
+                    spec.edition,
+                    item.article_id,
+                    lead=item.lead if section else None,
+                    sections=[section] if section else None,
+                    listed=True,
+                )
+            )
+        return specs
+
+    def parse_listing_page(self, response: Response) -> Iterator[Any]:
+        spec: Spec = response.meta["spec"]
+        listing = self.read_listing(response)
+        items = listing.items if listing is not None else []
+        children = self.on_listing(spec, listing, items)
+        yield self.listing_seen(spec, items)
+        for child in children:
+            yield self.request(child)
+
+    def add(self, specs: Iterable[Spec]) -> list[Spec]:
+        """Insert into the frontier (one transaction); the specs this job had not seen yet."""
+        assert self.context.frontier is not None
+        return self.context.frontier.add(specs)
+
+    def on_listing(
+        self, spec: Spec, listing: ListingPage | None, items: list[ListingItem]
+    ) -> list[Spec]:
+        """What to fetch after a listing page (its articles, the next page), already added
+        to the frontier."""
+        follow = self.follow_items(spec, items, refresh=self.options.refresh)
+        if spec.meta.get("walk") == "full" and items:
+            # Past the end the site answers an empty page or 404: walk until then.
+            follow.append(self.next_page(spec))
+        return self.add(follow)
+
+    def next_page(self, spec: Spec, **meta: Any) -> Spec:
+        page = int(spec.meta.get("page", 1)) + 1
+        path = spec.meta["path"]
+        return Spec(
+            "listing",
+            self.listing_url(spec.edition, path, page),
+            spec.edition,
+            meta={**spec.meta, "page": page, **meta},
+        )
+
+    def walk_spec(
+        self, edition: str, path: str, walk: str, page: int = 1, section: bool = True, **meta: Any
+    ) -> Spec:
+        return Spec(
+            "listing",
+            self.listing_url(edition, path, page),
+            edition,
+            meta={
+                "walk": walk,
+                "path": path,
+                "page": page,
+                "section": section_of(path) if section else None,
+                **meta,
+            },
+        )
+
+    def parse_feed_page(self, response: Response) -> Iterator[Any]:
+        spec: Spec = response.meta["spec"]
+        feed = self.read_listing(response, feed=True)
+        items = feed.items if feed is not None else []
+        requests = self.queue(self.follow_items(spec, items))
+        yield self.listing_seen(spec, [])
+        yield from requests
+
+    def parse_probe_page(self, response: Response) -> Iterator[Any]:  # pragma: no cover
+        yield from ()
+
+    # -- failures -------------------------------------------------------------------------
+
+    def failure(self, spec: Spec, error: str, reason: str) -> FetchFailed:
+        return FetchFailed(spec.url, error, spec.edition, spec.article_id, spec.key, reason)
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        spec: Spec = request.meta["spec"]
+        reason, text = describe_failure(failure)
+        logger.warning("giving up on %s: %s", spec.url, text)
+        yield self.failure(spec, text, reason)
+
+
+def write_stats(path: str, stats: dict[str, Any], counts: dict[str, int]) -> None:
+    """Append one JSON line: the run's Scrapy stats and knotcrawl counters."""
+    import json
+
+    line = json.dumps({"stats": stats, "counts": counts}, default=str)
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(line + "\n")
+
+
+def describe_failure(failure: Failure) -> tuple[str, str]:
+    """A short reason (for stats) and a message (for the crawl-errors table)."""
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+    value = failure.value
+    if isinstance(value, HttpError):
+        status = value.response.status
+        return f"http_{status}", f"HTTP {status}"
+    if isinstance(value, (TimeoutError, TCPTimedOutError)):
+        return "timeout", f"timeout: {value}"
+    if isinstance(value, DNSLookupError):
+        return "dns", f"DNS lookup failed: {value}"
+    if isinstance(value, IgnoreRequest):
+        text = str(value) or type(value).__name__
+        if "robots" in text.lower():
+            return "robots", "forbidden by robots.txt"
+        if "redirect" in text.lower():
+            return "redirects", text
+        return "ignored", text
+    name = type(value).__name__
+    return name.lower(), f"{name}: {value}"
+
+
+def _field(row: Any, name: str) -> Any:
+    if isinstance(row, dict):
+        return row.get(name)
+    return getattr(row, name, None)

@@ -1,0 +1,62 @@
+"""``knotcrawl update``: the incremental run for cron."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from knotcrawl.crawling.frontier import Spec
+from knotcrawl.record import ListingItem, ListingPage
+from knotcrawl.spiders.base import ALL_NEWS, FEED, SECTION_LISTINGS, KnotSpider
+
+
+class UpdateSpider(KnotSpider):
+    """Walks the all-news listings from page 1 and follows every article the archive lacks,
+    stopping after ``overlap`` consecutive pages with nothing new; reads the RU RSS feed;
+    re-fetches the articles published in the last ``recheck_days`` days (edits become
+    revisions, 404/410 marks them gone); retries the URLs in the crawl-errors table.
+
+    Arguments (``-a``): edition, overlap, recheck_days, now, sections, db, proxy, replica,
+    base_url, mirror, resume, job_dir.
+    """
+
+    name = "update"
+    mode = "update"
+
+    def seeds(self) -> Iterator[Spec]:
+        options = self.options
+        since = options.current_time() - timedelta(days=options.recheck_days)
+        for edition in options.editions:
+            yield self.walk_spec(edition, ALL_NEWS[edition], "update", stale=0)
+            feed = FEED[edition]
+            if feed:
+                yield Spec(
+                    "feed",
+                    self.listing_url(edition, feed),
+                    edition,
+                    meta={"walk": None, "section": None},
+                )
+            if options.sections:
+                for path in SECTION_LISTINGS[edition]:
+                    if path != ALL_NEWS[edition]:
+                        yield self.walk_spec(edition, path, "full")
+            if options.recheck_days > 0:
+                for article_id in sorted(self.context.archive.ids_published_since(edition, since)):
+                    yield self.article_spec(edition, int(article_id), recheck=True)
+
+    def on_listing(
+        self, spec: Spec, listing: ListingPage | None, items: list[ListingItem]
+    ) -> list[Spec]:
+        if spec.meta.get("walk") != "update":
+            return super().on_listing(spec, listing, items)
+        follow = self.follow_items(spec, items)
+        # New = not in the archive when the run started and not on the previous page of this
+        # walk (items pushed down a page by articles published during the walk are not new
+        # again). Articles queued by the feed or the recheck still count as new here.
+        previous = set(spec.meta.get("previous", []))
+        new = [s for s in follow if s.article_id not in previous]
+        stale = 0 if new else int(spec.meta.get("stale", 0)) + 1
+        if items and stale < self.options.overlap:
+            follow.append(self.next_page(spec, stale=stale, previous=[i.article_id for i in items]))
+        self.crawler.stats.inc_value("knotcrawl/update/listing_pages")
+        return self.add(follow)

@@ -1,0 +1,361 @@
+"""list, search, show and stats against what the stored truth says, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from analysis_fixtures import ADDED_PARAGRAPH, Filled, Outcome
+
+from knotcrawl.moscow import parse_utc_iso
+from knotcrawl.record import ArticleRecord
+
+Cli = Callable[..., Outcome]
+_WORD = re.compile(r"[^\W_]+")
+
+
+def tokens(text: str) -> list[str]:
+    return [w.lower().replace("ё", "е") for w in _WORD.findall(text)]
+
+
+def fields_tokens(record: ArticleRecord) -> list[list[str]]:
+    return [tokens(record.title), tokens("; ".join(record.authors)), tokens(record.body)]
+
+
+def listed(cli: Cli, filled: Filled, *args: str) -> list[tuple[str, int]]:
+    result = cli("list", "--db", filled.url, "--json", "--limit", "0", *args)
+    assert result.status == 0, result.err
+    return [(row["edition"], row["article_id"]) for row in json.loads(result.out)]
+
+
+def searched(cli: Cli, filled: Filled, query: str, *args: str) -> dict[str, Any]:
+    result = cli("search", query, "--db", filled.url, "--json", "--limit", "1000", *args)
+    assert result.status == 0, result.err
+    data: dict[str, Any] = json.loads(result.out)
+    return data
+
+
+def hit_keys(data: dict[str, Any]) -> set[tuple[str, int]]:
+    return {(h["edition"], h["article_id"]) for h in data["hits"]}
+
+
+# ----------------------------------------------------------------------------- list
+
+
+def test_list_every_article_newest_first(cli: Cli, filled: Filled) -> None:
+    keys = listed(cli, filled)
+    assert set(keys) == {filled.key(r) for r in filled.records}
+    assert len(keys) == len(filled.records)
+    when = {filled.key(r): r.published_at for r in filled.records}
+    published = [when[k] for k in keys]
+    assert published == sorted(published, reverse=True)
+
+
+def test_list_filters_match_the_truth(cli: Cli, filled: Filled) -> None:
+    records = filled.records
+    assert set(listed(cli, filled, "--edition", "ru")) == filled.select(lambda r: r.edition == "ru")
+    years = sorted({r.published_at[:4] for r in records})
+    year = years[len(years) // 2]
+    assert set(listed(cli, filled, "--since", year, "--until", year)) == filled.select(
+        lambda r: r.published_at.startswith(year)
+    )
+    # a date-time bound in another zone is converted to UTC
+    moment = sorted(r.published_at for r in records)[len(records) // 3]
+    local = parse_utc_iso(moment).astimezone().isoformat()
+    assert set(listed(cli, filled, "--since", local)) == filled.select(
+        lambda r: r.published_at >= moment
+    )
+    assert set(listed(cli, filled, "--until", moment.replace("Z", "+00:00"))) == filled.select(
+        lambda r: r.published_at < moment
+    )
+    author = Counter(a for r in records for a in r.authors).most_common(3)[-1][0]
+    part = author.split()[-1][1:].upper()  # a case-insensitive substring
+    assert set(listed(cli, filled, "--author", part)) == filled.select(
+        lambda r: any(part.casefold() in a.casefold() for a in r.authors)
+    )
+    cyrillic = next(a for r in records if r.edition == "ru" for a in r.authors)
+    part = cyrillic.split()[0][1:].upper()  # Cyrillic, upper case: folded like Latin
+    assert set(listed(cli, filled, "--author", part)) == filled.select(
+        lambda r: any(part.casefold() in a.casefold() for a in r.authors)
+    )
+    section = Counter(s for r in records for s in r.sections).most_common()[-1][0]
+    assert set(listed(cli, filled, "--section", section)) == filled.select(
+        lambda r: section in r.sections
+    )
+    source = next(r.source for r in records if r.source)
+    assert set(listed(cli, filled, "--source", source[2:8])) == filled.select(
+        lambda r: r.source is not None and source[2:8].casefold() in r.source.casefold()
+    )
+    assert set(listed(cli, filled, "--has-original")) == filled.select(
+        lambda r: r.original is not None
+    )
+    assert set(listed(cli, filled, "--no-has-original", "--edition", "en")) == filled.select(
+        lambda r: r.original is None and r.edition == "en"
+    )
+    assert listed(cli, filled, "--changed") == [filled.edited]
+    assert listed(cli, filled, "--gone") == [filled.gone]
+    assert len(listed(cli, filled, "--no-gone")) == len(records) - 1
+
+
+def test_list_sort_and_limit(cli: Cli, filled: Filled) -> None:
+    keys = listed(cli, filled, "--sort", "id", "--edition", "en")
+    assert keys == sorted(filled.select(lambda r: r.edition == "en"))
+    titles = {filled.key(r): r.title for r in filled.records}
+    by_title = listed(cli, filled, "--sort", "-title", "--edition", "en")
+    assert [titles[k] for k in by_title] == sorted((titles[k] for k in by_title), reverse=True) or (
+        filled.backend == "postgresql"  # collation may differ; the set is what matters there
+    )
+    result = cli("list", "--db", filled.url, "--limit", "3", "--sort", "published")
+    assert result.status == 0
+    lines = result.out.splitlines()
+    assert lines[0].split()[:2] == ["ID", "PUBLISHED"]
+    assert len(lines) == 2 + 3
+    oldest = min(filled.records, key=lambda r: r.published_at)
+    assert lines[2].startswith(f"{oldest.edition}:{oldest.article_id} ")
+    assert f"3 of {len(filled.records)} articles" in result.err
+
+
+# ----------------------------------------------------------------------------- search
+
+
+def _rare_words(filled: Filled, edition: str, n: int) -> list[str]:
+    df: Counter[str] = Counter()
+    for r in filled.records:
+        if r.edition == edition:
+            df.update({t for f in fields_tokens(r) for t in f})
+    rare = sorted(
+        (w for w, c in df.items() if 2 <= c <= 6 and len(w) >= 6 and w.isalpha()),
+        key=lambda w: (df[w], w),
+    )
+    return rare[:n]
+
+
+def _expected(filled: Filled, predicate: Callable[[list[list[str]]], bool]) -> set[tuple[str, int]]:
+    return filled.select(lambda r: predicate(fields_tokens(r)))
+
+
+def _has(word: str) -> Callable[[list[list[str]]], bool]:
+    return lambda fs: any(word in f for f in fs)
+
+
+def test_search_words_match_the_truth(cli: Cli, filled: Filled) -> None:
+    for edition in ("en", "ru"):
+        for word in _rare_words(filled, edition, 4):
+            data = searched(cli, filled, word)
+            assert hit_keys(data) == _expected(filled, _has(word)), word
+            assert data["total"] == len(data["hits"])
+            for hit in data["hits"]:
+                assert "[" in hit["snippet"] and "]" in hit["snippet"]
+                assert re.search(r"\[[^\]]+\]", hit["snippet"])
+                assert hit["url"].endswith(f"/articles/{hit['article_id']}")
+                assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", hit["published_at"])
+            scores = [h["score"] for h in data["hits"]]
+            assert scores == sorted(scores, reverse=True)
+
+
+def test_search_operators_match_the_truth(cli: Cli, filled: Filled) -> None:
+    a, b = _rare_words(filled, "en", 2)
+    r1, r2 = _rare_words(filled, "ru", 2)
+    assert hit_keys(searched(cli, filled, f"{a} OR {r1}")) == _expected(
+        filled, lambda fs: _has(a)(fs) or _has(r1)(fs)
+    )
+    common = Counter(t for r in filled.records if r.edition == "en" for t in set(tokens(r.body)))
+    frequent = next(w for w, _ in common.most_common() if len(w) > 4 and w.isalpha())
+    assert hit_keys(searched(cli, filled, f"{frequent} NOT {a}")) == _expected(
+        filled, lambda fs: _has(frequent)(fs) and not _has(a)(fs)
+    )
+    assert hit_keys(searched(cli, filled, f"{frequent} -{a} -{b}")) == _expected(
+        filled, lambda fs: _has(frequent)(fs) and not _has(a)(fs) and not _has(b)(fs)
+    )
+    prefix = r2[:5]
+    assert hit_keys(searched(cli, filled, f"{prefix}*")) == _expected(
+        filled, lambda fs: any(t.startswith(prefix) for f in fs for t in f)
+    )
+    # a phrase: two consecutive words of one article's title
+    record = next(r for r in filled.records if len(tokens(r.title)) >= 4)
+    w1, w2 = tokens(record.title)[1:3]
+
+    def bigram(fs: list[list[str]]) -> bool:
+        return any(f[i] == w1 and f[i + 1] == w2 for f in fs for i in range(len(f) - 1))
+
+    hits = hit_keys(searched(cli, filled, f'"{w1} {w2}"'))
+    assert filled.key(record) in hits
+    assert hits == _expected(filled, bigram)
+
+
+def test_search_filters_and_sort(cli: Cli, filled: Filled) -> None:
+    common = Counter(t for r in filled.records for t in set(tokens(r.body)))
+    word = next(w for w, _ in common.most_common() if len(w) > 4 and w.isalpha())
+    everything = _expected(filled, _has(word))
+    en = hit_keys(searched(cli, filled, word, "--edition", "en"))
+    assert en == {k for k in everything if k[0] == "en"}
+    mid = sorted(r.published_at for r in filled.records)[len(filled.records) // 2][:10]
+    since = hit_keys(searched(cli, filled, word, "--since", mid, "--has-original"))
+    assert since == {
+        filled.key(r)
+        for r in filled.records
+        if filled.key(r) in everything and r.published_at >= mid and r.original is not None
+    }
+    data = searched(cli, filled, word, "--sort", "-published", "--limit", "5")
+    assert len(data["hits"]) == 5 and data["total"] == len(everything)
+    dates = [h["published_at"] for h in data["hits"]]
+    assert dates == sorted(dates, reverse=True)
+    newest = sorted(r.published_at for r in filled.records if filled.key(r) in everything)
+    assert dates[0] == newest[-1]
+    page2 = searched(cli, filled, word, "--sort", "-published", "--limit", "5", "--offset", "5")
+    assert not hit_keys(page2) & hit_keys(data)
+
+
+def test_search_word_forms(cli: Cli, filled: Filled) -> None:
+    from knotcrawl.db.queries import stem
+
+    counts = Counter(t for r in filled.records if r.edition == "ru" for t in tokens(r.body))
+    word = next(w for w, _ in counts.most_common() if len(w) > 6 and stem(w) != w and w.isalpha())
+    base = stem(word)
+    exact = hit_keys(searched(cli, filled, word))
+    forms = hit_keys(searched(cli, filled, word, "--forms"))
+    assert exact <= forms
+    assert forms == _expected(filled, lambda fs: any(t.startswith(base) for f in fs for t in f))
+
+
+def test_search_terminal_output(cli: Cli, filled: Filled) -> None:
+    word = _rare_words(filled, "en", 1)[0]
+    result = cli("search", word, "--db", filled.url)
+    assert result.status == 0
+    first = next(iter(_expected(filled, _has(word))))
+    assert any(f"{first[0]}:{first[1]}" in line for line in result.out.splitlines())
+    assert "[" in result.out and "hits 1–" in result.out
+    none = cli("search", "qqqzzzxxy", "--db", filled.url)
+    assert none.status == 0 and "no articles match" in none.out
+
+
+# ----------------------------------------------------------------------------- show
+
+
+def test_show_english_article_with_original_and_revision(cli: Cli, filled: Filled) -> None:
+    edition, article_id = filled.edited
+    result = cli("show", f"{edition}:{article_id}", "--db", filled.url, "--json")
+    assert result.status == 0, result.err
+    data = json.loads(result.out)
+    record = next(r for r in filled.records if filled.key(r) == filled.edited)
+    expected = record.to_dict()
+    for name in ("title", "body", "authors", "links", "original", "sections", "published_at"):
+        assert data["record"][name] == expected[name], name
+    assert data["counterparts"][0]["relation"] == "original"
+    assert data["counterparts"][0]["url"] == record.original.url  # type: ignore[union-attr]
+    assert len(data["revisions"]) == 1
+    revision = data["revisions"][0]
+    assert revision["record"]["body"] == filled.before_edit.body
+    assert f"+{ADDED_PARAGRAPH}" in revision["diff_to_next"].splitlines()
+    text = cli("show", record.url, "--db", filled.url)
+    assert text.status == 0
+    assert record.title in text.out and f"+{ADDED_PARAGRAPH}" in text.out
+    assert "Revisions (1 earlier versions)" in text.out
+
+
+def test_show_russian_article_lists_its_translations(cli: Cli, filled: Filled) -> None:
+    translated = Counter(
+        r.original.article_id for r in filled.records if r.original and r.original.article_id
+    )
+    stored_ru = {r.article_id for r in filled.records if r.edition == "ru"}
+    ru_id = next((i for i in translated if i in stored_ru), None)
+    if ru_id is None:
+        pytest.skip("no stored Russian article has an English translation in this archive")
+    mirror = f"https://amp.kavkaz-uzel.eu/articles/{ru_id}/"
+    data = json.loads(cli("show", mirror, "--db", filled.url, "--json").out)
+    assert data["record"]["edition"] == "ru" and data["record"]["article_id"] == ru_id
+    translations = {c["article_id"] for c in data["counterparts"] if c["relation"] == "translation"}
+    assert translations == {
+        r.article_id
+        for r in filled.records
+        if r.original is not None and r.original.article_id == ru_id
+    }
+
+
+def test_show_bare_ids(cli: Cli, filled: Filled) -> None:
+    en_ids = {r.article_id for r in filled.records if r.edition == "en"}
+    ru_ids = {r.article_id for r in filled.records if r.edition == "ru"}
+    only_en = min(en_ids - ru_ids)
+    result = cli("show", str(only_en), "--db", filled.url, "--json")
+    assert result.status == 0 and json.loads(result.out)["record"]["edition"] == "en"
+    result = cli("show", str(min(ru_ids)), "--edition", "ru", "--db", filled.url, "--json")
+    assert json.loads(result.out)["record"]["article_id"] == min(ru_ids)
+    missing = cli("show", "en:1", "--db", filled.url)
+    assert missing.status == 1 and missing.err.count("\n") == 1 and "en:1" in missing.err
+    both = en_ids & ru_ids
+    if both:
+        ambiguous = cli("show", str(min(both)), "--db", filled.url)
+        assert ambiguous.status == 2 and "--edition" in ambiguous.err
+
+
+# ----------------------------------------------------------------------------- stats
+
+
+def test_stats_match_the_truth(cli: Cli, filled: Filled) -> None:
+    result = cli("stats", "--db", filled.url, "--json", "--top", "5")
+    assert result.status == 0, result.err
+    data = json.loads(result.out)
+    per_month = Counter((r.published_at[:7], r.edition) for r in filled.records)
+    assert {(m["month"], m["edition"]): m["articles"] for m in data["per_month"]} == per_month
+    totals = data["totals"]
+    assert totals["articles"] == len(filled.records)
+    assert totals["by_edition"] == dict(Counter(r.edition for r in filled.records))
+    assert totals["gone"] == 1 and totals["changed"] == 1 and totals["revisions"] == 1
+    en = [r for r in filled.records if r.edition == "en"]
+    with_original = sum(r.original is not None for r in en)
+    assert totals["en_articles"] == len(en) and totals["en_with_original"] == with_original
+    assert totals["en_original_share"] == pytest.approx(with_original / len(en))
+    authors = Counter(a for r in filled.records for a in r.authors)
+    top = data["top_authors"]
+    assert len(top) == 5
+    for item in top:
+        assert authors[item["author"]] == item["articles"]
+    assert top[0]["articles"] == authors.most_common(1)[0][1]
+    sections = Counter(s for r in filled.records for s in r.sections)
+    assert {i["section"]: i["articles"] for i in data["top_sections"]}.items() <= sections.items()
+    sources = Counter(r.source for r in filled.records if r.source)
+    assert data["top_sources"][0]["articles"] == sources.most_common(1)[0][1]
+    crawl = data["crawl"]
+    assert [r["status"] for r in crawl["runs"]] == ["failed", "finished"]
+    assert crawl["runs"][1]["new"] == 3 and crawl["runs"][1]["requests"] == 12
+    assert crawl["open_errors"] == 2
+
+
+def test_stats_filters_and_text(cli: Cli, filled: Filled) -> None:
+    data = json.loads(cli("stats", "--db", filled.url, "--json", "--edition", "ru").out)
+    assert data["totals"]["articles"] == len(filled.select(lambda r: r.edition == "ru"))
+    assert {m["edition"] for m in data["per_month"]} == {"ru"}
+    text = cli("stats", "--db", filled.url, "--by", "year")
+    assert text.status == 0
+    years = Counter(r.published_at[:4] for r in filled.records)
+    year, n = years.most_common(1)[0]
+    row = next(line for line in text.out.splitlines() if line.startswith(year + " "))
+    assert row.split()[-1] == str(n)
+    for heading in ("Top authors", "Top sections", "Top sources", "Crawl health"):
+        assert heading in text.out
+    assert "open crawl errors: 2" in text.out
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_stats_plot_is_a_png(cli: Cli, filled: Filled, tmp_path: Path) -> None:
+    target = tmp_path / "months.png"
+    result = cli("stats", "--db", filled.url, "--plot", str(target), "--json")
+    assert result.status == 0, result.err
+    width, height = png_size(target)
+    assert 800 <= width <= 2400 and 400 <= height <= 1600
+    assert target.stat().st_size > 10_000
+    assert json.loads(result.out)["plot"]["months"] >= 12
+    assert [p.name for p in tmp_path.iterdir()] == ["months.png"]

@@ -1,0 +1,123 @@
+"""Bad input: one line on stderr, exit status 2, no traceback, no output file, no new database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from analysis_fixtures import Filled, Outcome
+
+from knotcrawl.analysis.tables import cut, format_table
+from knotcrawl.db.queries import Filters, parse_moment
+from knotcrawl.errors import UsageError
+
+Cli = Callable[..., Outcome]
+
+
+def bad(result: Outcome, *words: str) -> None:
+    assert result.status == 2, (result.status, result.err)
+    assert result.err.count("\n") == 1, result.err  # one line
+    assert "Traceback" not in result.err
+    for word in words:
+        assert word in result.err, (word, result.err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["export", "-o", "{out}", "--fields", "title,colour"], ["unknown field colour"]),
+        (["export", "-o", "{out}", "--since", "2019-02-30"], ["not a date", "2019-02-30"]),
+        (["export", "-o", "{out}", "--until", "yesterday"], ["not a date"]),
+        (["export", "-o", "{out}", "--sort", "colour"], ["unknown key"]),
+        (["export", "-o", "{out}", "--format", "xlsx"], ["invalid choice"]),
+        (["export", "-o", "{out}", "--limit", "-3"], ["negative"]),
+        (["export", "-o", "{tmp}/missing/dir/out.csv"], ["no such directory"]),
+        (["export", "-o", "{tmp}"], ["is a directory"]),
+        (["export", "-o", "/proc/knotcrawl-export.csv"], ["cannot write in /proc"]),
+        (["export", "-o", "{tmp}/out.xyz"], ["give --format"]),
+        (["search", '"human rights'], ["bad search query", "quote"]),
+        (["search", "NOT court"], ["bad search query"]),
+        (["search", "court AND"], ["bad search query"]),
+        (["search", "(court"], ["bad search query"]),
+        (["list", "--since", "2020-13-01"], ["not a date"]),
+        (["list", "--edition", "de"], ["invalid choice"]),
+        (["list", "--limit", "many"], ["invalid int"]),
+        (["show", "fr:12"], ["en:ID or ru:ID"]),
+        (["show", "https://example.org/news/1"], ["not an article URL"]),
+        (["stats", "--plot", "{tmp}/nowhere/chart.png"], ["no such directory"]),
+        (["stats", "--top", "0"], ["top"]),
+    ],
+)
+def test_bad_input_exits_2_without_output(
+    cli: Cli, filled: Filled, tmp_path: Path, argv: list[str], words: list[str]
+) -> None:
+    out = tmp_path / "out.csv"
+    args = [a.format(out=out, tmp=tmp_path) for a in argv]
+    bad(cli(*args, "--db", filled.url), *words)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "court"], ["show", "en:1"], ["stats"],
+                                     ["export", "-o", "OUT"]])  # fmt: skip
+def test_a_missing_database_is_not_created(cli: Cli, tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "missing.sqlite"
+    argv = [str(tmp_path / "out.csv") if a == "OUT" else a for a in command]
+    bad(cli(*argv, "--db", str(missing)), "no database", str(missing))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_default_database_is_not_created(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KNOTCRAWL_DATABASE_URL", raising=False)
+    monkeypatch.delenv("KNOTCRAWL_DATA_DIR", raising=False)
+    bad(cli("list"), "no database", "knotcrawl.sqlite")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_an_archive(cli: Cli, tmp_path: Path) -> None:
+    text = tmp_path / "notes.sqlite"
+    text.write_text("not a database at all\n" * 100)
+    bad(cli("list", "--db", str(text)), "cannot read the database")
+    import sqlite3
+
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).close()
+    bad(cli("stats", "--db", str(other)), "not a knotcrawl archive")
+
+
+def test_an_unreachable_server(cli: Cli) -> None:
+    bad(cli("list", "--db", "postgresql://nobody@127.0.0.1:9/none"), "cannot read the database")
+
+
+def test_parse_moment() -> None:
+    assert parse_moment("2019") == datetime(2019, 1, 1, tzinfo=UTC)
+    assert parse_moment("2019", end=True) == datetime(2020, 1, 1, tzinfo=UTC)
+    assert parse_moment("2019-12", end=True) == datetime(2020, 1, 1, tzinfo=UTC)
+    assert parse_moment("2019-02-28", end=True) == datetime(2019, 3, 1, tzinfo=UTC)
+    assert parse_moment("2019-05-17T18:17") == datetime(2019, 5, 17, 18, 17, tzinfo=UTC)
+    assert parse_moment("2019-05-17T18:17", end=True) == datetime(2019, 5, 17, 18, 17, tzinfo=UTC)
+    assert parse_moment("2019-05-17T18:17:00+03:00") == datetime(2019, 5, 17, 15, 17, tzinfo=UTC)
+    assert parse_moment("2019-05-17 15:17:00Z") == datetime(2019, 5, 17, 15, 17, tzinfo=UTC)
+    for text in ("2019-13", "17.05.2019", "", "2019-02-29"):
+        with pytest.raises(UsageError):
+            parse_moment(text)
+    with pytest.raises(UsageError, match="unknown filter"):
+        Filters.make(colour="red")
+    with pytest.raises(UsageError, match="edition"):
+        Filters.make(edition="de")
+
+
+def test_table_formatter() -> None:
+    table = format_table(["NAME", "N"], [("Анна Петрова", 12), ("Bob", 3)])
+    lines = table.splitlines()
+    assert lines[0] == "NAME           N"
+    assert lines[2] == "Анна Петрова  12"
+    assert lines[3] == "Bob            3"
+    narrow = format_table(["TITLE", "N"], [("x" * 80, 1)], width=30)
+    assert max(len(line) for line in narrow.splitlines()) <= 30
+    assert "…" in narrow
+    assert cut("abcdef", 4) == "abc…"

@@ -1,0 +1,244 @@
+"""Exports read back with pandas and pyarrow, field by field against the stored records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from analysis_fixtures import Filled, Outcome
+
+from knotcrawl.db import Archive
+from knotcrawl.record import CRAWL_ONLY_FIELDS, RECORD_FIELDS
+
+pd = pytest.importorskip("pandas")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+Cli = Callable[..., Outcome]
+
+
+def stored(filled: Filled) -> dict[tuple[str, int], dict[str, Any]]:
+    """The records as the repository gives them (independent of the export code)."""
+    with Archive.open(filled.url) as archive:
+        return {(r.edition, r.article_id): r.to_dict() for r in archive.iter_records()}
+
+
+def check_against_truth(filled: Filled, rows: dict[tuple[str, int], dict[str, Any]]) -> None:
+    for record in filled.records:
+        expected = record.to_dict()
+        got = rows[filled.key(record)]
+        for name in RECORD_FIELDS:
+            if name not in CRAWL_ONLY_FIELDS:
+                assert got[name] == expected[name], (filled.key(record), name)
+
+
+def export(cli: Cli, filled: Filled, path: Path, *args: str) -> Outcome:
+    result = cli("export", "--db", filled.url, "-o", str(path), *args)
+    assert result.status == 0, result.err
+    return result
+
+
+def test_jsonl_is_the_record_shape(cli: Cli, filled: Filled, tmp_path: Path) -> None:
+    path = tmp_path / "all.jsonl"
+    result = export(cli, filled, path)
+    assert f"exported {len(filled.records)} articles" in result.err
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    assert all(list(row) == list(RECORD_FIELDS) for row in rows)
+    by_key = {(r["edition"], r["article_id"]): r for r in rows}
+    assert by_key == stored(filled)
+    check_against_truth(filled, by_key)
+    assert [k for k in by_key] == sorted(by_key)  # default order: edition, id
+    frame = pd.read_json(path, lines=True)
+    assert list(frame.columns) == list(RECORD_FIELDS) and len(frame) == len(rows)
+
+
+def _from_csv(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in RECORD_FIELDS:
+        value = row[name]
+        if isinstance(value, float) and value != value:  # NaN: an empty cell
+            value = None
+        if name in ("authors", "sections", "links", "original") and value is not None:
+            value = json.loads(value)
+        if name == "article_id":
+            value = int(value)
+        out[name] = value
+    return out
+
+
+def test_csv_reads_back_with_pandas(cli: Cli, filled: Filled, tmp_path: Path) -> None:
+    path = tmp_path / "all.csv"
+    export(cli, filled, path, "--format", "csv")
+    raw = path.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert raw.split(b"\n", 1)[0].decode() == ",".join(RECORD_FIELDS)
+    frame = pd.read_csv(path, keep_default_na=True, dtype={"published_local": str})
+    assert list(frame.columns) == list(RECORD_FIELDS)
+    assert len(frame) == len(filled.records)
+    assert str(frame["article_id"].dtype).startswith("int")
+    rows = {}
+    for row in frame.to_dict("records"):
+        data = _from_csv(row)
+        rows[(data["edition"], data["article_id"])] = data
+    expected = stored(filled)
+    for key, want in expected.items():
+        got = rows[key]
+        for name in RECORD_FIELDS:
+            if name in ("authors", "sections", "links"):
+                assert got[name] == want[name], (key, name)
+            else:
+                assert got[name] == want[name] or (want[name] == "" and got[name] is None), (
+                    key,
+                    name,
+                )
+    check_against_truth(filled, rows)
+
+
+def _iso(value: Any) -> Any:
+    if value is None:
+        return None
+    return pd.Timestamp(value).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_parquet_reads_back_typed(cli: Cli, filled: Filled, tmp_path: Path) -> None:
+    path = tmp_path / "all.parquet"
+    export(cli, filled, path, "--batch", "37")  # the format from the suffix, small batches
+    table = pq.read_table(path)
+    schema = table.schema
+    assert schema.names == list(RECORD_FIELDS)
+    assert schema.field("article_id").type == pa.int64()
+    assert schema.field("published_at").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("authors").type == pa.list_(pa.string())
+    assert pa.types.is_struct(schema.field("original").type)
+    assert pa.types.is_list(schema.field("links").type)
+    expected = stored(filled)
+    rows = {}
+    for row in table.to_pylist():
+        for name in ("published_at", "first_seen_at", "last_seen_at"):
+            row[name] = _iso(row[name])
+        if row["original"] is not None:
+            row["original"]["published_at"] = _iso(row["original"]["published_at"])
+        rows[(row["edition"], row["article_id"])] = row
+    assert rows == expected
+    check_against_truth(filled, rows)
+    frame = pd.read_parquet(path)
+    assert list(frame.columns) == list(RECORD_FIELDS)
+    assert str(frame["published_at"].dtype).startswith("datetime64")
+    assert str(frame["published_at"].dt.tz) == "UTC"
+    assert len(frame) == len(filled.records)
+
+
+def test_fields_filters_and_stdout(cli: Cli, filled: Filled, tmp_path: Path) -> None:
+    path = tmp_path / "some.csv"
+    export(cli, filled, path, "--fields", "title,edition,article_id", "--edition", "ru")
+    frame = pd.read_csv(path)
+    assert list(frame.columns) == ["title", "edition", "article_id"]
+    assert set(frame["edition"]) == {"ru"}
+    assert len(frame) == len(filled.select(lambda r: r.edition == "ru"))
+    result = cli(
+        "export", "--db", filled.url, "-o", "-", "--format", "jsonl", "--changed",
+        "--fields", "edition,article_id,body",
+    )  # fmt: skip
+    assert result.status == 0
+    rows = [json.loads(line) for line in result.out.splitlines()]
+    assert [(r["edition"], r["article_id"]) for r in rows] == [filled.edited]
+    assert list(rows[0]) == ["edition", "article_id", "body"]
+    parquet = tmp_path / "page.parquet"
+    export(cli, filled, parquet, "--sort", "-published", "--limit", "7", "--fields", "published_at")
+    dates = pd.read_parquet(parquet)["published_at"].tolist()
+    assert len(dates) == 7 and dates == sorted(dates, reverse=True)
+
+
+def test_a_failed_export_leaves_no_file(
+    cli: Cli, filled: Filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from knotcrawl.analysis import export as writers
+    from knotcrawl.errors import KnotcrawlError
+
+    calls = {"n": 0}
+    real = writers.arrow_batch
+
+    def failing(rows: Any, schema: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KnotcrawlError("disk on fire")
+        return real(rows, schema)
+
+    monkeypatch.setattr(writers, "arrow_batch", failing)
+    target = tmp_path / "out.parquet"
+    target.write_bytes(b"previous export")
+    result = cli("export", "--db", filled.url, "-o", str(target), "--batch", "10")
+    assert result.status == 1 and "disk on fire" in result.err
+    assert target.read_bytes() == b"previous export"  # untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.parquet"]
+
+
+def test_api_records_dataframe_search(filled: Filled) -> None:
+    from knotcrawl.api import open_archive
+
+    with open_archive(filled.url) as kc:
+        en = list(kc.records(edition="en"))
+        assert {(r.edition, r.article_id) for r in en} == filled.select(lambda r: r.edition == "en")
+        assert kc.count(has_original=True) == len(filled.select(lambda r: r.original is not None))
+        frame = kc.dataframe(since="2015", until="2016")
+        assert len(frame) == len(filled.select(lambda r: r.published_at[:4] in ("2015", "2016")))
+        assert list(frame.columns) == list(RECORD_FIELDS)
+        small = kc.dataframe(fields=["edition", "title"], edition="ru", limit=5)
+        assert list(small.columns) == ["edition", "title"] and len(small) == 5
+        record = filled.records[0]
+        word = record.title.split()[-1]
+        hits = kc.search(word, edition=record.edition, limit=100)
+        assert record.article_id in {h.article_id for h in hits}
+        assert any("[" in h.snippet for h in hits)
+        months = kc.per_month()
+        assert int(months.to_numpy().sum()) == len(filled.records)
+        got = kc.get(*filled.edited)
+        assert got is not None and got.body.endswith("postponed the hearing again.")
+        with pytest.raises(Exception, match="unknown filter"):
+            kc.count(colour="red")
+
+
+def test_duckdb_reads_every_format_without_options(
+    cli: Cli, filled: Filled, tmp_path: Path
+) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    expected = stored(filled)
+    con = duckdb.connect()
+    for fmt in ("csv", "jsonl", "parquet"):
+        path = tmp_path / f"all.{fmt}"
+        export(cli, filled, path)
+        relation = con.sql(f"SELECT * FROM '{path}'")
+        assert relation.columns == list(RECORD_FIELDS), fmt
+        types = dict(zip(relation.columns, (str(t) for t in relation.types), strict=True))
+        assert types["article_id"] == "BIGINT", fmt
+        assert types["published_at"] == "TIMESTAMP WITH TIME ZONE", fmt
+        rows = con.sql(
+            f"SELECT edition, article_id, title, body FROM '{path}' ORDER BY edition, article_id"
+        ).fetchall()
+        assert [(e, i) for e, i, _, _ in rows] == sorted(expected), fmt
+        for edition, article_id, title, body in rows:
+            assert title == expected[(edition, article_id)]["title"]
+            assert body == expected[(edition, article_id)]["body"]
+        per_month = con.sql(
+            f"SELECT strftime(published_at AT TIME ZONE 'UTC', '%Y-%m') AS m, count(*) "
+            f"FROM '{path}' GROUP BY m"
+        ).fetchall()
+        assert sum(n for _, n in per_month) == len(expected)
+
+
+def test_csv_without_pyarrow_reads_back_the_same(
+    cli: Cli, filled: Filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from knotcrawl.analysis import export as writers
+
+    fast, plain = tmp_path / "fast.csv", tmp_path / "plain.csv"
+    export(cli, filled, fast)
+    monkeypatch.setattr(writers, "ARROW_CSV", False)
+    export(cli, filled, plain)
+    a, b = pd.read_csv(fast), pd.read_csv(plain)
+    pd.testing.assert_frame_equal(a, b)
+    assert plain.read_bytes().split(b"\n", 1)[0] == ",".join(RECORD_FIELDS).encode()

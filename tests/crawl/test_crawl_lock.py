@@ -1,0 +1,39 @@
+"""Two concurrent updates on one archive: the second exits at once with status 75."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from crawlkit import replica
+
+NOW = datetime(2026, 2, 1, tzinfo=UTC)
+CONFIG = {"seed": 7, "articles": 20, "now": NOW, "faults": ["/articles/*=slow:0.1"]}
+
+
+def test_second_update_exits_75(workspace):
+    with replica(**CONFIG) as server:
+        first = workspace.start(
+            "update",
+            "--replica",
+            server.proxy_url,
+            "--now",
+            NOW.isoformat(),
+            "-s",
+            "CONCURRENT_REQUESTS=1",
+        )
+        lock = workspace.data / "knotcrawl.sqlite.crawl.lock"
+        deadline = time.monotonic() + 60
+        while not (lock.exists() and lock.read_text().strip()):
+            assert first.poll() is None, first.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        second = workspace.run("update", "--replica", server.proxy_url, "--now", NOW.isoformat())
+        assert second.status == 75
+        assert "lock" in second.stderr and second.stderr.count("\n") == 1
+        assert second.stdout == ""
+        out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert out.startswith("knotcrawl update: new=")
+    with workspace.archive() as archive:
+        assert [r["status"] for r in archive.runs()] == ["ok"]

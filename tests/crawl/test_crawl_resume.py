@@ -1,0 +1,71 @@
+"""SIGKILL a crawl mid-way; running it again gives the same archive as an uninterrupted crawl,
+without fetching again what was stored."""
+
+from __future__ import annotations
+
+import signal
+import time
+from datetime import UTC, datetime
+
+from crawlkit import assert_matches_truth, replica, summary_line
+
+from knotcrawl.replica import Replica, ReplicaConfig
+
+NOW = datetime(2026, 2, 1, tzinfo=UTC)
+CONFIG = {"seed": 6, "articles": 150, "now": NOW}
+
+
+def _stored(workspace) -> int:
+    try:
+        with workspace.archive() as archive:
+            return int(archive.counts()["articles"])
+    except Exception:
+        return 0
+
+
+def test_sigkill_then_resume(workspace):
+    truth = {
+        (r.edition, r.article_id): r
+        for ed in ("en", "ru")
+        for r in Replica(ReplicaConfig(**CONFIG)).truth(ed)
+    }
+    args = (
+        "update",
+        "--sections",
+        "--now",
+        NOW.isoformat(),
+        "-s",
+        "CONCURRENT_REQUESTS=2",
+        "-s",
+        "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+    )
+    # Slow pages make the crawl take long enough to be killed in the middle.
+    with replica(**CONFIG, faults=["/articles/*=slow:0.04"]) as server:
+        proc = workspace.start(*args[:1], "--replica", server.proxy_url, *args[1:])
+        deadline = time.monotonic() + 120
+        while _stored(workspace) < len(truth) // 3:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        before = _stored(workspace)
+        assert 0 < before < len(truth)
+        jobs = list((workspace.data / "jobs").glob("*.sqlite"))
+        assert len(jobs) == 1  # the frontier is left for the next run
+
+        run = workspace.run(*args[:1], "--replica", server.proxy_url, *args[1:])
+    assert run.status == 0, run.stderr
+    line = summary_line(run)
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, truth)
+    assert f"new={len(truth) - before} " in line
+    # Stored articles are not fetched again (at most the one between store and mark).
+    assert run.stats.get("knotcrawl/stored/unchanged", 0) <= 1
+    assert not list((workspace.data / "jobs").glob("*.sqlite"))
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, truth)
+        assert archive.counts()["articles"] == len(truth)
+        assert archive.counts()["revisions"] == 0
+        statuses = [r["status"] for r in archive.runs()]
+        assert statuses[0] == "ok" and statuses[1] == "running"  # the killed run's row

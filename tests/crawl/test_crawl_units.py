@@ -1,0 +1,133 @@
+"""Small pieces of the crawl machinery: options, frontier, probe search, Retry-After."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from knotcrawl.crawling.frontier import Frontier, Spec, job_key
+from knotcrawl.crawling.options import CrawlOptions, parse_id_ranges, parse_moment
+from knotcrawl.errors import UsageError
+from knotcrawl.middlewares import retry_after_seconds
+from knotcrawl.spiders.range import probe_step
+
+
+def test_options_mirror_spider_arguments():
+    opts = CrawlOptions.from_arguments(
+        "update",
+        {
+            "edition": "en",
+            "replica": "http://127.0.0.1:8080",
+            "overlap": "3",
+            "recheck_days": "2.5",
+            "mirror": "http://eng.kavkaz-uzel.media",
+        },
+    )
+    assert opts.editions == ("en",)
+    assert opts.proxy == "http://127.0.0.1:8080" and opts.replica
+    assert opts.base["en"] == "http://www.eng.kavkaz-uzel.eu"
+    assert opts.fetch_bases("en") == [
+        "http://www.eng.kavkaz-uzel.eu",
+        "http://eng.kavkaz-uzel.media",
+    ]
+    assert (opts.overlap, opts.recheck_days) == (3, 2.5)
+    real = CrawlOptions.from_arguments("update", {"base_url": "ru=https://kavkazuzel.com"})
+    assert real.base == {"en": "https://www.eng.kavkaz-uzel.eu", "ru": "https://kavkazuzel.com"}
+    assert real.proxy is None
+
+
+@pytest.mark.parametrize(
+    ("mode", "args"),
+    [
+        ("update", {"edition": "de"}),
+        ("update", {"overlap": "0"}),
+        ("update", {"mirror": "http://example.org"}),
+        ("range", {}),
+        ("range", {"since": "2020-01-05", "until": "2020-01-01"}),
+        ("ids", {"ids": "5-3"}),
+        ("articles", {"targets": "123"}),
+        ("update", {"surprise": "1"}),
+    ],
+)
+def test_bad_options_are_usage_errors(mode, args):
+    with pytest.raises(UsageError):
+        CrawlOptions.from_arguments(mode, args)
+
+
+def test_dates_and_ids():
+    assert parse_moment("2020-01-05") == datetime(2020, 1, 5, tzinfo=UTC)
+    assert parse_moment("2020-01-05", end=True) == datetime(2020, 1, 6, tzinfo=UTC)
+    assert parse_moment("2020-01-05T10:00:00+03:00") == datetime(2020, 1, 5, 7, tzinfo=UTC)
+    assert parse_id_ranges("60000-60002, 61000") == [(60000, 60002), (61000, 61000)]
+
+
+def test_job_key_depends_on_mode_arguments_and_database():
+    a = job_key("update", {"editions": ["en"]}, "db1")
+    assert a == job_key("update", {"editions": ["en"]}, "db1")
+    assert a != job_key("update", {"editions": ["ru"]}, "db1")
+    assert a != job_key("update", {"editions": ["en"]}, "db2")
+
+
+def test_frontier_dedupes_persists_and_removes(tmp_path):
+    path = tmp_path / "job.sqlite"
+    frontier = Frontier(path)
+    assert not frontier.resumed
+    one = Spec("article", "http://h/articles/1", "en", 1, {"listed": True})
+    two = Spec("listing", "http://h/rubric/11", "en", meta={"page": 1})
+    assert frontier.add([one, two]) == [one, two]
+    assert frontier.add([one]) == []
+    frontier.mark(one.key)
+    frontier.add_context("en", 5, "abhazia", "Lead")
+    frontier.close()
+    again = Frontier(path)
+    assert again.resumed
+    assert [s.key for s in again.pending()] == [two.key]
+    assert again.article_ids("en") == {1}
+    assert again.take_context("en", 5) == (["abhazia"], "Lead")
+    assert again.take_context("en", 5) == ([], None)
+    again.remove()
+    assert not path.exists()
+
+
+def _simulate(pages: int, per_page: int, until_page: int, skew: float, seed: int) -> int:
+    """Probes choose_probe needs on a listing of `pages` pages whose publication rate varies
+    by `skew`; the answer is the first page holding items older than `until`."""
+    rng = random.Random(seed)
+    start = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+    times, t = [], start
+    for i in range(pages * per_page):
+        rate = 1 + skew * math.sin(i / 50.0)
+        t -= rng.expovariate(1 / 3600.0) * rate
+        times.append(t)
+    page_of = lambda p: times[(p - 1) * per_page : p * per_page]  # noqa: E731
+    until = (page_of(until_page)[0] + page_of(until_page)[-1]) / 2
+    state: dict = {}
+    probes, page = 0, 1
+    while True:
+        probes += 1
+        items = page_of(page) if page <= pages else []
+        state, found, page = probe_step(state, page, items, len(items), until)
+        if found is not None:
+            assert found == until_page
+            return probes
+
+
+@pytest.mark.parametrize("skew", [0.0, 0.5, 0.9])
+def test_probe_search_is_logarithmic(skew):
+    for seed, (pages, target) in enumerate(
+        [(40, 17), (500, 3), (2500, 1200), (2500, 2400), (1000, 999), (300, 1)]
+    ):
+        probes = _simulate(pages, 20, target, skew, seed)
+        assert probes <= math.ceil(math.log2(pages)) + 3, (pages, target, probes)
+
+
+def test_retry_after():
+    assert retry_after_seconds(b"7") == 7.0
+    now = datetime(2026, 2, 1, tzinfo=UTC)
+    later = (now + timedelta(seconds=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert retry_after_seconds(later, now=now) == 30.0
+    assert retry_after_seconds(b"soon") is None
+    assert retry_after_seconds(None) is None

@@ -1,0 +1,50 @@
+"""Where the archive is: URLs, paths and environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knotcrawl.db.engine import resolve_url
+from knotcrawl.errors import UsageError
+
+
+def test_default_is_data_knotcrawl_sqlite_below_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KNOTCRAWL_DATABASE_URL", raising=False)
+    monkeypatch.delenv("KNOTCRAWL_DATA_DIR", raising=False)
+    url = resolve_url(None)
+    assert url.drivername == "sqlite"
+    assert url.database == str(tmp_path / "data" / "knotcrawl.sqlite")
+    assert (tmp_path / "data").is_dir()
+    monkeypatch.setenv("KNOTCRAWL_DATA_DIR", str(tmp_path / "elsewhere"))
+    assert resolve_url(None).database == str(tmp_path / "elsewhere" / "knotcrawl.sqlite")
+    monkeypatch.setenv("KNOTCRAWL_DATABASE_URL", "postgresql://u@h/db")
+    assert resolve_url(None).drivername == "postgresql+psycopg"
+
+
+@pytest.mark.parametrize(
+    ("given", "driver", "database"),
+    [
+        ("postgresql://user:pw@db.example:5433/archive", "postgresql+psycopg", "archive"),
+        ("postgres://user@localhost/archive", "postgresql+psycopg", "archive"),
+        ("postgresql+psycopg://user@localhost/archive", "postgresql+psycopg", "archive"),
+        ("sqlite:////tmp/x.sqlite", "sqlite", "/tmp/x.sqlite"),
+        (":memory:", "sqlite", ":memory:"),
+    ],
+)
+def test_urls(given: str, driver: str, database: str) -> None:
+    url = resolve_url(given)
+    assert (url.drivername, url.database) == (driver, database)
+
+
+def test_a_plain_path_is_a_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert resolve_url("archive.db").database == str(tmp_path / "archive.db")
+    with pytest.raises(UsageError, match="no such directory"):
+        resolve_url("missing/dir/archive.db")
+    with pytest.raises(UsageError, match="unsupported database"):
+        resolve_url("mysql://u@h/db")

@@ -1,0 +1,107 @@
+"""Schema migrations: creation, the upgrade from the first schema, refusal of stale schemas."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from db_factory import T0, comparable, make_raw, make_record
+from sqlalchemy import text
+
+from knotcrawl.cli import main
+from knotcrawl.db import Archive, migrate
+from knotcrawl.db.engine import make_engine
+from knotcrawl.db.models import Base
+from knotcrawl.errors import KnotcrawlError
+
+
+def test_open_creates_a_new_database_at_head(empty_db_url: str) -> None:
+    with Archive.open(empty_db_url) as archive:
+        assert migrate.current_revision(archive.engine) == migrate.head_revision()
+        assert archive.counts()["articles"] == 0
+
+
+def test_upgrade_from_the_first_schema_loses_nothing(
+    empty_db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = make_engine(empty_db_url)
+    migrate.upgrade(engine, "0001")
+    assert migrate.current_revision(engine) == "0001"
+    records = [make_record(i, "en" if i % 2 else "ru", sections=["rubric/1"]) for i in range(1, 21)]
+    # Fill the old schema with the repository's own writers (the 0001 tables only).
+    old_archive = Archive(engine)
+    with old_archive._write() as conn:
+        old_archive._insert_new(conn, [(r, make_raw(r)) for r in records], T0)
+    edited = make_record(1, paragraphs=["An edited body."], sections=["rubric/1"])
+    with old_archive._write() as conn:
+        existing = old_archive._existing_for_test(conn, "en", 1)
+        old_archive._apply_changes(conn, [(edited, make_raw(edited), existing)], T0 + timedelta(1))
+    engine.dispose()
+
+    with pytest.raises(KnotcrawlError, match="knotcrawl db upgrade"):
+        Archive.open(empty_db_url)
+    assert main(["db", "current", "--db", empty_db_url]) == 0
+    assert "0001 (needs `knotcrawl db upgrade`" in capsys.readouterr().out
+    assert main(["db", "upgrade", "--db", empty_db_url]) == 0
+    assert "0001 -> 0002" in capsys.readouterr().out
+    assert main(["db", "upgrade", "--db", empty_db_url]) == 0
+    assert "already at 0002" in capsys.readouterr().out
+
+    with Archive.open(empty_db_url) as archive:
+        counts = archive.counts()
+        assert counts["articles"] == 20 and counts["revisions"] == 1 and counts["raw_pages"] == 21
+        for record in records[1:]:
+            stored = archive.get(record.edition, record.article_id)
+            assert stored is not None and comparable(stored) == comparable(record)
+        current = archive.get("en", 1)
+        assert current is not None and current.body == "An edited body."
+        assert [r.record.body for r in archive.revisions("en", 1)] == [records[0].body]
+        assert {h.article_id for h in archive.search("edited")} == {1}
+        # The new table works.
+        archive.record_gap("en", 999, 404)
+        assert archive.gap_ids("en") == {999}
+
+
+def test_a_database_from_a_newer_knotcrawl_is_refused(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(KnotcrawlError, match="newer than this knotcrawl"):
+        Archive.open(db_url)
+
+
+def test_the_models_match_the_migrations(db_url: str) -> None:
+    search_objects = {"articles_fts", "articles_fts_source", "search_vector", "ix_articles_search"}
+
+    def include(obj: object, name: str | None, kind: str, reflected: bool, other: object) -> bool:
+        if name in search_objects or (name or "").startswith("articles_fts_"):
+            return False
+        return name != "alembic_version"
+
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"include_object": include, "compare_type": True}
+            )
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_db_counts_and_a_missing_file(
+    db_url: str, tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    with Archive.open(db_url) as archive:
+        archive.store(make_record(1), seen_at=T0)
+    assert main(["db", "counts", "--db", db_url]) == 0
+    counts = json.loads(capsys.readouterr().out)
+    assert counts["articles"] == 1 and counts["articles_en"] == 1
+    missing = f"{tmp_path}/missing.sqlite"
+    assert main(["db", "current", "--db", missing]) == 1
+    assert capsys.readouterr().err.strip() == f"knotcrawl db: no database at {missing}"

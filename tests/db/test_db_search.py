@@ -1,0 +1,197 @@
+"""Full-text search: one query syntax, the same answers on SQLite FTS5 and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from db_factory import T0, make_record
+
+from knotcrawl.db import Archive
+from knotcrawl.db.search import And, Not, Or, Phrase, parse_query, to_fts5, to_tsquery
+from knotcrawl.errors import UsageError
+
+DOCS = [
+    # (edition, id, title, body, authors)
+    (
+        "en",
+        1,
+        "Protest in Grozny",
+        "Residents of Grozny held a protest against the court ruling.",
+        ["Anna Petrova"],
+    ),
+    (
+        "en",
+        2,
+        "Human rights defenders detained",
+        "Police detained two human rights defenders in Makhachkala.",
+        ["John Smith"],
+    ),
+    (
+        "en",
+        3,
+        "Court upholds sentence",
+        "The appeal court upheld the sentence; rights groups object.",
+        ["Anna Petrova", "John Smith"],
+    ),
+    (
+        "en",
+        4,
+        "Floods in Dagestan",
+        "Rivers flooded villages in Dagestan. Rights of residents...",
+        [],
+    ),
+    (
+        "ru",
+        5,
+        "Протест в Грозном",
+        "Жители Грозного вышли на протест против решения суда.",
+        ["Иван Ёжиков"],
+    ),
+    (
+        "ru",
+        6,
+        "Правозащитники задержаны",
+        "Полиция задержала двух правозащитников в Махачкале.",
+        ["Мария Иванова"],
+    ),
+    (
+        "ru",
+        7,
+        "Суд оставил приговор в силе",
+        "Апелляционный суд оставил приговор без изменения. Её адвокат обжалует.",
+        [],
+    ),
+]
+
+
+@pytest.fixture
+def filled(archive: Archive) -> Archive:
+    archive.store_many(
+        [
+            (
+                make_record(
+                    i, e, title=t, paragraphs=[b], authors=a, published=T0 - timedelta(days=i)
+                ),
+                None,
+            )
+            for e, i, t, b, a in DOCS
+        ],
+        T0,
+    )
+    return archive
+
+
+def ids(archive: Archive, query: str, **kwargs: object) -> set[int]:
+    return {hit.article_id for hit in archive.search(query, limit=50, **kwargs)}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("grozny", {1}),
+        ("Grozny protest", {1}),
+        ("protest AND grozny", {1}),
+        ('"human rights"', {2}),
+        ('"rights human"', set()),
+        ("rights", {2, 3, 4}),
+        ("rights NOT court", {2, 4}),
+        ("rights -court -police", {4}),
+        ("detain*", {2}),
+        ("dagestan OR makhachkala", {2, 4}),
+        ("(dagestan OR makhachkala) police", {2}),
+        ("petrova", {1, 3}),  # authors are indexed
+        ('"anna petrova" smith', {3}),
+        ("sentence NOT (appeal OR court)", set()),
+        ("протест", {5}),
+        ("грозн*", {5}),
+        ('"оставил приговор"', {7}),
+        ("суд* NOT апелляционный", {5}),
+        ("суд", {7}),
+        ("правозащитник*", {6}),
+        ("ежиков", {5}),  # ё is searched as е
+        ("её", {7}),
+        ("ее", {7}),
+        ("protest OR протест", {1, 5}),
+        ("Дагестан", set()),
+    ],
+)
+def test_queries_give_the_same_hits_on_both_backends(
+    filled: Archive, query: str, expected: set[int]
+) -> None:
+    assert ids(filled, query) == expected
+
+
+def test_hits_are_ranked_with_a_snippet(filled: Archive) -> None:
+    hits = filled.search("court")
+    assert {h.article_id for h in hits} == {1, 3}
+    assert hits[0].article_id == 3  # in the title and the body
+    assert all(h.score > 0 for h in hits)
+    assert "[court]" in hits[0].snippet.lower() or "[Court]" in hits[0].snippet
+    assert hits[0].title == "Court upholds sentence"
+    assert hits[0].url.endswith("/articles/3")
+
+
+def test_filters_limit_and_offset(filled: Archive) -> None:
+    assert ids(filled, "protest OR протест", edition="ru") == {5}
+    assert ids(filled, "rights", since=T0 - timedelta(days=3, hours=1)) == {2, 3}
+    assert ids(filled, "rights", until=T0 - timedelta(days=3)) == {4}
+    page1 = filled.search("rights", limit=2)
+    page2 = filled.search("rights", limit=2, offset=2)
+    assert len(page1) == 2 and len(page2) == 1
+    assert {h.article_id for h in page1 + page2} == {2, 3, 4}
+
+
+def test_search_follows_edits(filled: Archive) -> None:
+    filled.store(
+        make_record(4, title="Floods", paragraphs=["Water everywhere."], authors=[]),
+        seen_at=T0 + timedelta(days=1),
+    )
+    assert ids(filled, "dagestan") == set()
+    assert ids(filled, "water") == {4}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unclosed',
+        "(grozny",
+        "grozny)",
+        "OR grozny",
+        "grozny AND",
+        "NOT grozny",
+        "-grozny",
+        "a OR NOT b",
+        "",
+        "   ",
+        "***",
+        '""',
+    ],
+)
+def test_bad_queries_raise_a_usage_error(archive: Archive, query: str) -> None:
+    with pytest.raises(UsageError, match="bad search query"):
+        archive.search(query)
+
+
+def test_parser_and_translations() -> None:
+    node = parse_query('rights "human rights"* -(court OR police) protest*')
+    assert node == And(
+        (
+            Phrase(("rights",)),
+            Phrase(("human", "rights"), prefix=True),
+            Not(Or((Phrase(("court",)), Phrase(("police",))))),
+            Phrase(("protest",), prefix=True),
+        )
+    )
+    assert to_fts5(node) == (
+        '(("rights" AND "human rights"* AND "protest"*) NOT ("court" OR "police"))'
+    )
+    assert to_tsquery(node) == (
+        "(('rights') & ('human' <-> 'rights':*) & !(('court') | ('police')) & ('protest':*))"
+    )
+    # Hyphenated words are phrases; lower-case operators are words; ё is е.
+    assert parse_query("north-caucasus") == Phrase(("north", "caucasus"))
+    assert parse_query("war and peace") == And(
+        (Phrase(("war",)), Phrase(("and",)), Phrase(("peace",)))
+    )
+    assert parse_query("Ёлка") == Phrase(("елка",))

@@ -1,0 +1,212 @@
+"""Upsert semantics: new / unchanged / updated, revisions, gone, gaps, errors, runs, reads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from db_factory import T0, comparable, make_raw, make_record
+from sqlalchemy import select
+
+from knotcrawl.db import Archive, StoreOutcome
+from knotcrawl.db import models as m
+
+
+def snapshot(archive: Archive) -> dict[str, list[Any]]:
+    """Every row of every table, without the columns a re-crawl may move."""
+    moving = {"last_seen_at", "fetched_at", "search_vector"}
+    result = {}
+    with archive.engine.connect() as conn:
+        for table in m.Base.metadata.sorted_tables:
+            columns = [c for c in table.c if c.name not in moving]
+            rows = conn.execute(select(*columns).order_by(*table.primary_key.columns)).all()
+            result[table.name] = [tuple(row) for row in rows]
+    return result
+
+
+def crawl(n: int = 30, parser_version: str = "test-1") -> list[tuple[Any, Any]]:
+    items = []
+    for i in range(1, n + 1):
+        edition = "en" if i % 2 else "ru"
+        record = make_record(
+            i,
+            edition,
+            sections=[f"rubric/{i % 4}"],
+            lead=f"Lead {i}",
+            parser_version=parser_version,
+        )
+        items.append((record, make_raw(record)))
+    return items
+
+
+def test_store_new_then_get_round_trips_every_field(archive: Archive) -> None:
+    for i in range(1, 9):
+        record = make_record(i, "en" if i % 2 else "ru", sections=["b", "a"], lead="teaser")
+        assert archive.store(record, seen_at=T0, raw=make_raw(record)) == StoreOutcome.NEW
+        stored = archive.get(record.edition, i)
+        assert stored is not None
+        assert comparable(stored) == comparable(record)
+        assert stored.first_seen_at == stored.last_seen_at == "2026-01-01T12:00:00Z"
+    assert archive.get("en", 999) is None
+    assert archive.has("en", 1) and not archive.has("ru", 1)
+
+
+def test_storing_the_same_crawl_twice_changes_nothing(archive: Archive) -> None:
+    items = crawl()
+    first = archive.store_many(items, T0, batch=7)
+    assert first == {"new": 30}
+    before = snapshot(archive)
+    second = archive.store_many(items, T0 + timedelta(days=1), batch=7)
+    assert second == {"unchanged": 30}
+    assert snapshot(archive) == before
+    assert archive.counts()["revisions"] == 0
+    record = archive.get("en", 1)
+    assert record is not None
+    assert record.first_seen_at == "2026-01-01T12:00:00Z"
+    assert record.last_seen_at == "2026-01-02T12:00:00Z"
+
+
+def test_an_edit_makes_exactly_one_revision_with_the_old_text(archive: Archive) -> None:
+    old = make_record(5, "ru", sections=["rubric/1"], lead="teaser")
+    archive.store(old, seen_at=T0, raw=make_raw(old))
+    new = make_record(
+        5,
+        "ru",
+        title="Исправленный заголовок",
+        paragraphs=["Новый текст."],
+        authors=["Новый автор"],
+    )
+    later = T0 + timedelta(hours=5)
+    assert archive.store(new, seen_at=later, raw=make_raw(new, later)) == "updated"
+    # The same edit seen again is not another revision.
+    assert archive.store(new, seen_at=later + timedelta(hours=1)) == "unchanged"
+
+    current = archive.get("ru", 5)
+    assert current is not None
+    assert current.title == "Исправленный заголовок"
+    assert current.authors == ["Новый автор"]
+    assert current.sections == ["rubric/1"] and current.lead == "teaser"  # listing context kept
+    assert current.first_seen_at == "2026-01-01T12:00:00Z"
+
+    revisions = archive.revisions("ru", 5)
+    assert len(revisions) == 1
+    revision = revisions[0]
+    assert comparable(revision.record) | {"lead": None, "sections": []} == comparable(old) | {
+        "lead": None,
+        "sections": [],
+    }
+    assert revision.first_seen_at == T0 and revision.replaced_at == later
+    assert revision.has_raw
+    raw = archive.raw_page("ru", 5)
+    assert raw is not None and b"\\u" not in raw.body and "Новый текст" in raw.body.decode()
+    assert archive.counts()["raw_pages"] == 2
+
+
+def test_several_edits_keep_every_version_in_order(backend: str, archive: Archive) -> None:
+    bodies = ["One.", "Two.", "Three.", "Two."]
+    for k, body in enumerate(bodies):
+        record = make_record(1, paragraphs=[body])
+        archive.store(record, seen_at=T0 + timedelta(days=k))
+    assert [r.record.body for r in archive.revisions("en", 1)] == ["One.", "Two.", "Three."]
+    current = archive.get("en", 1)
+    assert current is not None and current.body == "Two."
+
+
+def test_gone_articles_are_marked_never_deleted_and_come_back(archive: Archive) -> None:
+    record = make_record(3)
+    archive.store(record, seen_at=T0)
+    assert archive.mark_gone("en", 3, T0 + timedelta(days=1), 404)
+    assert archive.is_gone("en", 3) is True
+    assert archive.get("en", 3) is not None
+    assert archive.counts()["gone"] == 1
+    # Marking again keeps the first time.
+    assert archive.mark_gone("en", 3, T0 + timedelta(days=2), 410)
+    with archive.engine.connect() as conn:
+        row = conn.execute(select(m.articles.c.gone_at, m.articles.c.gone_status)).one()
+    assert row.gone_at == T0 + timedelta(days=1) and row.gone_status == 404
+    assert [r.article_id for r in archive.iter_records(include_gone=False)] == []
+    assert archive.store(record, seen_at=T0 + timedelta(days=3)) == "unchanged"
+    assert archive.is_gone("en", 3) is False
+    assert not archive.mark_gone("en", 77, T0, 404)  # unknown: a gap, not gone
+
+
+def test_gaps_and_errors(archive: Archive) -> None:
+    archive.record_gap("ru", 10, 404)
+    archive.record_gap("ru", 10, 404)
+    archive.record_gap("en", 11, 410)
+    assert archive.gap_ids("ru") == {10}
+    archive.record_error("https://x/articles/12", "timeout", "en", 12)
+    archive.record_error("https://x/articles/12", "HTTP 503")
+    archive.record_error("https://x/rubric/1", "HTTP 500")
+    errors = {e.url: e for e in archive.open_errors()}
+    assert errors["https://x/articles/12"].attempts == 2
+    assert errors["https://x/articles/12"].error == "HTTP 503"
+    assert errors["https://x/articles/12"].article_id == 12
+    archive.clear_error("https://x/rubric/1")
+    # Success clears the article's errors; an article is no gap.
+    archive.store(make_record(12), seen_at=T0)
+    archive.store(make_record(10, "ru"), seen_at=T0)
+    assert archive.open_errors() == []
+    assert archive.gap_ids("ru") == set()
+    assert archive.counts()["gaps"] == 1
+
+
+def test_listing_context_merges_without_a_revision(archive: Archive) -> None:
+    assert not archive.add_listing_context("en", 1, ["rubric/2"], "lead")
+    archive.store(make_record(1, sections=["rubric/5"]), seen_at=T0)
+    assert archive.add_listing_context("en", 1, ["abhazia", "rubric/5"], "A teaser")
+    assert archive.add_listing_context("en", 1, [], None)
+    record = archive.get("en", 1)
+    assert record is not None
+    assert record.sections == ["abhazia", "rubric/5"]
+    assert record.lead == "A teaser"
+    # A later crawl of the page (lead None, other sections) keeps and extends them.
+    archive.store(make_record(1, sections=["category/3"]), seen_at=T0 + timedelta(days=1))
+    record = archive.get("en", 1)
+    assert record is not None
+    assert record.sections == ["abhazia", "category/3", "rubric/5"]
+    assert record.lead == "A teaser"
+    assert archive.counts()["revisions"] == 0
+
+
+def test_a_batch_with_the_same_article_twice(archive: Archive) -> None:
+    a = make_record(1, paragraphs=["First."])
+    b = make_record(1, paragraphs=["Second."])
+    counts = archive.store_many([(a, None), (b, None), (b, None), (make_record(2), None)], T0)
+    assert counts == {"new": 2, "updated": 1, "unchanged": 1}
+    assert [r.record.body for r in archive.revisions("en", 1)] == ["First."]
+
+
+def test_reads_ids_and_streaming(archive: Archive) -> None:
+    archive.store_many(crawl(25), T0, batch=4)
+    assert archive.known_ids("en") == {i for i in range(1, 26) if i % 2}
+    # Record i was published i hours before T0.
+    assert archive.ids_published_since("ru", T0 - timedelta(hours=6)) == [2, 4, 6]
+    streamed = list(archive.iter_records(batch=3))
+    assert [(r.edition, r.article_id) for r in streamed] == sorted(
+        (r.edition, r.article_id) for r, _ in crawl(25)
+    )
+    window = list(
+        archive.iter_records(
+            "en", since=T0 - timedelta(hours=10), until=T0 - timedelta(hours=2), batch=2
+        )
+    )
+    assert [r.article_id for r in window] == [3, 5, 7, 9]
+
+
+def test_runs_ledger(archive: Archive) -> None:
+    run = archive.start_run("update", {"edition": "en", "since": "2026-01-01"})
+    archive.finish_run(
+        run, "ok", {"new": 3, "updated": 1, "unchanged": 5, "gone": 1, "failed": 0}, 42
+    )
+    (row,) = archive.runs()
+    assert row["id"] == run and row["status"] == "ok" and row["requests"] == 42
+    assert row["arguments"] == {"edition": "en", "since": "2026-01-01"}
+    assert (row["new"], row["updated"], row["unchanged"], row["gone"]) == (3, 1, 5, 1)
+    assert row["finished_at"] >= row["started_at"]
+
+
+def test_naive_datetimes_are_refused(archive: Archive) -> None:
+    with pytest.raises(ValueError):
+        archive.store(make_record(1), seen_at=T0.replace(tzinfo=None))

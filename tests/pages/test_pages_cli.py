@@ -1,0 +1,162 @@
+"""``knotcrawl parse``: JSON on stdout, one clear stderr line and a status for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from knotcrawl.cli import main
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "site" / "samples"
+URL = "https://www.eng.kavkaz-uzel.eu/articles/50001"
+ARTICLE = (
+    "<html lang='en'><body><div><h1>A title</h1><p>17 May 2019, 18:17</p>"
+    "<p>The first paragraph of the article text.</p><p>Author: Oleg Krasnov</p></div></body></html>"
+)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(["parse", *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_prints_record_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "a.html"
+    page.write_text(ARTICLE, encoding="utf-8")
+    status, out, err = _run(capsys, str(page), "--url", URL)
+    assert status == 0 and err == ""
+    record = json.loads(out)
+    assert list(record)[:3] == ["edition", "article_id", "url"]
+    assert record["first_seen_at"] is None and record["parser_version"]
+    assert out == json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_explain_names_levels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "a.html"
+    page.write_text(ARTICLE, encoding="utf-8")
+    status, out, err = _run(capsys, str(page), "--url", URL, "--explain")
+    assert status == 0 and json.loads(out)["title"] == "A title"
+    levels = dict(line.split(None, 1) for line in err.splitlines())
+    assert levels["title"] == "semantic"
+    assert levels["published_at"] == "text"
+    assert levels["authors"] == "text"
+
+
+def test_url_from_canonical(capsys: pytest.CaptureFixture[str]) -> None:
+    if not SAMPLES.is_dir():
+        pytest.skip(f"the shared samples are not beside the project ({SAMPLES})")
+    status, out, _err = _run(capsys, str(SAMPLES / "ru-article-mobile.html"))
+    assert status == 0
+    assert json.loads(out)["article_id"] == 419812
+
+
+def _bad(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+TRUNCATED = ARTICLE.encode()[:60]
+NO_TITLE = (
+    b"<html><body><p>17 May 2019, 18:17</p><p>Some text of the article here.</p></body></html>"
+)
+NO_DATE = b"<html><body><h1>Title</h1><p>Some text of the article here.</p></body></html>"
+PAGE_404 = (
+    b"<html><head><title>Page not found | Caucasian Knot</title></head><body>"
+    b"<h1>404</h1><p>The page does not exist.</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "url", "status", "needle"),
+    [
+        ("empty.html", b"", URL, 3, "empty"),
+        ("binary.bin", bytes(range(256)) * 40, URL, 3, "binary"),
+        ("truncated.html", TRUNCATED, URL, 4, "published_at"),
+        ("notitle.html", NO_TITLE, URL, 4, "title"),
+        ("nodate.html", NO_DATE, URL, 4, "published_at"),
+        ("404.html", PAGE_404, URL, 3, "error page"),
+        (
+            "forum.html",
+            ARTICLE.encode(),
+            "https://m.kavkaz-uzel.media/forum/topics/9794?page=1",
+            3,
+            "forum",
+        ),
+        (
+            "about.html",
+            ARTICLE.encode(),
+            "https://www.eng.kavkaz-uzel.eu/articles/AboutCaucasianKnot",
+            3,
+            "service page",
+        ),
+    ],
+)
+def test_bad_input(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    data: bytes,
+    url: str,
+    status: int,
+    needle: str,
+) -> None:
+    got, out, err = _run(capsys, str(_bad(tmp_path, name, data)), "--url", url)
+    assert (got, out) == (status, "")
+    assert err.count("\n") == 1 and needle in err and "Traceback" not in err
+
+
+def test_missing_url_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    got, _out, err = _run(capsys, str(_bad(tmp_path, "a.html", ARTICLE.encode())))
+    assert got == 2 and "--url" in err
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+    got, _out, err = _run(capsys, "/nonexistent/page.html", "--url", URL)
+    assert got == 2 and "no such file" in err
+
+
+def test_five_megabyte_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    filler = "<p>" + "Filler sentence for a very large page. " * 20 + "</p>\n"
+    sidebar = "<div class='sidebar'>" + filler * (5_000_000 // len(filler)) + "</div>"
+    html = ARTICLE.replace("</body>", sidebar + "</body>")
+    path = _bad(tmp_path, "big.html", html.encode())
+    assert path.stat().st_size > 5_000_000
+    got, out, _err = _run(capsys, str(path), "--url", URL)
+    assert got == 0
+    assert json.loads(out)["body"] == "The first paragraph of the article text."
+
+
+def test_listing_with_no_items_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _bad(tmp_path, "l.html", b"<html lang='en'><body><h1>All news</h1></body></html>")
+    got, out, err = _run(
+        capsys, str(path), "--url", "https://www.eng.kavkaz-uzel.eu/rubric/11?page=5000"
+    )
+    assert got == 0 and json.loads(out)["items"] == []
+    assert "no article items" in err
+
+
+def test_stdin_subprocess() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "knotcrawl.cli", "parse", "-", "--url", URL],
+        input=ARTICLE.encode(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["authors"] == ["Oleg Krasnov"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "knotcrawl.cli", "parse", "-", "--url", URL],
+        input=NO_TITLE,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 4 and b"Traceback" not in proc.stderr
+    assert proc.stderr.decode().strip().startswith("knotcrawl parse:")

@@ -1,0 +1,315 @@
+# ruff: noqa: E501  (HTML fixtures read best unwrapped)
+"""Markups the parser has never seen: renamed classes, extra wrappers, sidebar first,
+paragraphs as divs or ``<br><br>``, comments, scripts, entities, CRLF, tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from knotcrawl.pages import ArticlePage, parse_article, parse_feed, parse_listing
+
+EN_URL = "https://www.eng.kavkaz-uzel.eu/articles/50001"
+TITLE = "Residents of Nalchik protest against new landfill"
+P1 = "About 200 residents of Nalchik gathered near the city hall on March 5 to protest."
+P2 = (
+    'The "Caucasian Knot" has reported that the landfill was planned in 2019 & residents '
+    "objected then."
+)
+P3 = "The city administration promised to hold public hearings, the activists said."
+CROSSREF = (
+    "This article was originally published on the Russian page of 24/7 Internet agency "
+    "‘Caucasian Knot’ on March 5, 2020 at 11:05 am MSK. To access the full text of the "
+    'article, <a href="https://www.kavkaz-uzel.eu/articles/346000">click here</a>.'
+)
+EXPECTED: dict[str, Any] = {
+    "edition": "en",
+    "article_id": 50001,
+    "url": EN_URL,
+    "title": TITLE,
+    "published_at": "2020-03-05T09:30:00Z",
+    "published_local": "2020-03-05T12:30:00+03:00",
+    "authors": ["Emil Gasanov", "Anna Grigorieva"],
+    "source": "CK correspondent",
+    "body": f"{P1}\n\n{P2}\n\n{P3}",
+    "original": {
+        "url": "https://www.kavkaz-uzel.eu/articles/346000",
+        "article_id": 346000,
+        "published_at": "2020-03-05T08:05:00Z",
+        "published_local": "2020-03-05T11:05:00+03:00",
+        "published_raw": "March 5, 2020 at 11:05 am MSK",
+    },
+    "links": [
+        {
+            "url": "https://www.eng.kavkaz-uzel.eu/articles/49900",
+            "text": "has reported",
+            "kind": "article",
+            "edition": "en",
+            "article_id": 49900,
+        },
+        {
+            "url": "https://www.kavkaz-uzel.eu/articles/346000",
+            "text": "click here",
+            "kind": "original",
+            "edition": "ru",
+            "article_id": 346000,
+        },
+    ],
+}
+P2_HTML = (
+    P2.replace("has reported", '<a href="/articles/49900/">has reported</a>')
+    .replace("&", "&amp;")
+    .replace('"Caucasian Knot"', "&quot;Caucasian&nbsp;Knot&quot;")
+)
+
+SIDEBAR = """
+<aside class="column-b"><h3>All news</h3>
+ <div><span>March 06, 2020 10:00</span><a href="/articles/50010">Another story</a>
+ <p>Lead of another story that is not the article.</p></div>
+ <div><span>March 04, 2020 09:00</span><a href="/articles/49990">Older story</a></div>
+</aside>"""
+
+VARIANTS: dict[str, str] = {
+    # Renamed classes, extra wrappers, the sidebar before the content, comments, scripts.
+    "renamed_sidebar_first": f"""<!doctype html><html lang="en"><head><title>{TITLE} | Caucasian Knot</title>
+<script>var x = "<p>not text</p>";</script></head><body>
+<div class="wrap"><div class="grid">{SIDEBAR}
+<div class="column-a"><div class="story"><div class="story-head">
+<div class="when">12:30, 5 March 2020</div><h1 class="headline">{TITLE}</h1></div>
+<div class="story-text"><!-- a comment --><p>{P1}</p><script>document.write("x")</script>
+<p>{P2_HTML}</p><p>{P3}</p><p>{CROSSREF}</p></div>
+<div class="story-foot">Author: Emil Gasanov, Anna Grigorieva Source: CK correspondent</div>
+</div></div></div></div>
+<footer><p>НАСТОЯЩИЙ МАТЕРИАЛ (ИНФОРМАЦИЯ) ПРОИЗВЕДЕН И РАСПРОСТРАНЕН ИНОСТРАННЫМ АГЕНТОМ ООО «МЕМО», ЛИБО КАСАЕТСЯ ДЕЯТЕЛЬНОСТИ ИНОСТРАННОГО АГЕНТА ООО «МЕМО».</p></footer>
+</body></html>""",
+    # Paragraphs as divs, CRLF line ends, entities, a photo credit in a figure after the h1.
+    "div_paragraphs_crlf": (
+        f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body>
+<div id="page"><div id="content"><h1>{TITLE}</h1>
+<div class="meta">12:30,&nbsp;5 March 2020</div>
+<div class="text"><div>{P1}</div>
+<div>{P2_HTML}</div>
+<div>{P3}</div>
+<div>{CROSSREF}</div></div>
+<div>Author: Emil Gasanov and Anna Grigorieva</div>
+<div>Source: СK correspondent</div>
+<div><h4>Know more? Do not be silent!</h4><p>Send a message, photo or video to the "Caucasian Knot" via messengers</p></div>
+</div></div></body></html>"""
+    ).replace("\n", "\r\n"),
+    # Text separated by <br><br> inside one block, credits with a semicolon.
+    "br_separated": f"""<html lang="en"><body><div class="l"><div class="r">
+<h1>{TITLE}</h1><p><b>12:30, 5 March 2020</b></p>
+<div class="txt">{P1}<br><br>{P2_HTML}<br/>
+<br/>{P3}<br><br>{CROSSREF}</div>
+<p>Author: Emil Gasanov; Anna Grigorieva; Source: CK correspondent</p>
+<h3>All news</h3><ul><li>March 06, 2020 10:00 <a href="/articles/50010">Another story</a></li></ul>
+</div></div></body></html>""",
+    # An old table layout, the date in the classic day-first format.
+    "table_layout": f"""<html><body><table><tr><td class="left">
+<a href="/rubric/11">All news</a></td><td class="main">
+<p class="date">05 March 2020, 12:30</p><h1>{TITLE}</h1>
+<p>{P1}</p><p>{P2_HTML}</p><p>{P3}</p><p>{CROSSREF}</p>
+<p>Author: Emil Gasanov, Anna Grigorieva</p><p>Source: CK correspondent</p>
+</td></tr></table></body></html>""",
+    # Structured data only for the date: <time datetime> with the visible text.
+    "time_element": f"""<html lang="en"><body><main><article>
+<header><h1 itemprop="headline">{TITLE}</h1>
+<time datetime="2020-03-05T12:30:00+03:00">12:30, 5 March 2020</time></header>
+<section><p>{P1}</p><p>{P2_HTML}</p><p>{P3}</p><p>{CROSSREF}</p></section>
+<footer><p>Author: Emil Gasanov and Anna Grigorieva</p><p>Source: CK correspondent</p>
+<p><a href="https://t.me/share">Telegram</a></p></footer>
+</article>
+<section><h2>LEGAL TEXTS</h2><figure><figcaption>Not the caption</figcaption></figure>
+<a href="/articles/67190">A legal text</a></section></main></body></html>""",
+}
+
+
+def _record(name: str) -> dict[str, Any]:
+    return parse_article(VARIANTS[name].encode("utf-8"), EN_URL).to_dict()
+
+
+@pytest.mark.parametrize("field", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_variant_field(name: str, field: str) -> None:
+    assert _record(name)[field] == EXPECTED[field]
+
+
+def test_variant_photo_caption_and_levels() -> None:
+    html = VARIANTS["time_element"].replace(
+        "</header>",
+        "</header><figure><img src='a.jpg' alt=''><figcaption>Protest in Nalchik. "
+        'Photo by Emil Gasanov for the "Caucasian Knot"</figcaption></figure>',
+    )
+    page = ArticlePage(html, EN_URL)
+    record = page.to_record()
+    assert (
+        record.photo_caption == 'Protest in Nalchik. Photo by Emil Gasanov for the "Caucasian Knot"'
+    )
+    assert record.body == EXPECTED["body"]
+    assert page.sources["published_at"] == "structured"
+    assert page.sources["photo_caption"] == "semantic"
+    assert page.sources["title"] == "semantic"
+
+
+RU_URL = "https://m.kavkaz-uzel.eu/articles/419900/"
+RU_BODY = [
+    "Первый абзац новости о событиях в Махачкале.",
+    "Второй абзац новости.",
+    "Третий абзац новости после блока.",
+]
+
+
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_related_block_inside_body_is_dropped(wrapped: bool) -> None:
+    related = (
+        '<p>22:58 30.08.2025</p><p><a href="/articles/415470">Связанная новость</a></p>'
+        "<p>Лид связанной новости, который не относится к тексту.</p>"
+    )
+    if wrapped:
+        related = f"<div>{related}</div>"
+    html = f"""<html lang="ru"><body><div><div><span>10:57 / 10.01.2026</span><h1>Заголовок новости</h1></div>
+<div><p>ДАННОЕ СООБЩЕНИЕ (МАТЕРИАЛ) СОЗДАНО И (ИЛИ) РАСПРОСТРАНЕНО ИНОСТРАННЫМ СРЕДСТВОМ МАССОВОЙ ИНФОРМАЦИИ, ВЫПОЛНЯЮЩИМ ФУНКЦИИ ИНОСТРАННОГО АГЕНТА.</p>
+<p>{RU_BODY[0]}</p><p>{RU_BODY[1]} <a href="https://kavkazuzel.com/articles/419700/">ссылка</a></p>{related}<p>{RU_BODY[2]}</p>
+<p>Скачайте приложение — работает без VPN!</p></div><p>Автор: Заур Гагиев и Ирина Ахметова</p></div></body></html>"""
+    record = parse_article(html, RU_URL)
+    assert record.url == "https://www.kavkaz-uzel.eu/articles/419900"
+    assert record.body == "\n\n".join([RU_BODY[0], RU_BODY[1] + " ссылка", RU_BODY[2]])
+    assert record.published_raw == "10:57 / 10.01.2026"
+    assert record.authors == ["Заур Гагиев", "Ирина Ахметова"]
+    assert record.source is None
+    assert [link.url for link in record.links] == ["https://www.kavkaz-uzel.eu/articles/419700"]
+
+
+def test_two_dates_pick_the_articles_own() -> None:
+    html = f"""<html><body><div class="side"><p>September 21, 2019 15:21</p>
+<a href="/articles/48215">Sidebar story</a></div>
+<div class="main"><h1>{TITLE}</h1><p>17 May 2019, 18:17</p><p>{P1}</p><p>{P3}</p></div></body></html>"""
+    record = parse_article(html, EN_URL)
+    assert record.published_raw == "17 May 2019, 18:17"
+
+
+def test_loopback_host_uses_canonical_and_lang() -> None:
+    html = VARIANTS["table_layout"].replace(
+        "<html>", '<html lang="en"><head><link rel="canonical" href="/articles/50001"></head>'
+    )
+    record = parse_article(html, "http://127.0.0.1:8080/articles/50001")
+    assert record.edition == "en"
+    assert record.url == EN_URL
+    assert record.fetched_url == "http://127.0.0.1:8080/articles/50001"
+    assert record.links[0].url == "https://www.eng.kavkaz-uzel.eu/articles/49900"
+
+
+@pytest.mark.parametrize(
+    ("line", "authors", "source"),
+    [
+        (
+            "Author: Lyudmila Maratova Source: CK correspondent",
+            ["Lyudmila Maratova"],
+            "CK correspondent",
+        ),
+        ("Author: Oleg Krasnov; Source: CK correspondent", ["Oleg Krasnov"], "CK correspondent"),
+        ("Author: The Caucasian Knot", ["The Caucasian Knot"], None),
+        ("Source: СK correspondent", [], "CK correspondent"),
+        (
+            "Автор: Заур Гагиев, Ирина Ахметова; Источник: корреспондент «Кавказского узла»",
+            ["Заур Гагиев", "Ирина Ахметова"],
+            "корреспондент «Кавказского узла»",
+        ),
+    ],
+)
+def test_credit_line_variants(line: str, authors: list[str], source: str | None) -> None:
+    html = f"<html><body><h1>{TITLE}</h1><p>17 May 2019, 18:17</p><p>{P1}</p><p>{line}</p></body></html>"
+    record = parse_article(html, EN_URL)
+    assert (record.authors, record.source, record.body) == (authors, source, P1)
+
+
+def test_full_text_crossref_variant_is_not_body() -> None:
+    html = (
+        f"<html><body><h1>{TITLE}</h1><p>21:00, 5 February 2010</p><p>{P1}</p>"
+        "<p>Full text of the article is available on the Russian page of 24/7 Internet agency "
+        "‘Caucasian Knot’.</p></body></html>"
+    )
+    record = parse_article(html, EN_URL)
+    assert (record.body, record.original, record.links) == (P1, None, [])
+
+
+# --- listings ---------------------------------------------------------------------------------
+
+LISTING_URL = "https://www.caucasianknot.info/rubric/10?page=7"
+ITEMS = [
+    (60010, "First story", "March 09, 2019 09:28", "2019-03-09T06:28:00Z", "Lead one."),
+    (60009, "Second story", "March 08, 2019 22:10", "2019-03-08T19:10:00Z", None),
+    (60007, "Third story", "March 08, 2019 19:37", "2019-03-08T16:37:00Z", "Lead three."),
+]
+
+
+def _cards(style: str) -> str:
+    out = []
+    for aid, title, raw, _utc, lead in ITEMS:
+        lead_html = f"<p>{lead}</p>" if lead else ""
+        if style == "cards":
+            out.append(
+                f'<div class="x-card"><span class="d">{raw}</span><h3><a href="/articles/{aid}">{title}</a></h3>{lead_html}</div>'
+            )
+        elif style == "flat":
+            out.append(
+                f'<p class="d">{raw}</p><h3><a href="/articles/{aid}">{title}</a></h3>{lead_html}'
+            )
+        elif style == "table":
+            out.append(
+                f'<tr><td>{raw}</td><td><a href="https://eng.kavkaz-uzel.media/articles/{aid}/">{title}</a>{lead_html}</td></tr>'
+            )
+    body = "".join(out)
+    if style == "table":
+        body = f"<table>{body}</table>"
+    return f"""<html lang="en"><body><div class="sidebar"><a href="/articles/45502">Featured</a></div>
+<div class="feed">{body}</div>
+<div class="pages"><a href="/rubric/10?page=6">6</a><b class="current">7</b><a href="/rubric/10?page=8">8</a></div>
+</body></html>"""
+
+
+@pytest.mark.parametrize("style", ["cards", "flat", "table"])
+def test_listing_variants(style: str) -> None:
+    listing = parse_listing(_cards(style), LISTING_URL)
+    assert listing.page == 7
+    assert listing.next_page == "https://www.caucasianknot.info/rubric/10?page=8"
+    got = [(i.article_id, i.title, i.published_raw, i.published_at, i.lead) for i in listing.items]
+    expected = [(aid, title, raw, utc, lead) for aid, title, raw, utc, lead in ITEMS]
+    assert got == expected
+    assert listing.items[0].url == "https://www.eng.kavkaz-uzel.eu/articles/60010"
+
+
+def test_listing_with_no_items() -> None:
+    listing = parse_listing(
+        "<html lang='en'><body><h1>All news</h1></body></html>",
+        "https://www.eng.kavkaz-uzel.eu/rubric/11?page=99999",
+    )
+    assert (listing.items, listing.next_page, listing.page) == ([], None, 99999)
+
+
+def test_atom_and_escaped_html_feed() -> None:
+    feed = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><language>ru</language>
+<item><title>Заголовок</title><link>https://kavkaz-uzel.media/articles/420001/</link>
+<pubDate>Mon, 05 Jan 2026 10:00:00 +0300</pubDate>
+<description>&lt;p&gt;Лид &lt;b&gt;новости&lt;/b&gt;&lt;/p&gt;</description></item></channel></rss>"""
+    parsed = parse_feed(feed.encode(), "http://127.0.0.1:9/articles.rss")
+    assert parsed.edition == "ru"
+    item = parsed.items[0]
+    assert (item.article_id, item.url, item.lead, item.published_at) == (
+        420001,
+        "https://www.kavkaz-uzel.eu/articles/420001",
+        "Лид новости",
+        "2026-01-05T07:00:00Z",
+    )
+
+
+def test_logo_in_h1_is_not_the_title() -> None:
+    html = f"""<html lang="en"><head><title>{TITLE} | Caucasian Knot</title></head><body>
+<div class="top"><h1 class="logo"><a href="/">Caucasian Knot</a></h1></div>
+<div class="content"><h2 class="headline">{TITLE}</h2><p>17 May 2019, 18:17</p><p>{P1}</p><p>{P3}</p></div>
+</body></html>"""
+    page = ArticlePage(html, EN_URL)
+    record = page.to_record()
+    assert (record.title, record.body) == (TITLE, f"{P1}\n\n{P3}")
+    assert page.sources["title"] == "text"

@@ -1,0 +1,116 @@
+"""StorePipeline: archive writes and frontier marks in one step."""
+
+from __future__ import annotations
+
+from pipekit import make_item, make_record
+
+from knotcrawl.crawling.frontier import Spec
+from knotcrawl.crawling.items import ArticleGone, FetchFailed, IdGap, ListingEntry, ListingSeen
+from knotcrawl.pipelines.store import StorePipeline
+
+
+def _listing(context, section, entries):
+    spec = Spec("listing", f"http://www.eng.kavkaz-uzel.eu/{section}", "en")
+    context.frontier.add([spec])
+    return ListingSeen("en", section, spec.url, spec.key, entries)
+
+
+def test_articles_are_written_in_batches_then_marked_done(crawler, context):
+    pipeline = StorePipeline.from_crawler(crawler)
+    items = [make_item(make_record(100 + i), context) for i in range(3)]
+    for item in items:
+        pipeline.process_item(item)
+    # Waiting in the batch: not stored, not done (a crash now loses nothing: still pending).
+    assert not context.archive.has("en", 100)
+    assert {context.frontier.state(i.key) for i in items} == {"pending"}
+    pipeline.close_spider()
+    assert all(context.archive.has("en", 100 + i) for i in range(3))
+    assert {context.frontier.state(i.key) for i in items} == {"done"}
+    assert crawler.stats.get_value("knotcrawl/stored/new") == 3
+
+
+def test_a_full_batch_is_written_at_once(crawler, context):
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.batch = 2
+    pipeline.process_item(make_item(make_record(100), context))
+    assert not context.archive.has("en", 100)
+    pipeline.process_item(make_item(make_record(101), context))
+    assert context.archive.has("en", 100) and context.archive.has("en", 101)
+
+
+def test_new_unchanged_updated(crawler, context):
+    pipeline = StorePipeline.from_crawler(crawler)
+    item = make_item(make_record(100), context)
+    pipeline.process_item(item)
+    pipeline.flush()
+    assert context.frontier.state(item.key) == "done"
+    # The same article twice in a batch: the first is written before the second waits.
+    pipeline.process_item(make_item(make_record(100), context))
+    pipeline.process_item(make_item(make_record(100, body="Edited."), context))
+    pipeline.flush()
+    stats = crawler.stats.get_stats()
+    assert stats["knotcrawl/stored/new"] == 1
+    assert stats["knotcrawl/stored/unchanged"] == 1
+    assert stats["knotcrawl/stored/updated"] == 1
+    assert context.counts["new"] == context.counts["updated"] == 1
+    assert len(context.archive.revisions("en", 100)) == 1
+    assert context.archive.raw_page("en", 100).body == b"<html>...</html>"
+
+
+def test_listing_context_before_and_after_the_article_is_stored(crawler, context):
+    pipeline = StorePipeline.from_crawler(crawler)
+    # Seen on a listing before the article was stored: kept in the frontier, applied on store.
+    pipeline.process_item(_listing(context, "category/3", [ListingEntry(100, "A lead.")]))
+    pipeline.process_item(make_item(make_record(100, sections=["rubric/11"]), context))
+    # Seen while the article waits in the batch: merged into the waiting record.
+    pipeline.process_item(_listing(context, "rubric/10", [ListingEntry(100, None)]))
+    pipeline.flush()
+    record = context.archive.get("en", 100)
+    assert record.sections == ["category/3", "rubric/10", "rubric/11"]
+    assert record.lead == "A lead."
+    # Seen after: straight into the archive.
+    pipeline.process_item(_listing(context, "abhazia", [ListingEntry(100, None)]))
+    assert context.archive.get("en", 100).sections == [
+        "abhazia",
+        "category/3",
+        "rubric/10",
+        "rubric/11",
+    ]
+    assert crawler.stats.get_value("knotcrawl/listing_context") == 3
+    assert context.counts["listings"] == 3
+
+
+def test_gone_gap_and_failure(crawler, context):
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.process_item(make_item(make_record(100), context))
+    pipeline.process_item(ArticleGone("en", 100, 410, "article x/100"))  # flushes 100 first
+    pipeline.process_item(ArticleGone("en", 101, 404, "article x/101"))  # never archived
+    pipeline.process_item(IdGap("en", 102, 404, "article x/102"))
+    pipeline.process_item(
+        FetchFailed(
+            "http://www.eng.kavkaz-uzel.eu/articles/103",
+            "HTTP 503",
+            "en",
+            103,
+            "article x/103",
+            "http_503",
+        )
+    )
+    archive = context.archive
+    assert archive.is_gone("en", 100)
+    assert archive.gap_ids("en") == {101, 102}
+    assert [e.url for e in archive.open_errors()] == ["http://www.eng.kavkaz-uzel.eu/articles/103"]
+    stats = crawler.stats.get_stats()
+    assert stats["knotcrawl/gone"] == 1
+    assert stats["knotcrawl/gaps"] == 2
+    assert stats["knotcrawl/failed/http_503"] == 1
+    assert context.counts["failed"] == 1 and context.counts["gone"] == 1
+
+
+def test_a_stored_article_clears_its_error(crawler, context):
+    pipeline = StorePipeline.from_crawler(crawler)
+    item = make_item(make_record(100), context)
+    context.record_error(item.record.fetched_url, "HTTP 503", "en", 100)
+    pipeline.process_item(item)
+    pipeline.flush()
+    assert not context.archive.open_errors()
