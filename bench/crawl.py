@@ -58,19 +58,26 @@ def baseline_spider(urls_file: str, proxy: str) -> None:
     class Bare(scrapy.Spider):
         name = "bare"
 
-        async def start(self):  # type: ignore[override]
+        async def start(self):
             for url in urls:
-                yield scrapy.Request(url, meta={"proxy": proxy}, dont_filter=True,
-                                     callback=self.parse)
+                yield scrapy.Request(
+                    url, meta={"proxy": proxy}, dont_filter=True, callback=self.parse
+                )
 
         def parse(self, response: Any) -> None:
             return None
 
-    process = AsyncCrawlerProcess({
-        "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": CONCURRENCY,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY, "DOWNLOAD_DELAY": 0,
-        "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
-    })
+    process = AsyncCrawlerProcess(
+        {
+            "ROBOTSTXT_OBEY": False,
+            "CONCURRENT_REQUESTS": CONCURRENCY,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY,
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+            "TELNETCONSOLE_ENABLED": False,
+        }
+    )
     process.crawl(Bare)
     process.start()
 
@@ -95,27 +102,50 @@ def main() -> None:
     db = work / "data" / "knotcrawl.sqlite"
     stats_file = work / "stats.jsonl"
     python = sys.executable
-    fast = ["-s", f"CONCURRENT_REQUESTS={CONCURRENCY}",
-            "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
-            "-s", f"KNOTCRAWL_STATS_FILE={stats_file}"]
+    fast = [
+        "-s",
+        f"CONCURRENT_REQUESTS={CONCURRENCY}",
+        "-s",
+        f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
+        "-s",
+        f"KNOTCRAWL_STATS_FILE={stats_file}",
+    ]
     config = ReplicaConfig(seed=1, articles=args.articles, now=NOW)
     rows: list[tuple[str, str]] = []
     with serve_in_thread(config) as server:
-        cmd = [python, "-m", "knotcrawl.cli", "update", "--edition", args.edition,
-               "--replica", server.proxy_url, "--now", NOW.isoformat(), "--db", str(db), *fast]
+        cmd = [
+            python,
+            "-m",
+            "knotcrawl.cli",
+            "update",
+            "--edition",
+            args.edition,
+            "--replica",
+            server.proxy_url,
+            "--now",
+            NOW.isoformat(),
+            "--db",
+            str(db),
+            *fast,
+        ]
         status, seconds, rss, out = run_measured(cmd, env, ROOT)
         stats = last_stats(stats_file)
         requests = int(stats["downloader/request_count"])
         rows.append(("knotcrawl update, empty archive", out.strip()))
-        rows.append(("  requests / seconds / pages/s / peak RSS",
-                     f"{requests} / {seconds:.1f} s / {requests / seconds:.0f} / {rss} MiB"))
+        rows.append(
+            (
+                "  requests / seconds / pages/s / peak RSS",
+                f"{requests} / {seconds:.1f} s / {requests / seconds:.0f} / {rss} MiB",
+            )
+        )
         print(out.strip(), f"status={status}", file=sys.stderr)
 
         # The same URLs for the bare spider: every listing page walked and every article.
         rep = Replica(config)
         path = "/rubric/11" if args.edition == "en" else "/articles"
-        host = "http://www.eng.kavkaz-uzel.eu" if args.edition == "en" else \
-            "http://www.kavkaz-uzel.eu"
+        host = (
+            "http://www.eng.kavkaz-uzel.eu" if args.edition == "en" else "http://www.kavkaz-uzel.eu"
+        )
         pages = rep.listing_pages(path, args.edition)
         urls = [f"{host}{path}" + (f"?page={p}" if p > 1 else "") for p in range(1, pages + 2)]
         urls += [f"{host}/articles/{i}" for i in rep.live_ids(args.edition)]
@@ -123,14 +153,27 @@ def main() -> None:
             urls.append(f"{host}/articles.rss")
         urls_file = work / "urls.txt"
         urls_file.write_text("\n".join(urls))
-        cmd = [python, str(Path(__file__).resolve()), "--baseline", str(urls_file),
-               server.proxy_url]
+        cmd = [
+            python,
+            str(Path(__file__).resolve()),
+            "--baseline",
+            str(urls_file),
+            server.proxy_url,
+        ]
         _, bare_seconds, bare_rss, _ = run_measured(cmd, env, ROOT)
-        rows.append(("bare Scrapy spider, same URLs",
-                     f"{len(urls)} / {bare_seconds:.1f} s / {len(urls) / bare_seconds:.0f} / "
-                     f"{bare_rss} MiB"))
-        rows.append(("  knotcrawl / bare (pages/s)",
-                     f"{(requests / seconds) / (len(urls) / bare_seconds):.2f}"))
+        rows.append(
+            (
+                "bare Scrapy spider, same URLs",
+                f"{len(urls)} / {bare_seconds:.1f} s / {len(urls) / bare_seconds:.0f} / "
+                f"{bare_rss} MiB",
+            )
+        )
+        rows.append(
+            (
+                "  knotcrawl / bare (pages/s)",
+                f"{(requests / seconds) / (len(urls) / bare_seconds):.2f}",
+            )
+        )
 
     # Update costs after n new articles.
     # The schedule after ``NOW`` (the same random stream, a later horizon).
@@ -144,17 +187,36 @@ def main() -> None:
         copy = work / "data" / f"update-{n}.sqlite"
         shutil.copy(db, copy)
         with serve_in_thread(ReplicaConfig(seed=1, articles=args.articles, now=now)) as server:
-            cmd = [python, "-m", "knotcrawl.cli", "update", "--edition", args.edition,
-                   "--replica", server.proxy_url, "--now", now.isoformat(), "--db", str(copy),
-                   *fast]
+            cmd = [
+                python,
+                "-m",
+                "knotcrawl.cli",
+                "update",
+                "--edition",
+                args.edition,
+                "--replica",
+                server.proxy_url,
+                "--now",
+                now.isoformat(),
+                "--db",
+                str(copy),
+                *fast,
+            ]
             status, seconds, rss, out = run_measured(cmd, env, ROOT)
         stats = last_stats(stats_file)
-        rows.append((f"update after n={n} new", f"{out.strip()} (status {status}, "
-                     f"listing pages {stats.get('knotcrawl/update/listing_pages', 0)}, "
-                     f"peak RSS {rss} MiB)"))
+        rows.append(
+            (
+                f"update after n={n} new",
+                f"{out.strip()} (status {status}, "
+                f"listing pages {stats.get('knotcrawl/update/listing_pages', 0)}, "
+                f"peak RSS {rss} MiB)",
+            )
+        )
     shutil.rmtree(work, ignore_errors=True)
-    print(f"\n## Crawling ({args.articles} articles, edition {args.edition}, "
-          f"concurrency {CONCURRENCY})\n")
+    print(
+        f"\n## Crawling ({args.articles} articles, edition {args.edition}, "
+        f"concurrency {CONCURRENCY})\n"
+    )
     for name, value in rows:
         print(f"- {name}: {value}")
 

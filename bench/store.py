@@ -187,7 +187,7 @@ class Databases:
         db = f"kc_bench_{name}_{uuid.uuid4().hex[:8]}"
         self.admin.execute(f'CREATE DATABASE "{db}"')
         self.created.append(db)
-        return make_url(self.pg_url).set(database=db).render_as_string(False)
+        return make_url(str(self.pg_url)).set(database=db).render_as_string(False)
 
     def size(self, url: str) -> int:
         if self.backend == "sqlite":
@@ -238,7 +238,10 @@ def _bare_rows(
         return value.replace(tzinfo=None).isoformat(sep=" ") + ".000000" if sqlite else value
 
     seen = T0.replace(tzinfo=None).isoformat(sep=" ") + ".000000" if sqlite else T0
-    articles, authors, links, sections = [], [], [], []
+    articles: list[tuple[Any, ...]] = []
+    authors: list[tuple[Any, ...]] = []
+    links: list[tuple[Any, ...]] = []
+    sections: list[tuple[Any, ...]] = []
     for k, r in enumerate(records_):
         pk = first_id + k
         articles.append(

@@ -45,6 +45,8 @@ KNOTCRAWL_RETRY_BACKOFF_BASE = 2.0
 KNOTCRAWL_RETRY_BACKOFF_MAX = 120.0
 KNOTCRAWL_RETRY_AFTER_MAX = 600.0
 DOWNLOADER_MIDDLEWARES = {
+    # --proxy / --replica for every request, robots.txt included.
+    "knotcrawl.middlewares.RunProxyMiddleware": 90,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "knotcrawl.middlewares.BackoffRetryMiddleware": 550,
 }
@@ -61,9 +63,12 @@ KNOTCRAWL_PROGRESS = "auto"
 # Truncated bodies are failures (retried), never stored.
 DOWNLOAD_FAIL_ON_DATALOSS = True
 REDIRECT_MAX_TIMES = 5
+# Items are page records: the log gets one line per drop, not a dump per item.
 LOG_FORMATTER = "knotcrawl.crawling.logformatter.QuietLogFormatter"
-DOWNLOADER_MIDDLEWARES["knotcrawl.middlewares.RunProxyMiddleware"] = 90
 # The proxy for every request when not given per crawl (--proxy sets it per run).
 KNOTCRAWL_PROXY = None
+# Articles are written in batches: this many records, or what arrived within this many seconds.
+KNOTCRAWL_STORE_BATCH = 50
+KNOTCRAWL_STORE_INTERVAL = 1.0
 # Write the final Scrapy stats of each run as JSON to this file (tests, benchmarks).
 KNOTCRAWL_STATS_FILE = None

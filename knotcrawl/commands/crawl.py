@@ -129,7 +129,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--until", metavar="DATE", help="newest publication date (inclusive)")
     parser.add_argument("--ids", metavar="N-M", help="id ranges, e.g. 60000-60500,61000")
     parser.add_argument(
-        "--by-id", action="store_true", help="with --ids: enumerate ids instead of walking listings"
+        "--by-id",
+        action="store_true",
+        help="with --since/--until: find the ids at the ends of the date range, then enumerate "
+        "every id between them (finds articles that no listing shows)",
     )
     parser.add_argument(
         "--sections", action="store_true", help="walk the rubric, category and region listings"
@@ -151,8 +154,6 @@ def mode_of(args: argparse.Namespace) -> str:
     if args.sections:
         return "sections"
     if args.ids or args.by_id:
-        if args.by_id and not args.ids:
-            raise UsageError("--by-id needs --ids N-M (the id range to enumerate)")
         return "ids"
     if args.since or args.until:
         return "range"

@@ -100,7 +100,7 @@ class CrawlContext:
         if self.options.resume == "yes" and not self.frontier.resumed:
             logger.info("nothing to resume for this job: starting it afresh")
         # URLs in the crawl-errors table: a stored page clears its row (no write otherwise).
-        self.error_urls: set[str] = {e.url for e in self.archive.open_errors()}
+        self.error_urls = {e.url for e in self.archive.open_errors()}
         self.run_id = self.archive.start_run(self.options.mode, self.options.arguments())
         self.started = time.monotonic()
         self.is_open = True
@@ -115,8 +115,9 @@ class CrawlContext:
             self.archive.clear_error(url)
             self.error_urls.discard(url)
 
-    def record_error(self, url: str, error: str, edition: str | None,
-                     article_id: int | None) -> None:
+    def record_error(
+        self, url: str, error: str, edition: str | None, article_id: int | None
+    ) -> None:
         self.archive.record_error(url, error, edition, article_id)
         self.error_urls.add(url)
 

@@ -48,7 +48,9 @@ class Spec:
 
     @property
     def key(self) -> str:
-        return f"{self.kind} {self.url}"
+        """Unique per request of a job: the kind (and the search it serves) and the URL."""
+        bound = self.meta.get("bound")
+        return f"{self.kind}:{bound} {self.url}" if bound else f"{self.kind} {self.url}"
 
     def dumps(self) -> str:
         return json.dumps(

@@ -202,8 +202,8 @@ class CrawlOptions:
             raise UsageError("--until is before --since")
         if self.mode == "range" and not (self.since or self.until):
             raise UsageError("a date-range crawl needs --since and/or --until")
-        if self.mode == "ids" and not self.ids and not (self.by_id and (self.since or self.until)):
-            raise UsageError("an id crawl needs --ids N-M, or --by-id with --since/--until")
+        if self.mode == "ids" and not self.ids and not (self.by_id and self.since):
+            raise UsageError("an id crawl needs --ids N-M, or --by-id with --since [--until]")
         if self.mode == "articles" and not self.targets:
             raise UsageError("give article URLs or ids to crawl")
         for target in self.targets:

@@ -90,7 +90,6 @@ _SITE_SUFFIX = re.compile(
     r"\s*(?:[|—–-]|::)\s*(?:Caucasian Knot|Кавказский узел|Kavkazsky Uzel)[^|—–]*$", re.IGNORECASE
 )
 _NON_ARTICLE_PATH = re.compile(r"^/(?:forum|blogs|users|search|feedback|login)(?:/|$)")
-_NEWLINES = re.compile(r"[\r\n]+")
 _ARTICLE_HREF = re.compile(r"/articles/(\d+)/?(?:[?#]|$)")
 
 
@@ -275,7 +274,7 @@ class ArticlePage:
             if anc in others:
                 return None
             tag = anc.tag if isinstance(anc.tag, str) else ""
-            if tag in ("aside", "nav", "footer"):
+            if tag in ("aside", "nav", "footer", "header"):
                 return None
             steps += 1
         return steps if not title_anc else None
@@ -841,7 +840,7 @@ class ArticlePage:
             title=title,
             published_at=utc_iso(published.moment),
             published_local=local_iso(published.moment),
-            published_raw=_NEWLINES.sub(" ", published.raw),
+            published_raw=collapse(published.raw),
             authors=self.authors,
             source=self.source,
             photo_caption=self.photo_caption,

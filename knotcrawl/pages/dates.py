@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from knotcrawl.moscow import MOSCOW, localize
+from knotcrawl.moscow import localize
 
 __all__ = ["MONTHS", "ParsedDate", "find_date", "find_dates", "read_date"]
 
@@ -306,7 +306,3 @@ def _dateparser_fallback(text: str) -> ParsedDate | None:
     if parsed.tzinfo is not None:
         return ParsedDate(parsed, text, "dateparser")
     return ParsedDate(localize(parsed), text, "dateparser")
-
-
-def moscow_now() -> datetime:
-    return datetime.now(MOSCOW)

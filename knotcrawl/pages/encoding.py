@@ -1,9 +1,11 @@
 """Turning the bytes of a page into text: UTF-8, windows-1251 or KOI8-R.
 
-Order: the charset of the HTTP ``Content-Type`` header, a byte-order mark, the ``<meta>``
-(or XML) declaration — each used only if the bytes decode with it strictly — then strict UTF-8,
-then whichever of windows-1251 and KOI8-R reads as Russian (lower-case letters dominate
-ordinary Russian text; the wrong one of the two turns them into capitals).
+Order: a byte-order mark; strict UTF-8 when the bytes hold non-ASCII and are valid UTF-8
+(Russian text in a single-byte charset never is, so a wrong declaration cannot garble it); the
+charset of the HTTP ``Content-Type`` header, then the ``<meta>`` (or XML) declaration, each used
+only if the bytes decode with it strictly; then whichever of windows-1251 and KOI8-R reads as
+Russian (lower-case letters dominate ordinary Russian text; the wrong one of the two turns them
+into capitals).
 """
 
 from __future__ import annotations
@@ -74,6 +76,13 @@ def decode_body(body: bytes | str, headers: Mapping[str, str] | None = None) -> 
     declared = _usable(html_body_declared_encoding(body[:4096]))
     if declared:
         candidates.append(declared)
+    # Bytes that are valid UTF-8 with non-ASCII characters are UTF-8 whatever a header says:
+    # Russian text in a single-byte charset is practically never valid UTF-8 by chance.
+    if not body.isascii():
+        try:
+            return body.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     for enc in candidates:
         try:
             return body.decode(enc), enc

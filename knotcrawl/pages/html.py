@@ -18,7 +18,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import _Element as HtmlElement
 
-from knotcrawl.errors import KnotcrawlError
+from knotcrawl.pages.common import NotAnArticle
 
 __all__ = [
     "BLOCK_TAGS",
@@ -144,7 +144,7 @@ def parse_html(text: str, data: bytes | None = None, encoding: str | None = None
     ``encoding`` known, the bytes are parsed directly (no re-encoding of ``text``)."""
     if data is not None and encoding and "\x00" not in text:
         if not text.strip():
-            raise KnotcrawlError("the page is empty", 3)
+            raise NotAnArticle("the page is empty")
         try:
             parser = _PARSERS.get(encoding)
             if parser is None:
@@ -160,13 +160,13 @@ def parse_html(text: str, data: bytes | None = None, encoding: str | None = None
     if "\x00" in text:
         text = text.replace("\x00", "")
     if not text.strip():
-        raise KnotcrawlError("the page is empty", 3)
+        raise NotAnArticle("the page is empty")
     try:
         root = etree.fromstring(text, parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise KnotcrawlError(f"the page is not readable HTML ({exc})", 3) from exc
+        raise NotAnArticle(f"the page is not readable HTML ({exc})") from exc
     if root is None:
-        raise KnotcrawlError("the page is not readable HTML", 3)
+        raise NotAnArticle("the page is not readable HTML")
     return root
 
 

@@ -83,8 +83,7 @@ class StorePipeline:
         elif isinstance(item, ListingSeen):
             if item.section:
                 for entry in item.entries:
-                    self._context(context, item.edition, entry.article_id, item.section,
-                                  entry.lead)
+                    self._context(context, item.edition, entry.article_id, item.section, entry.lead)
                 stats.inc_value("knotcrawl/listing_context", len(item.entries))
             context.clear_error(item.url)
             context.count("listings")
@@ -115,8 +114,9 @@ class StorePipeline:
                 context.frontier.mark(item.key, "failed")
         return item
 
-    def _context(self, context: CrawlContext, edition: str, article_id: int, section: str,
-                 lead: str | None) -> None:
+    def _context(
+        self, context: CrawlContext, edition: str, article_id: int, section: str, lead: str | None
+    ) -> None:
         """A listing showed this article: its section and lead go to the archive, to the
         record waiting in the batch, or (not fetched yet) to the frontier until it is."""
         waiting = self.buffer.get((edition, article_id))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections.abc import MutableSequence, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
 from knotcrawl.hosts import canonical_url
 
@@ -24,6 +26,7 @@ class Anchor:
 
 
 Part = str | Anchor
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -68,6 +71,34 @@ class Content:
         return "\n\n".join(" ".join(b.text.split()) for b in self.blocks)
 
 
+class FastRandom(random.Random):
+    """``random.Random`` whose choice/randrange/shuffle/sample draw with ``random()`` (C code)
+    instead of the pure-Python bit-rejection loop: about twice as fast for text generation.
+    Deterministic like the base class (same seed, same sequence)."""
+
+    def choice(self, seq: Sequence[T]) -> T:  # type: ignore[override]
+        return seq[int(self.random() * len(seq))]
+
+    def randrange(self, start: int, stop: int | None = None, step: int = 1) -> int:
+        if stop is None:
+            return int(self.random() * start)
+        return start + int(self.random() * (stop - start))
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def shuffle(self, x: MutableSequence[Any]) -> None:
+        rand = self.random
+        for i in range(len(x) - 1, 0, -1):
+            j = int(rand() * (i + 1))
+            x[i], x[j] = x[j], x[i]
+
+    def sample(self, population: Sequence[T], k: int, *, counts: Any = None) -> list[T]:
+        pool = list(population)
+        self.shuffle(pool)
+        return pool[:k]
+
+
 class _Slots(dict[str, str]):
     def __missing__(self, key: str) -> str:  # pragma: no cover - a template bug
         raise KeyError(key)
@@ -80,7 +111,7 @@ def _cap(text: str) -> str:
 def build_content(catalog: Catalog, edition: str, index: int, version: int) -> Content:
     cat = catalog.edition(edition)
     article_id = cat.ids[index]
-    rng = random.Random(f"article/{catalog.seed}/{edition}/{article_id}")
+    rng = FastRandom(f"article/{catalog.seed}/{edition}/{article_id}")
     published = moscow_naive(from_epoch(cat.published[index]))
     place_key = PLACES[cat.place(index)][0]
     en_place, en_region, ru_nom, ru_loc, ru_gen, ru_region_loc = w.PLACE_NAMES[place_key]
@@ -160,7 +191,7 @@ def build_content(catalog: Catalog, edition: str, index: int, version: int) -> C
     else:
         blocks = gen.news()
     for v in range(version):
-        upd = random.Random(f"update/{catalog.seed}/{edition}/{article_id}/{v}")
+        upd = FastRandom(f"update/{catalog.seed}/{edition}/{article_id}/{v}")
         text = upd.choice(w.UPDATES_EN if en else w.UPDATES_RU).format_map(slots)
         blocks.append(Block("p", [text]))
         if v == 1 and len(blocks) > 2:

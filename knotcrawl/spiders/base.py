@@ -85,6 +85,9 @@ class KnotSpider(scrapy.Spider):
             context = CrawlContext(options)
             if options.replica and not crawler.settings.frozen:
                 crawler.settings.setdict(FAST_SETTINGS, priority="spider")
+            from knotcrawl.crawling.runner import setup_logging
+
+            setup_logging(crawler.settings)
             context.open()
         spider = super().from_crawler(crawler, *args)
         spider.context = context
@@ -96,7 +99,6 @@ class KnotSpider(scrapy.Spider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.known: dict[str, set[int]] = {}
-        self._started_at = datetime.now(UTC)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -316,10 +318,18 @@ class KnotSpider(scrapy.Spider):
         """What to fetch after a listing page (its articles, the next page), already added
         to the frontier."""
         follow = self.follow_items(spec, items, refresh=self.options.refresh)
-        if spec.meta.get("walk") == "full" and items:
+        if spec.meta.get("walk") == "full" and self.moves_on(spec, items):
             # Past the end the site answers an empty page or 404: walk until then.
-            follow.append(self.next_page(spec))
+            follow.append(self.next_page(spec, previous=[i.article_id for i in items]))
         return self.add(follow)
+
+    @staticmethod
+    def moves_on(spec: Spec, items: list[ListingItem]) -> bool:
+        """Whether a walk goes on after this page: it showed an item the previous page of the
+        walk did not. (A page past the end that shows only a promoted article, again and
+        again, must not keep a walk going forever.)"""
+        previous = set(spec.meta.get("previous", []))
+        return any(item.article_id not in previous for item in items)
 
     def next_page(self, spec: Spec, **meta: Any) -> Spec:
         page = int(spec.meta.get("page", 1)) + 1

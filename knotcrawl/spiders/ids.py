@@ -1,11 +1,22 @@
-"""``knotcrawl crawl --ids 60000-60500``: enumerate article ids (gaps are recorded as gaps)."""
+"""``knotcrawl crawl --ids 60000-60500``: enumerate article ids (gaps are recorded as gaps).
+
+With ``--by-id --since DATE [--until DATE]`` the id bounds of the date range are found first:
+the deep-archive listing pairs ids with dates, and the same page search as the date-range crawl
+(:func:`knotcrawl.spiders.range.probe_step`) finds the listing pages at both ends in
+O(log pages) probes. Every id between the bounds is then enumerated, so articles missing from
+the listings are found too.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
 
 from knotcrawl.crawling.frontier import Spec
-from knotcrawl.spiders.base import KnotSpider
+from knotcrawl.moscow import parse_utc_iso
+from knotcrawl.spiders.base import DEEP_ARCHIVE, KnotSpider, section_of
+from knotcrawl.spiders.range import probe_step
 
 
 class IdsSpider(KnotSpider):
@@ -18,7 +29,79 @@ class IdsSpider(KnotSpider):
 
     def seeds(self) -> Iterator[Spec]:
         for edition in self.options.editions:
-            for lo, hi in self.options.ids:
-                for article_id in range(lo, hi + 1):
-                    if self.options.refresh or not self.is_known(edition, article_id):
-                        yield self.article_spec(edition, article_id, enumerate=True)
+            if self.options.ids:
+                for lo, hi in self.options.ids:
+                    yield from self.enumerate(edition, lo, hi)
+                continue
+            until = self.options.until or (self.options.current_time() + timedelta(days=1))
+            path = DEEP_ARCHIVE[edition]
+            for bound, moment in (("hi", until), ("lo", self.options.since)):
+                assert moment is not None
+                yield Spec(
+                    "probe",
+                    self.listing_url(edition, path, 1),
+                    edition,
+                    meta={
+                        "path": path,
+                        "page": 1,
+                        "bound": bound,
+                        "at": moment.isoformat(),
+                        "section": section_of(path),
+                    },
+                )
+
+    def enumerate(self, edition: str, lo: int, hi: int) -> Iterator[Spec]:
+        for article_id in range(lo, hi + 1):
+            if self.options.refresh or not self.is_known(edition, article_id):
+                yield self.article_spec(edition, article_id, enumerate=True)
+
+    def parse_probe_page(self, response: Any) -> Iterator[Any]:
+        spec: Spec = response.meta["spec"]
+        self.crawler.stats.inc_value("knotcrawl/ids/probes")
+        self.context.count("probes")
+        listing = self.read_listing(response)
+        items = listing.items if listing is not None else []
+        meta = dict(spec.meta)
+        at = parse_utc_iso(meta["at"])
+        dated = [(parse_utc_iso(i.published_at), i.article_id) for i in items if i.published_at]
+        # The id nearest the bound seen on any probed page: the newest id older than --until,
+        # or the oldest id not older than --since.
+        if meta["bound"] == "hi":
+            ids = [aid for when, aid in dated if when < at]
+            best = max(ids + ([meta["best"]] if meta.get("best") is not None else []), default=None)
+        else:
+            ids = [aid for when, aid in dated if when >= at]
+            best = min(ids + ([meta["best"]] if meta.get("best") is not None else []), default=None)
+        state, found, nxt = probe_step(
+            meta, int(meta["page"]), [w.timestamp() for w, _ in dated], len(items), at.timestamp()
+        )
+        children: list[Spec] = []
+        if found is None:
+            assert nxt is not None
+            children.append(
+                Spec(
+                    "probe",
+                    self.listing_url(spec.edition, meta["path"], nxt),
+                    spec.edition,
+                    meta={**meta, **state, "page": nxt, "best": best},
+                )
+            )
+        else:
+            children.extend(self.bound_found(spec.edition, meta["bound"], best))
+        added = self.add(children)
+        yield self.listing_seen(spec, items)
+        for child in added:
+            yield self.request(child)
+
+    def bound_found(self, edition: str, bound: str, article_id: int | None) -> list[Spec]:
+        frontier = self.context.frontier
+        assert frontier is not None
+        frontier.set_value(f"bound/{edition}/{bound}", article_id if article_id else 0)
+        lo = frontier.get_value(f"bound/{edition}/lo")
+        hi = frontier.get_value(f"bound/{edition}/hi")
+        if lo is None or hi is None:
+            return []
+        self.logger.info("%s: ids %s to %s are in the date range", edition, lo, hi)
+        if not lo or not hi or hi < lo:
+            return []
+        return list(self.enumerate(edition, int(lo), int(hi)))

@@ -136,8 +136,8 @@ class RangeSpider(KnotSpider):
         follow = self.follow_items(
             spec, [i for i in items if self._in_range(i)], refresh=self.options.refresh
         )
-        if items and not self._older_than_since(items):
-            follow.append(self.next_page(spec))
+        if self.moves_on(spec, items) and not self._older_than_since(items):
+            follow.append(self.next_page(spec, previous=[i.article_id for i in items]))
         return follow
 
     def parse_probe_page(self, response: Any) -> Iterator[Any]:

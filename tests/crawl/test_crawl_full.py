@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from crawlkit import assert_matches_truth, replica, summary_line
 
 from knotcrawl.replica import Replica, ReplicaConfig
@@ -49,3 +52,46 @@ def test_full_crawl_equals_truth_and_a_second_update_is_cheap(workspace):
         # robots.txt x2, the RSS feed, `overlap` (2) listing pages per edition, the recheck window
         expected = 2 + 1 + 2 * 2 + sum(len(v) for v in recent.values())
         assert again.requests == expected
+
+
+@pytest.mark.postgres
+def test_full_crawl_into_postgresql(workspace):
+    """The same crawl into a PostgreSQL archive (the lock is an advisory lock there)."""
+    url = os.environ.get("KNOTCRAWL_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("KNOTCRAWL_TEST_POSTGRES_URL is not set (.ci/start-postgres starts a server)")
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url).set(drivername="postgresql")
+    name = f"kc_crawl_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(base.render_as_string(False), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    db = base.set(database=name).render_as_string(False)
+    config = {"seed": 3, "articles": 40, "now": NOW}
+    truth = {
+        (r.edition, r.article_id): r
+        for ed in ("en", "ru")
+        for r in Replica(ReplicaConfig(**config)).truth(ed)
+    }
+    try:
+        with replica(**config) as server:
+            run = workspace.run(
+                "update",
+                "--replica",
+                server.proxy_url,
+                "--sections",
+                "--now",
+                NOW.isoformat(),
+                "--db",
+                db,
+            )
+        assert run.status == 0, run.stderr
+        from knotcrawl.db import Archive
+
+        with Archive.open(db) as archive:
+            assert_matches_truth(archive, truth)
+            assert archive.runs()[0]["status"] == "ok"
+    finally:
+        with psycopg.connect(base.render_as_string(False), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

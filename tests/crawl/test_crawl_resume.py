@@ -69,3 +69,51 @@ def test_sigkill_then_resume(workspace):
         assert archive.counts()["revisions"] == 0
         statuses = [r["status"] for r in archive.runs()]
         assert statuses[0] == "ok" and statuses[1] == "running"  # the killed run's row
+
+
+def test_sigterm_exits_130_and_the_next_run_resumes(workspace):
+    config = {"seed": 6, "articles": 60, "now": NOW}
+    truth = {
+        (r.edition, r.article_id): r
+        for ed in ("en", "ru")
+        for r in Replica(ReplicaConfig(**config)).truth(ed)
+    }
+    args = ("crawl", "--sections", "-s", "CONCURRENT_REQUESTS=2")
+    with replica(**config, faults=["/articles/*=slow:0.05"]) as server:
+        proc = workspace.start(*args[:1], "--replica", server.proxy_url, *args[1:])
+        deadline = time.monotonic() + 120
+        while _stored(workspace) < 10:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 130
+        assert "interrupted" in out and out.count("\n") == 1
+        assert len(list((workspace.data / "jobs").glob("*.sqlite"))) == 1
+        run = workspace.run(*args[:1], "--replica", server.proxy_url, *args[1:])
+    assert run.status == 0, run.stderr
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, truth)
+        assert [r["status"] for r in archive.runs()] == ["ok", "interrupted"]
+
+
+def test_base_url_mirror_host(workspace):
+    config = {"seed": 6, "articles": 40, "now": NOW}
+    truth = {("en", r.article_id): r for r in Replica(ReplicaConfig(**config)).truth("en")}
+    with replica(**config) as server:
+        run = workspace.run(
+            "crawl",
+            "--sections",
+            "--edition",
+            "en",
+            "--replica",
+            server.proxy_url,
+            "--base-url",
+            "en=http://www.caucasianknot.info",
+        )
+    assert run.status == 0, run.stderr
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, truth)
+        record = archive.get(*next(iter(truth)))
+        assert record.fetched_url.startswith("http://www.caucasianknot.info/articles/")

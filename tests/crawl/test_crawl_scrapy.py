@@ -19,10 +19,30 @@ def test_scrapy_crawl_update(workspace):
     truth = {("en", r.article_id): r for r in rep.truth("en")}
     with replica(**CONFIG) as server:
         proc = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "update", "-a", "edition=en",
-             "-a", f"replica={server.proxy_url}", "-a", f"now={NOW.isoformat()}",
-             "-a", f"db={workspace.db}", "-a", "sections=1", "-s", "LOG_LEVEL=WARNING"],
-            cwd=ROOT, env=workspace.env(), capture_output=True, text=True, timeout=120,
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "update",
+                "-a",
+                "edition=en",
+                "-a",
+                f"replica={server.proxy_url}",
+                "-a",
+                f"now={NOW.isoformat()}",
+                "-a",
+                f"db={workspace.db}",
+                "-a",
+                "sections=1",
+                "-s",
+                "LOG_LEVEL=WARNING",
+            ],
+            cwd=ROOT,
+            env=workspace.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
             check=False,
         )
     assert proc.returncode == 0, proc.stderr
@@ -35,7 +55,11 @@ def test_scrapy_crawl_update(workspace):
 def test_demo(workspace):
     proc = subprocess.run(
         [sys.executable, "-m", "knotcrawl.cli", "demo", "--articles", "40"],
-        cwd=workspace.root, env=workspace.env(), capture_output=True, text=True, timeout=120,
+        cwd=workspace.root,
+        env=workspace.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
@@ -48,7 +72,11 @@ def test_demo(workspace):
     # Running it again is an incremental update: nothing new.
     again = subprocess.run(
         [sys.executable, "-m", "knotcrawl.cli", "demo", "--articles", "40"],
-        cwd=workspace.root, env=workspace.env(), capture_output=True, text=True, timeout=120,
+        cwd=workspace.root,
+        env=workspace.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
     assert again.returncode == 0, again.stderr

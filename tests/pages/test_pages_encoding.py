@@ -42,3 +42,9 @@ def test_wrong_declaration_falls_back() -> None:
 def test_bom() -> None:
     text, _encoding = decode_body(b"\xef\xbb\xbf" + _page().encode("utf-8"))
     assert text.startswith("<html>")
+
+
+def test_utf8_body_under_a_wrong_header() -> None:
+    headers = {"Content-Type": "text/html; charset=windows-1251"}
+    record = parse_article(_page().encode("utf-8"), URL, headers)
+    assert record.title == TITLE

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from knotcrawl.pages import ArticlePage, parse_article, parse_feed, parse_listing
+from knotcrawl.pages import ArticlePage, MissingFields, parse_article, parse_feed, parse_listing
 
 EN_URL = "https://www.eng.kavkaz-uzel.eu/articles/50001"
 TITLE = "Residents of Nalchik protest against new landfill"
@@ -313,3 +313,26 @@ def test_logo_in_h1_is_not_the_title() -> None:
     record = page.to_record()
     assert (record.title, record.body) == (TITLE, f"{P1}\n\n{P3}")
     assert page.sources["title"] == "text"
+
+
+def test_listing_with_a_single_item_and_a_sidebar() -> None:
+    html = """<html lang="ru"><body><div class="row"><div class="main"><h1>Лента новостей</h1>
+<div class="it"><h3><a href="/articles/20000">Единственная новость</a></h3><p>01:59, 18 мая 2002</p>
+<p>Лид единственной новости.</p></div>
+<ul><li><a href="/articles?page=8" rel="prev">← Предыдущая</a></li></ul></div>
+<div class="side sidebar"><a href="/articles/45502">Не элемент списка</a></div></div></body></html>"""
+    listing = parse_listing(html, "https://www.kavkaz-uzel.eu/articles?page=9")
+    assert [(i.article_id, i.title, i.published_at, i.lead) for i in listing.items] == [
+        (20000, "Единственная новость", "2002-05-17T21:59:00Z", "Лид единственной новости.")
+    ]
+    assert listing.next_page is None
+
+
+def test_dates_outside_the_article_are_never_taken() -> None:
+    html = f"""<html lang="en"><body><header><p>Today: 20:14, 23 November 2026</p></header>
+<aside><p>September 21, 2019 15:21</p><a href="/articles/48215">Sidebar story</a></aside>
+<div class="main"><h1>{TITLE}</h1><p>{P1}</p><p>{P3}</p></div>
+<footer><p>Updated 10:00, 1 May 2020</p></footer></body></html>"""
+    with pytest.raises(MissingFields) as info:
+        parse_article(html, EN_URL)
+    assert info.value.fields == ["published_at"]
