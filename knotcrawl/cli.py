@@ -41,13 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"knotcrawl {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"knotcrawl.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"knotcrawl.commands.{name}":
-                raise
-            continue  # a command whose module is not written yet
-        module.register(subparsers)
+        importlib.import_module(f"knotcrawl.commands.{name}").register(subparsers)
     return parser
 
 

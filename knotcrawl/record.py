@@ -74,8 +74,9 @@ class ArticleRecord:
         values = {k: v for k, v in data.items() if k in known}
         if isinstance(values.get("original"), dict):
             values["original"] = Original(**values["original"])
-        values["links"] = [Link(**link) if isinstance(link, dict) else link
-                           for link in values.get("links") or []]
+        values["links"] = [
+            Link(**link) if isinstance(link, dict) else link for link in values.get("links") or []
+        ]
         return cls(**values)
 
 

@@ -14,7 +14,7 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -53,7 +53,7 @@ from knotcrawl.db.types import (
 )
 from knotcrawl.errors import KnotcrawlError, UsageError
 from knotcrawl.moscow import parse_utc_iso, utc_iso
-from knotcrawl.record import ArticleRecord, Link, Original
+from knotcrawl.record import ArticleRecord, Link, Original, content_hash
 
 LOCKED_STATUS = 75  # EX_TEMPFAIL: another process holds the lock; try again later.
 DEFAULT_BATCH = 500
@@ -291,6 +291,14 @@ class Archive:
         seen: datetime,
     ) -> list[StoreOutcome]:
         a = m.articles
+        # The hash is defined by RECORD.md; a record whose stored hash went stale (a caller
+        # edited its body) is stored with the right one.
+        items = [
+            (r, raw)
+            if r.content_hash == (h := content_hash(r.title, r.body))
+            else (replace(r, content_hash=h), raw)
+            for r, raw in items
+        ]
         keys = [(r.edition, r.article_id) for r, _ in items]
         existing: dict[tuple[str, int], _Existing] = {}
         for edition, ids in self._by_edition(keys).items():
@@ -1228,34 +1236,33 @@ class Archive:
             if not rows:
                 return
             last = rows[-1].id
+            # Parse outside any transaction, then write the batch in one short one.
+            writes: list[tuple[int, int, dict[str, Any]]] = []
+            for row in rows:
+                report.revision_pages += 1
+                new = self._parse_raw(parse, row, report)
+                if new is None:
+                    continue
+                old = old_rows[row.revision_id]
+                values = {name: getattr(new, name) for name in _SCALARS}
+                values.update(
+                    published_at=_to_dt(new.published_at),
+                    authors=list(new.authors),
+                    original=_original_dict(new.original),
+                    links=[_link_dict(link) for link in new.links],
+                    content_hash=new.content_hash,
+                )
+                if {k: getattr(old, k) for k in values} != values:
+                    report.revisions_changed += 1
+                else:
+                    values = {}
+                values["parser_version"] = parser_version
+                writes.append((row.id, old.id, values))
             with self._write() as conn:
-                for row in rows:
-                    report.revision_pages += 1
-                    new = self._parse_raw(parse, row, report)
-                    if new is None:
-                        continue
-                    old = old_rows[row.revision_id]
-                    values = {name: getattr(new, name) for name in _SCALARS}
-                    values.update(
-                        published_at=_to_dt(new.published_at),
-                        authors=list(new.authors),
-                        original=_original_dict(new.original),
-                        links=[_link_dict(link) for link in new.links],
-                        content_hash=new.content_hash,
-                    )
-                    before = {k: getattr(old, k) for k in values}
-                    if before != values:
-                        report.revisions_changed += 1
-                        values["parser_version"] = parser_version
-                        conn.execute(update(rv).where(rv.c.id == old.id).values(**values))
-                    elif old.parser_version != parser_version:
-                        conn.execute(
-                            update(rv)
-                            .where(rv.c.id == old.id)
-                            .values(parser_version=parser_version)
-                        )
+                for raw_id, revision_id, values in writes:
+                    conn.execute(update(rv).where(rv.c.id == revision_id).values(**values))
                     conn.execute(
-                        update(r).where(r.c.id == row.id).values(parser_version=parser_version)
+                        update(r).where(r.c.id == raw_id).values(parser_version=parser_version)
                     )
 
     # ------------------------------------------------------------------ locking

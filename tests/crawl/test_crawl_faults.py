@@ -58,6 +58,8 @@ def test_faults_then_recovery(workspace):
         runs = archive.runs()
         assert runs[0]["status"] == "failures" and runs[0]["failed"] == 3
     assert run.stats.get("retry/count", 0) >= 6
+    # Retry-After honoured: the 429 (1 s) and every 503 (Retry-After: 1) waited at least 1 s.
+    assert run.stats["retry/backoff_seconds"] >= 1 + 2 + 3
     assert k  # (one spare id keeps the unpacking honest)
 
     # The next run (the site healthy again) fetches exactly the failed URLs besides its walk.

@@ -132,3 +132,25 @@ def test_reparse_command(
         main(["reparse", "--db", db_url, "--since", "not a date"])
     assert caught.value.code == 2
     assert "not a date: 'not a date'" in capsys.readouterr().err
+
+
+def test_reparse_reads_in_keyset_batches(archive: Archive) -> None:
+    from sqlalchemy import event
+
+    crawl_with_v1(archive, 12)
+    pages_reads: list[str] = []
+
+    def spy(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "FROM raw_pages" in statement and "LIMIT" in statement.upper():
+            pages_reads.append(statement)
+
+    event.listen(archive.engine, "before_cursor_execute", spy)
+    try:
+        report = archive.reparse(V2, "test-2", batch=5, revisions=False)
+    finally:
+        event.remove(archive.engine, "before_cursor_execute", spy)
+    assert report.changed == 12
+    # 12 pages in batches of 5: three reads with rows and a last empty one, each starting
+    # after the last id seen (keyset pagination, not a growing OFFSET).
+    assert len(pages_reads) == 4
+    assert all("raw_pages.id >" in s for s in pages_reads)

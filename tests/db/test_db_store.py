@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from knotcrawl.db import Archive, StoreOutcome
 from knotcrawl.db import models as m
+from knotcrawl.record import content_hash
 
 
 def snapshot(archive: Archive) -> dict[str, list[Any]]:
@@ -210,3 +211,12 @@ def test_runs_ledger(archive: Archive) -> None:
 def test_naive_datetimes_are_refused(archive: Archive) -> None:
     with pytest.raises(ValueError):
         archive.store(make_record(1), seen_at=T0.replace(tzinfo=None))
+
+
+def test_a_stale_content_hash_is_recomputed(archive: Archive) -> None:
+    record = make_record(1)
+    record.body = "Changed after the hash was computed."
+    archive.store(record, seen_at=T0)
+    stored = archive.get("en", 1)
+    assert stored is not None
+    assert stored.content_hash == content_hash(stored.title, "Changed after the hash was computed.")

@@ -11,8 +11,9 @@ from sitecustomize import InternetAccessError
 
 
 def test_connect_to_a_public_address_is_refused() -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock, pytest.raises(
-        InternetAccessError
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock,
+        pytest.raises(InternetAccessError),
     ):
         sock.connect(("93.184.216.34", 80))
 
