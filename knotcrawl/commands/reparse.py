@@ -54,14 +54,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from knotcrawl.db import Archive
-    from knotcrawl.errors import KnotcrawlError
 
     if args.batch < 1:
         raise UsageError("--batch must be at least 1")
-    try:
-        from knotcrawl.pages import PARSER_VERSION, parse_article
-    except ImportError as exc:
-        raise KnotcrawlError(f"the page parser is not available: {exc}") from None
+    from knotcrawl.pages import PARSER_VERSION, parse_article
 
     with Archive.open(args.db) as archive, archive.lock("reparse"):
         report = archive.reparse(

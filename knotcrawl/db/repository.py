@@ -35,10 +35,10 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
-from knotcrawl.db import migrate, search
+from knotcrawl.db import migrate
 from knotcrawl.db import models as m
 from knotcrawl.db.engine import WRITE_OPTION, is_sqlite, make_engine, sqlite_path
 from knotcrawl.db.types import (
@@ -51,7 +51,7 @@ from knotcrawl.db.types import (
     compress,
     decompress,
 )
-from knotcrawl.errors import KnotcrawlError, UsageError
+from knotcrawl.errors import KnotcrawlError
 from knotcrawl.moscow import parse_utc_iso, utc_iso
 from knotcrawl.record import ArticleRecord, Link, Original, content_hash
 
@@ -1027,63 +1027,23 @@ class Archive:
         The syntax (see :mod:`knotcrawl.db.search`) is the same on both backends; a malformed
         query raises :class:`~knotcrawl.errors.UsageError`.
         """
-        node = search.parse_query(query)
-        params: dict[str, Any] = {"limit": limit, "offset": offset}
-        filters = []
-        if edition is not None:
-            filters.append("a.edition = :edition")
-            params["edition"] = edition
-        if since is not None:
-            filters.append("a.published_at >= :since")
-            params["since"] = _aware(since)
-        if until is not None:
-            filters.append("a.published_at < :until")
-            params["until"] = _aware(until)
-        where = "".join(f" AND {f}" for f in filters)
-        if self.sqlite:
-            params["q"] = search.to_fts5(node)
-            sql = text(
-                "SELECT a.edition, a.article_id, a.url, a.title, a.published_at, a.gone_at, "
-                "bm25(articles_fts, 10.0, 1.0, 5.0) AS score, "
-                "snippet(articles_fts, -1, '[', ']', '…', 24) AS snip "
-                "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-                f"WHERE articles_fts MATCH :q{where} "
-                "ORDER BY score, a.id LIMIT :limit OFFSET :offset"
-            ).columns(published_at=m.UTCDateTime(), gone_at=m.UTCDateTime())
-        else:
-            params["q"] = search.to_tsquery(node)
-            sql = text(
-                "SELECT h.*, ts_headline('simple', h.body, to_tsquery('simple', :q), "
-                "'MaxFragments=1, MaxWords=24, MinWords=8, StartSel=[, StopSel=]') AS snip "
-                "FROM (SELECT a.id, a.edition, a.article_id, a.url, a.title, a.published_at, "
-                "a.gone_at, a.body, ts_rank_cd(a.search_vector, to_tsquery('simple', :q)) AS score "
-                "FROM articles a WHERE a.search_vector @@ to_tsquery('simple', :q)"
-                f"{where} ORDER BY score DESC, a.id LIMIT :limit OFFSET :offset) h "
-                "ORDER BY h.score DESC, h.id"
-            ).columns(published_at=m.UTCDateTime(), gone_at=m.UTCDateTime())
-        times = [bindparam(k, type_=m.UTCDateTime()) for k in ("since", "until") if k in params]
-        if times:
-            sql = sql.bindparams(*times)
-        try:
-            with self._read() as conn:
-                rows = conn.execute(sql, params).all()
-        except (OperationalError, ProgrammingError) as exc:
-            message = str(exc.orig)
-            if "fts5" in message or "syntax" in message or "tsquery" in message:
-                raise UsageError(f"bad search query {query!r}: {message}") from None
-            raise
+        # One implementation for the repository, the CLI and the notebook API: it ranks and
+        # cuts the page first and computes snippets only for the hits returned.
+        from knotcrawl.db import queries
+
+        hits = queries.search(
+            self.engine,
+            query,
+            queries.Filters(edition=edition, since=since, until=until),
+            limit=limit,
+            offset=offset,
+        )
         return [
-            SearchHit(
-                edition=row.edition,
-                article_id=row.article_id,
-                url=row.url,
-                title=row.title,
-                published_at=_to_iso(row.published_at),
-                score=abs(float(row.score)),
-                snippet=row.snip or "",
-                gone=row.gone_at is not None,
+            replace(
+                hit,
+                snippet=hit.snippet.replace(queries.HIT_OPEN, "[").replace(queries.HIT_CLOSE, "]"),
             )
-            for row in rows
+            for hit in hits
         ]
 
     # ------------------------------------------------------------------ reparse
