@@ -97,9 +97,11 @@ class KnotArchive:
         offset: int = 0,
         sort: str | None = None,
         forms: bool = False,
+        window: int | None = queries.RANK_WINDOW,
         **filters: Any,
     ) -> list[SearchHit]:
-        """Full-text search (syntax of ``knotcrawl search``), best match first. Snippets mark
+        """Full-text search (syntax of ``knotcrawl search``): the best matches among the newest
+        ``window`` ones (every match with ``window=None``), or in ``sort`` order. Snippets mark
         the matched words with ``[`` and ``]``."""
         hits = queries.search(
             self.engine,
@@ -109,6 +111,7 @@ class KnotArchive:
             offset=offset,
             sort=sort,
             forms=forms,
+            window=window,
         )
         for hit in hits:
             hit.snippet = hit.snippet.replace(queries.HIT_OPEN, "[").replace(queries.HIT_CLOSE, "]")

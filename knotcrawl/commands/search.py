@@ -32,6 +32,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--forms", action="store_true", help="match other word forms (stem + prefix)"
     )
+    parser.add_argument(
+        "--window",
+        type=int,
+        default=None,
+        metavar="N",
+        help="rank the best of the newest N matches (default 2000: a common word matches "
+        "most of the archive, and ranking all of them takes seconds); 0 ranks every match",
+    )
     parser.set_defaults(run=run)
 
 
@@ -56,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
     limit = check_limit(args.limit) or 20
     if args.offset < 0:
         raise UsageError("offset: must not be negative")
+    if args.window is not None and args.window < 0:
+        raise UsageError("window: must not be negative (0 ranks every match)")
+    window = queries.RANK_WINDOW if args.window is None else (args.window or None)
     with open_archive(args) as archive:
         hits = queries.search(
             archive.engine,
@@ -65,10 +76,11 @@ def run(args: argparse.Namespace) -> int:
             offset=args.offset,
             sort=args.sort,
             forms=args.forms,
+            window=window,
         )
         total = (
             queries.search_count(archive.engine, args.query, filters, forms=args.forms)
-            if len(hits) == limit or args.offset
+            if len(hits) in (limit, window) or args.offset
             else args.offset + len(hits)
         )
     if args.json:
@@ -77,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
                 "query": args.query,
                 "total": total,
                 "offset": args.offset,
+                "window": None if args.sort else window,
                 "hits": [
                     {
                         "rank": args.offset + i + 1,
@@ -111,4 +124,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         first = args.offset + 1
         print(f"hits {first}–{args.offset + len(hits)} of {total}")
+        if window is not None and not args.sort and total > window:
+            print(
+                f"(best of the newest {window:,} matches; --window 0 ranks all {total:,}, "
+                "--sort -published lists them newest first)"
+            )
     return 0

@@ -67,6 +67,7 @@ class Article(Base):
     __table_args__ = (
         UniqueConstraint("edition", "article_id", name="uq_articles_edition_article_id"),
         Index("ix_articles_edition_published_at", "edition", "published_at"),
+        Index("ix_articles_published_at", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

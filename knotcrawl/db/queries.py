@@ -614,9 +614,98 @@ def with_word_forms(node: fts.Node) -> fts.Node:
 
 
 _FTS = table("articles_fts", column("rowid"))
-# Title, body, authors: a word in the title weighs most (as in Archive.search).
-_FTS_WEIGHTS = (10.0, 1.0, 5.0)
-_FTS_RANK = "bm25(10.0, 1.0, 5.0)"
+# Title, body, authors: a word in the title weighs most.
+# The fourth column, the edition, only filters.
+_FTS_WEIGHTS = (10.0, 1.0, 5.0, 0.0)
+_FTS_RANK = "bm25(10.0, 1.0, 5.0, 0.0)"
+# The SQLite full-text index is keyed by publication (migration 0003): the minute of
+# ``published_at`` (UTC, since 1970) times 2**SEARCH_KEY_BITS plus ``articles.id``. Rowid
+# ranges are the only cheap way to narrow an FTS5 search, so dates become rowid ranges and
+# "newest first" is a reverse walk of the index.
+SEARCH_KEY_BITS = 36
+_ID_MASK = 2**SEARCH_KEY_BITS - 1
+# Ranking scores every article in the window; a common word matches most of the archive,
+# and scoring 300,000 matches takes about a second. By default the hits are the best of the
+# newest RANK_WINDOW matches; ``window=None`` (``--rank-all``) ranks every match.
+RANK_WINDOW = 2000
+
+
+def search_key(published_at: datetime | None, pk: int) -> int:
+    """The full-text index's rowid of an article (the SQL expression of migration 0003)."""
+    if published_at is None:
+        return pk
+    moment = published_at if published_at.tzinfo else published_at.replace(tzinfo=UTC)
+    # SQLite's integer division truncates toward zero, as int() does.
+    return int(int(moment.timestamp()) / 60) * 2**SEARCH_KEY_BITS + pk
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyRange:
+    """Rowid bounds of the publication-keyed index (``low <= rowid < high``) holding every
+    article of the date filters; ``exact`` when they hold nothing else: bounds on whole
+    minutes are exact (the key keeps the minute), others are widened to the minute and need
+    the ``published_at`` conditions too. FTS5 uses one bound on each side, so every bound
+    (the dates, the ranking window) is merged here, never added as a second condition."""
+
+    low: int | None = None
+    high: int | None = None
+    exact: bool = True
+
+    @classmethod
+    def of(cls, filters: Filters) -> _KeyRange:
+        low = high = None
+        exact = True
+        if filters.since is not None:
+            exact = _whole_minute(filters.since)
+            low = search_key(filters.since, 0)
+        if filters.until is not None:
+            whole = _whole_minute(filters.until)
+            exact = exact and whole
+            high = search_key(filters.until, 0) + (0 if whole else 2**SEARCH_KEY_BITS)
+            if low is None:  # articles without a date are keyed by their id alone
+                low = 2**SEARCH_KEY_BITS
+        return cls(low, high, exact)
+
+    def from_(self, start: int) -> _KeyRange:
+        return replace(self, low=start if self.low is None else max(self.low, start))
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        rowid = _FTS.c.rowid
+        out: list[ColumnElement[bool]] = []
+        if self.low is not None:
+            out.append(rowid >= self.low)
+        if self.high is not None:
+            out.append(rowid < self.high)
+        return out
+
+
+def _whole_minute(moment: datetime) -> bool:
+    return moment.second == 0 and moment.microsecond == 0
+
+
+def _fts_query(node: fts.Node, edition: str | None = None) -> str:
+    """The FTS5 query: the words in the three text columns only (the fourth holds the
+    edition), and the edition filter as a match on that column."""
+    text = f"{{title body authors_text}} : ({fts.to_fts5(node)})"
+    if edition is None:
+        return text
+    if edition not in ("en", "ru"):
+        raise UsageError(f"edition: {edition!r} is not en or ru")
+    return f"{text} AND edition : {edition}"
+
+
+def _in_index_only(filters: Filters, keys: _KeyRange) -> bool:
+    """Whether the index alone (words, edition, rowid range) selects exactly the filtered
+    articles, so no match needs its ``articles`` row looked up."""
+    return keys.exact and replace(filters, since=None, until=None, edition=None) == Filters()
+
+
+def _by_published(sort: str | None) -> bool | None:
+    """True/False for a newest/oldest-first sort the index order gives, None otherwise."""
+    if sort is None:
+        return None
+    names, descending = sort_spec(sort)
+    return descending if names == ("published_at",) else None
 
 
 def search(
@@ -628,14 +717,18 @@ def search(
     offset: int = 0,
     sort: str | None = None,
     forms: bool = False,
+    window: int | None = RANK_WINDOW,
 ) -> list[SearchHit]:
     """Full-text search with the syntax of :mod:`knotcrawl.db.search` plus every filter.
 
-    Best match first (or ``sort``); each hit has a snippet of the text around the matched
-    words, marked with :data:`HIT_OPEN`/:data:`HIT_CLOSE`. A malformed query raises
-    :class:`UsageError`.
+    Best match first among the newest ``window`` matching articles (every match when
+    ``window`` is None), or in ``sort`` order over every match; each hit has a snippet of the
+    text around the matched words, marked with :data:`HIT_OPEN`/:data:`HIT_CLOSE`. A
+    malformed query raises :class:`UsageError`.
     """
     filters = filters or Filters()
+    if window is not None and window < 1:
+        raise UsageError("window: must be at least 1")
     node = fts.parse_query(query)
     if forms:
         node = with_word_forms(node)
@@ -654,14 +747,25 @@ def search(
     ]
     where = conditions(filters, dialect)
     if dialect == "sqlite":
-        return _search_sqlite(engine, query, node, base, where, limit, offset, sort)
+        return _search_sqlite(
+            engine, query, node, base, filters, where, limit, offset, sort, window
+        )
     # PostgreSQL: rank and cut in a subquery; ts_headline (costly) only for the hits shown.
     tsq = func.to_tsquery(literal_column("'simple'::regconfig"), fts.to_tsquery(node))
     vector: Any = literal_column("articles.search_vector")
+    matched = [vector.op("@@")(tsq), *where]
+    if window is not None and not sort:
+        newest = (
+            select(a.c.id)
+            .where(*matched)
+            .order_by(a.c.published_at.desc().nulls_last(), a.c.id.desc())
+            .limit(window)
+        )
+        matched = [a.c.id.in_(newest.scalar_subquery())]
     score = func.ts_rank_cd(vector, tsq).label("score")
     inner = (
         select(*base, a.c.body, a.c.authors_text, score)
-        .where(vector.op("@@")(tsq), *where)
+        .where(*matched)
         .order_by(*(order_by(sort) if sort else [score.desc(), a.c.id]))
         .limit(limit)
         .offset(offset)
@@ -710,20 +814,32 @@ def _search_sqlite(
     query: str,
     node: fts.Node,
     base: list[Any],
+    filters: Filters,
     where: list[ColumnElement[bool]],
     limit: int,
     offset: int,
     sort: str | None,
+    window: int | None,
 ) -> list[SearchHit]:
-    """FTS5 in two steps: the page of hits (ordered by FTS5's own ``rank``, which stops after
-    ``limit`` rows, or by ``sort``), then snippets for those rows only. Computing a snippet for
-    every match before sorting would cost seconds for a common word."""
+    """FTS5 in steps: where the window of the newest matches starts (a reverse walk of the
+    publication-keyed index, stopped after ``window`` rows), the page of hits in the window
+    (ordered by FTS5's own ``rank``, or by ``sort``), then snippets for those rows only.
+    Computing a snippet for every match before sorting would cost seconds for a common word;
+    so would ranking every match."""
     a = _a
     fts_col: Any = literal_column("articles_fts")
-    match = fts_col.op("MATCH")(fts.to_fts5(node))
+    match = fts_col.op("MATCH")(_fts_query(node, filters.edition))
     rank: Any = literal_column("articles_fts.rank")
-    page = select(*base).select_from(_FTS.join(a, a.c.id == _FTS.c.rowid)).where(match, *where)
-    if sort:
+    rowid = _FTS.c.rowid
+    joined = _FTS.join(a, a.c.id == rowid.op("&")(_ID_MASK))
+    keys = _KeyRange.of(filters)
+    newest_first = _by_published(sort)
+    page = select(*base).select_from(joined).where(match, *where)
+    if newest_first is not None:
+        page = page.add_columns(func.bm25(fts_col, *_FTS_WEIGHTS).label("score")).order_by(
+            rowid.desc() if newest_first else rowid.asc()
+        )
+    elif sort:
         score = func.bm25(fts_col, *_FTS_WEIGHTS).label("score")
         page = page.add_columns(score).order_by(*order_by(sort))
     else:
@@ -733,16 +849,30 @@ def _search_sqlite(
     page = page.limit(limit).offset(offset)
     try:
         with reading(engine) as conn:
-            rows = conn.execute(page).all()
+            if window is not None and not sort:
+                # Only rowid bounds narrow what FTS5 ranks: find the window's oldest key.
+                plain = _in_index_only(filters, keys)
+                start = conn.execute(
+                    select(rowid)
+                    .select_from(_FTS if plain else joined)
+                    .where(match, *keys.conditions(), *([] if plain else where))
+                    .order_by(rowid.desc())
+                    .limit(1)
+                    .offset(window - 1)
+                ).scalar()
+                if start is not None:
+                    keys = keys.from_(start)
+            rows = conn.execute(page.where(*keys.conditions())).all()
             snippets: dict[int, str] = {}
             if rows:
+                # The words alone: the edition column has nothing to show.
+                words = fts_col.op("MATCH")(_fts_query(node))
                 snippet = func.snippet(fts_col, -1, HIT_OPEN, HIT_CLOSE, "…", 24)
+                by_key = {search_key(row.published_at, row.id): row.id for row in rows}
                 snippets = {
-                    int(rowid): text
-                    for rowid, text in conn.execute(
-                        select(_FTS.c.rowid, snippet).where(
-                            match, _FTS.c.rowid.in_([row.id for row in rows])
-                        )
+                    by_key[int(key)]: text
+                    for key, text in conn.execute(
+                        select(rowid, snippet).where(words, rowid.in_(list(by_key)))
                     )
                 }
     except (OperationalError, ProgrammingError) as exc:
@@ -763,11 +893,13 @@ def search_count(
     where = conditions(filters, dialect)
     if dialect == "sqlite":
         fts_col: Any = literal_column("articles_fts")
-        stmt = (
-            select(func.count())
-            .select_from(_FTS.join(a, a.c.id == _FTS.c.rowid))
-            .where(fts_col.op("MATCH")(fts.to_fts5(node)), *where)
-        )
+        keys = _KeyRange.of(filters)
+        keyed = [fts_col.op("MATCH")(_fts_query(node, filters.edition)), *keys.conditions()]
+        if _in_index_only(filters, keys):
+            stmt = select(func.count()).select_from(_FTS).where(*keyed)
+        else:
+            joined = _FTS.join(a, a.c.id == _FTS.c.rowid.op("&")(_ID_MASK))
+            stmt = select(func.count()).select_from(joined).where(*keyed, *where)
     else:
         tsq = func.to_tsquery(literal_column("'simple'::regconfig"), fts.to_tsquery(node))
         vector: Any = literal_column("articles.search_vector")
@@ -776,8 +908,7 @@ def search_count(
         with reading(engine) as conn:
             return int(conn.execute(stmt).scalar_one())
     except (OperationalError, ProgrammingError) as exc:
-        message = str(exc.orig).strip().splitlines()[0]
-        raise UsageError(f"bad search query {query!r}: {message}") from None
+        raise _bad_query(query, exc) from None
 
 
 # ----------------------------------------------------------------------------- stats

@@ -212,6 +212,21 @@ def test_search_filters_and_sort(cli: Cli, filled: Filled) -> None:
     assert not hit_keys(page2) & hit_keys(data)
 
 
+def test_search_window_ranks_the_newest_matches(cli: Cli, filled: Filled) -> None:
+    common = Counter(t for r in filled.records for t in set(tokens(r.body)))
+    word = next(w for w, _ in common.most_common() if len(w) > 4 and w.isalpha())
+    everything = _expected(filled, _has(word))
+    dates = sorted(r.published_at for r in filled.records if filled.key(r) in everything)
+    data = searched(cli, filled, word, "--window", "3")
+    assert len(data["hits"]) == 3 and data["window"] == 3 and data["total"] == len(everything)
+    assert all(h["published_at"] >= dates[-3] for h in data["hits"])
+    assert hit_keys(searched(cli, filled, word, "--window", "0")) == everything
+    text = cli("search", word, "--db", filled.url, "--window", "3", "--limit", "2")
+    assert f"best of the newest 3 matches; --window 0 ranks all {len(everything):,}" in text.out
+    bad = cli("search", word, "--db", filled.url, "--window", "-1")
+    assert bad.status == 2 and "window: must not be negative" in bad.err
+
+
 def test_search_word_forms(cli: Cli, filled: Filled) -> None:
     from knotcrawl.db.queries import stem
 

@@ -44,10 +44,11 @@ def test_upgrade_from_the_first_schema_loses_nothing(
         Archive.open(empty_db_url)
     assert main(["db", "current", "--db", empty_db_url]) == 0
     assert "0001 (needs `knotcrawl db upgrade`" in capsys.readouterr().out
+    head = migrate.head_revision()
     assert main(["db", "upgrade", "--db", empty_db_url]) == 0
-    assert "0001 -> 0002" in capsys.readouterr().out
+    assert f"0001 -> {head}" in capsys.readouterr().out
     assert main(["db", "upgrade", "--db", empty_db_url]) == 0
-    assert "already at 0002" in capsys.readouterr().out
+    assert f"already at {head}" in capsys.readouterr().out
 
     with Archive.open(empty_db_url) as archive:
         counts = archive.counts()
@@ -73,6 +74,8 @@ def test_a_database_from_a_newer_knotcrawl_is_refused(db_url: str) -> None:
         Archive.open(db_url)
 
 
+# The search objects are backend-specific and live in the migrations only.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_the_models_match_the_migrations(db_url: str) -> None:
     search_objects = {"articles_fts", "articles_fts_source", "search_vector", "ix_articles_search"}
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from db_factory import T0, make_record
 
-from knotcrawl.db import Archive
+from knotcrawl.db import Archive, queries
 from knotcrawl.db.search import And, Not, Or, Phrase, parse_query, to_fts5, to_tsquery
 from knotcrawl.errors import UsageError
 
@@ -114,6 +114,7 @@ def ids(archive: Archive, query: str, **kwargs: object) -> set[int]:
         ("ее", {7}),
         ("protest OR протест", {1, 5}),
         ("Дагестан", set()),
+        ("en OR ru", set()),  # the edition is indexed too, but only for the edition filter
     ],
 )
 def test_queries_give_the_same_hits_on_both_backends(
@@ -149,6 +150,50 @@ def test_search_follows_edits(filled: Archive) -> None:
     )
     assert ids(filled, "dagestan") == set()
     assert ids(filled, "water") == {4}
+
+
+def search_ids(
+    archive: Archive, query: str, filters: queries.Filters | None = None, **kwargs: object
+) -> list[int]:
+    hits = queries.search(archive.engine, query, filters, limit=50, **kwargs)  # type: ignore[arg-type]
+    return [hit.article_id for hit in hits]
+
+
+def test_hits_are_the_best_of_the_newest_matches(filled: Archive) -> None:
+    # "rights" matches 2, 3 and 4, published 2, 3 and 4 days before T0 (stored in id order).
+    assert set(search_ids(filled, "rights", window=None)) == {2, 3, 4}
+    assert set(search_ids(filled, "rights", window=2)) == {2, 3}
+    assert search_ids(filled, "rights", window=1) == [2]
+    # The window counts the matches that pass the filters.
+    only_ru = queries.Filters(edition="ru")
+    assert search_ids(filled, "protest OR протест", only_ru, window=1) == [5]
+    old = queries.Filters(until=T0 - timedelta(days=3))
+    assert search_ids(filled, "rights", old, window=1) == [4]
+    with pytest.raises(UsageError, match="window"):
+        search_ids(filled, "rights", window=0)
+
+
+def test_newest_first_is_publication_order_not_storage_order(filled: Archive) -> None:
+    late_but_old = make_record(
+        8, "en", title="Rights archive", paragraphs=["Old rights."], published=T0 - timedelta(30)
+    )
+    filled.store(late_but_old, seen_at=T0 + timedelta(days=1))
+    assert search_ids(filled, "rights", sort="-published") == [2, 3, 4, 8]
+    assert search_ids(filled, "rights", sort="published") == [8, 4, 3, 2]
+    assert search_ids(filled, "rights", window=1) == [2]
+    assert queries.search_count(filled.engine, "rights") == 4
+
+
+def test_a_new_publication_time_moves_the_article_in_the_index(filled: Archive) -> None:
+    moved = make_record(
+        4, title="Floods in Dagestan", paragraphs=["Rights of residents..."], published=T0
+    )
+    filled.store(moved, seen_at=T0 + timedelta(days=1))
+    assert search_ids(filled, "rights", window=1) == [4]
+    assert search_ids(filled, "rights", queries.Filters(since=T0 - timedelta(hours=1))) == [4]
+    hits = queries.search(filled.engine, "residents", queries.Filters(edition="en"))
+    assert {h.article_id for h in hits} == {1, 4}
+    assert all(queries.HIT_OPEN in h.snippet for h in hits)
 
 
 @pytest.mark.parametrize(
