@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -25,12 +26,12 @@ from urllib.parse import urljoin, urlsplit
 from knotcrawl.hosts import Edition, article_ref, canonical_url, edition_of_url
 from knotcrawl.moscow import local_iso, utc_iso
 from knotcrawl.pages.common import (
-    ERROR_TITLE,
     PARSER_VERSION,
     MissingFields,
     NotAnArticle,
     edition_from_lang,
     is_binary,
+    is_error_title,
     resolve_link,
 )
 from knotcrawl.pages.conventions import (
@@ -43,7 +44,6 @@ from knotcrawl.pages.dates import ParsedDate, find_dates, read_date
 from knotcrawl.pages.encoding import decode_body
 from knotcrawl.pages.html import (
     FURNITURE,
-    FURNITURE_HINT,
     HEADING,
     IN_ASIDE,
     IN_FIGURE,
@@ -54,7 +54,9 @@ from knotcrawl.pages.html import (
     Selector,
     collapse,
     css,
-    json_ld,
+    hint_flags,
+    json_ld_of,
+    json_ld_scripts,
     meta_content,
     paragraphs,
     parse_html,
@@ -89,12 +91,40 @@ ITEMPROP_DATE = css("[itemprop=datePublished]")
 _SITE_SUFFIX = re.compile(
     r"\s*(?:[|—–-]|::)\s*(?:Caucasian Knot|Кавказский узел|Kavkazsky Uzel)[^|—–]*$", re.IGNORECASE
 )
+_SEPARATORS = ("|", "—", "–", "-", "::")
+_SERVICE_WORD = re.compile(r"forum|blogs|users|search|feedback|login")
+_URLSPLIT_SPECIAL = re.compile(r"[\t\n\r\[\]]")
 _NON_ARTICLE_PATH = re.compile(r"^/(?:forum|blogs|users|search|feedback|login)(?:/|$)")
 _ARTICLE_HREF = re.compile(r"/articles/(\d+)/?(?:[?#]|$)")
 
 
+def _is_within(el: HtmlElement, root: HtmlElement) -> bool:
+    """``el`` is ``root`` or one of its descendants."""
+    return el is root or any(anc is root for anc in el.iterancestors())
+
+
+def _credit_candidate(el: HtmlElement) -> str | None:
+    """``text_of(el)``, or ``None`` when its first 20 characters (whitespace collapsed) hold
+    no colon, so it cannot be a credit line: long blocks are read only that far."""
+    head = ""
+    for piece in el.itertext():
+        head += piece
+        if len(head) >= 40:
+            # The first 20 words, joined, give the collapsed text's first 20 characters.
+            words = head.replace("\u200b", "").split(None, 20)
+            prefix = " ".join(words[:20])[:20]
+            if len(prefix) == 20:
+                return text_of(el) if ":" in prefix else None
+    return head
+
+
 def _strip_site(title: str) -> str:
-    return _SITE_SUFFIX.sub("", collapse(title))
+    text = collapse(title)
+    # The suffix starts with a separator: | — – - or ::.
+    for sep in _SEPARATORS:
+        if sep in text:
+            return _SITE_SUFFIX.sub("", text)
+    return text
 
 
 class ArticlePage:
@@ -115,9 +145,15 @@ class ArticlePage:
         self.text, self.encoding = decode_body(html, headers)
         data = html if isinstance(html, bytes) and self.encoding != "unicode" else None
         self.root: HtmlElement = parse_html(self.text, data, self.encoding)
-        self.ld: dict[str, Any] | None = json_ld(self.root)
+        self._ld_scripts = json_ld_scripts(self.root)
         strip_noise(self.root)
         self._sources: dict[str, str] = {}
+        self._resolved: dict[tuple[str, str], Link | None] = {}
+
+    @cached_property
+    def ld(self) -> dict[str, Any] | None:
+        """The page's JSON-LD article object (parsed on first use)."""
+        return json_ld_of(self._ld_scripts) if self._ld_scripts else None
 
     @cached_property
     def classes(self) -> ClassIndex:
@@ -156,7 +192,9 @@ class ArticlePage:
 
     @cached_property
     def article_id(self) -> int | None:
-        for candidate in (self.url, self.canonical_link):
+        for i in range(2):
+            # rel=canonical is read only when the URL gives no article
+            candidate = self.url if i == 0 else self.canonical_link
             if not candidate:
                 continue
             ref = article_ref(candidate, default_edition=self.edition or "en")
@@ -177,15 +215,30 @@ class ArticlePage:
     # -- title ----------------------------------------------------------------------------
 
     @cached_property
+    def _heads(self) -> tuple[HtmlElement | None, list[HtmlElement]]:
+        """The first ``<title>`` and every ``<h1>``, in one pass."""
+        title = None
+        h1s = []
+        for el in self.root.iter("title", "h1"):
+            if el.tag == "h1":
+                h1s.append(el)
+            elif title is None:
+                title = el
+        return title, h1s
+
+    @cached_property
+    def _head_title(self) -> str | None:
+        """The first ``<title>`` without the site's name (``None`` without one)."""
+        title = self._heads[0]
+        return None if title is None else _strip_site(text_of(title))
+
+    @cached_property
     def _title(self) -> tuple[str | None, HtmlElement | None, str | None]:
         for el in self.classes.select(TITLE_SEL):
             text = collapse(text_of(el))
             if text:
                 return text, el, "selector"
-        head_title = None
-        for el in self.root.iter("title"):
-            head_title = _strip_site(text_of(el))
-            break
+        head_title = self._head_title
         structured = None
         if self.ld and isinstance(self.ld.get("headline"), str):
             structured = collapse(self.ld["headline"])
@@ -193,7 +246,7 @@ class ArticlePage:
         # A site logo set in an h1 ("Caucasian Knot") is not the headline.
         h1s = [
             el
-            for el in self.root.iter("h1")
+            for el in self._heads[1]
             if (t := collapse(text_of(el))) and not (len(t) < 40 and is_furniture_text(t))
         ]
         if structured:
@@ -333,8 +386,14 @@ class ArticlePage:
         """Every date written in the text under ``root``, with the element that holds it."""
         found: list[tuple[HtmlElement, ParsedDate]] = []
         for el in root.iter():
-            for text, owner in ((el.text, el), (el.tail, el.getparent())):
-                if text and ":" in text and owner is not None and owner.tag != "title":
+            text = el.text
+            if text and ":" in text and el.tag != "title":
+                for parsed in find_dates(text):
+                    found.append((el, parsed))
+            text = el.tail
+            if text and ":" in text:
+                owner = el.getparent()
+                if owner is not None and owner.tag != "title":
                     for parsed in find_dates(text):
                         found.append((owner, parsed))
         return found
@@ -406,21 +465,29 @@ class ArticlePage:
         for tag in ("nav", "aside", "footer", "head"):
             for outer in self.root.iter(tag):
                 excluded.update(outer.iter())
+
+        def score(raw: str, owner: HtmlElement) -> None:
+            block: HtmlElement | None = owner
+            while block is not None and block.tag in _INLINE:
+                block = block.getparent()
+            if block is None or block.tag == "h1" or block in excluded:
+                return
+            text = collapse(raw)
+            if len(text) < 20 or is_furniture_text(text):
+                return
+            target = block.getparent() if block.tag in _PARA_TAGS else block
+            if target is not None:
+                scores[target] = scores.get(target, 0) + len(text)
+
         for el in self.root.iter():
-            for raw, owner in ((el.text, el), (el.tail, el.getparent())):
-                if not raw or len(raw) < 20 or owner is None:
-                    continue
-                text = collapse(raw)
-                if len(text) < 20 or is_furniture_text(text):
-                    continue
-                block = owner
-                while block is not None and block.tag in _INLINE:
-                    block = block.getparent()
-                if block is None or block.tag == "h1" or block in excluded:
-                    continue
-                target = block.getparent() if block.tag in _PARA_TAGS else block
-                if target is not None:
-                    scores[target] = scores.get(target, 0) + len(text)
+            raw = el.text
+            if raw and len(raw) >= 20:
+                score(raw, el)
+            raw = el.tail
+            if raw and len(raw) >= 20:
+                owner = el.getparent()
+                if owner is not None:
+                    score(raw, owner)
         if not scores:
             return None, None
         best = max(scores.items(), key=lambda item: item[1])[0]
@@ -455,8 +522,8 @@ class ArticlePage:
         title = self.title or ""
         published = self.published
         own_raw = published.raw if published else None
-        caption = self._caption_from_selector()
-        started = title_el is None or title_el not in {*self.container.iter()}
+        caption = self._selector_caption
+        started = title_el is None or not _is_within(title_el, self.container)
         state = "before"
         body: list[Para] = []
         authors: list[str] | None = None
@@ -614,7 +681,10 @@ class ArticlePage:
         authors: list[str] | None = None
         source: str | None = None
         for el in self.root.iter("p", "div", "span", "li", "footer", "section"):
-            text = collapse(text_of(el))
+            raw = _credit_candidate(el)
+            if raw is None:
+                continue
+            text = collapse(raw)
             if not text or len(text) > 300 or ":" not in text[:20]:
                 continue
             credits = parse_credits(text)
@@ -656,6 +726,10 @@ class ArticlePage:
             self._sources["source"] = analysis["credit_level"]
         return analysis["source"]
 
+    @cached_property
+    def _selector_caption(self) -> str | None:
+        return self._caption_from_selector()
+
     def _caption_from_selector(self) -> str | None:
         container = self.container
         for el in self.classes.select(CAPTION_SEL):
@@ -668,7 +742,7 @@ class ArticlePage:
 
     @property
     def photo_caption(self) -> str | None:
-        caption = self._caption_from_selector()
+        caption = self._selector_caption
         level = "selector"
         if caption is None and self.ld:
             image = self.ld.get("image")
@@ -715,7 +789,7 @@ class ArticlePage:
             if anc.tag in ("a", "aside", "nav", "footer"):
                 return True
             hint = (anc.get("class") or "") + " " + (anc.get("id") or "")
-            if hint.strip() and FURNITURE_HINT.search(hint):
+            if hint_flags(hint) & FURNITURE:
                 return True
         return False
 
@@ -738,10 +812,20 @@ class ArticlePage:
             published_raw=date.raw,
         )
 
+    def _resolve(self, href: str, text: str) -> Link | None:
+        """``resolve_link`` for this page (a body link is resolved once per page)."""
+        key = (href, text)
+        if key in self._resolved:
+            link = self._resolved[key]
+        else:
+            link = self._resolved[key] = resolve_link(href, text, self.url, self.edition)
+        # A fresh Link each time: callers may change its kind.
+        return None if link is None else replace(link)
+
     def _original_link(self, para: Para) -> Link | None:
         chosen = None
         for href, text in para.links:
-            link = resolve_link(href, text, self.url, self.edition)
+            link = self._resolve(href, text)
             if link is None:
                 continue
             if link.edition == "ru" or chosen is None:
@@ -759,7 +843,7 @@ class ArticlePage:
         result: list[Link] = []
         for p in analysis["body"]:
             for href, text in p.links:
-                link = resolve_link(href, text, self.url, self.edition)
+                link = self._resolve(href, text)
                 if link is not None and link.url not in seen:
                     seen.add(link.url)
                     result.append(link)
@@ -767,7 +851,7 @@ class ArticlePage:
         if para is not None:
             original = self._original_link(para)
             for href, text in para.links:
-                link = resolve_link(href, text, self.url, self.edition)
+                link = self._resolve(href, text)
                 if link is None:
                     continue
                 if original is not None and link.url == original.url:
@@ -798,20 +882,18 @@ class ArticlePage:
     # -- the record -----------------------------------------------------------------------
 
     def check_not_an_article(self) -> None:
-        path = urlsplit(self.url).path
-        if _NON_ARTICLE_PATH.match(path):
-            kind = path.strip("/").split("/", 1)[0]
-            raise NotAnArticle(f"{self.url}: a {kind} page, not a news article")
-        head = ""
-        for el in self.root.iter("title"):
-            head = collapse(text_of(el))
-            break
-        h1 = ""
-        for el in self.root.iter("h1"):
-            h1 = collapse(text_of(el))
-            break
-        for text in (h1, _strip_site(head)):
-            if text and ERROR_TITLE.search(text):
+        url = self.url
+        # The path can name a service section only if the URL holds one of their words (or
+        # characters urlsplit removes); brackets can make urlsplit raise, as before.
+        if _SERVICE_WORD.search(url) or _URLSPLIT_SPECIAL.search(url):
+            path = urlsplit(url).path
+            if _NON_ARTICLE_PATH.match(path):
+                kind = path.strip("/").split("/", 1)[0]
+                raise NotAnArticle(f"{self.url}: a {kind} page, not a news article")
+        h1s = self._heads[1]
+        h1 = collapse(text_of(h1s[0])) if h1s else ""
+        for text in (h1, self._head_title or ""):
+            if text and is_error_title(text):
                 raise NotAnArticle(f"{self.url}: an error page ({text!r}), not an article")
 
     def to_record(self) -> ArticleRecord:

@@ -16,6 +16,7 @@ __all__ = [
     "NotAnArticle",
     "edition_from_lang",
     "is_binary",
+    "is_error_title",
     "resolve_link",
 ]
 
@@ -48,6 +49,43 @@ ERROR_TITLE = re.compile(
     r"|не существует|page removed|страница удалена|page unavailable|страница недоступна",
     re.IGNORECASE,
 )
+
+# The phrases of ERROR_TITLE (keep the two in step): ``is_error_title`` runs the regex only on
+# a title that holds one of them (ERROR_TITLE.search costs microseconds on every page).
+_ERROR_STARTS = ("404", "410", "500", "error", "ошибка")
+_ERROR_PHRASES = (
+    "not found",
+    "не найден",
+    "does not exist",
+    "не существует",
+    "page removed",
+    "страница удалена",
+    "page unavailable",
+    "страница недоступна",
+)
+# Characters re.IGNORECASE takes for a letter of those phrases that str.lower() does not give:
+# dotted and dotless i, long s, the old forms of в д о с т.
+_IGNORECASE_EXTRA = str.maketrans(
+    "\u0130\u0131\u017f\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85", "iisвдостт"
+)
+
+_IGNORECASE_EXTRA_CHARS = re.compile("[\u0130\u0131\u017f\u1c80-\u1c85]")
+
+
+def is_error_title(text: str) -> bool:
+    """``ERROR_TITLE.search(text)``, answered without the regex for an ordinary title."""
+    folded = text
+    if _IGNORECASE_EXTRA_CHARS.search(folded) is not None:
+        folded = folded.translate(_IGNORECASE_EXTRA)
+    folded = folded.lower()
+    if not folded.startswith(_ERROR_STARTS):
+        for phrase in _ERROR_PHRASES:
+            if phrase in folded:
+                break
+        else:
+            return False
+    return ERROR_TITLE.search(text) is not None
+
 
 _CYRILLIC = re.compile("[А-Яа-яЁё]")
 _LATIN = re.compile("[A-Za-z]")

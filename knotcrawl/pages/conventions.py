@@ -65,6 +65,8 @@ def repair_homoglyphs(text: str | None) -> str:
     if not text:
         return ""
     text = text.strip()
+    if _LATIN.search(text) is None or _CYRILLIC.search(text) is None:
+        return text  # one script only: no word mixes them
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
@@ -87,6 +89,7 @@ _CROSSREF = re.compile(
     r"|The original (?:article|text) (?:is|was) published on the Russian page)",
     re.IGNORECASE,
 )
+_CROSSREF_FIRST = frozenset("TtFf")
 _CROSSREF_DATE = re.compile(
     r"\bon\s+(?P<raw>[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4},?\s+(?:at\s+)?\d{1,2}:\d{2}"
     r"(?:\s*[ap]\.?\s?m\.?)?(?:\s+MSK)?)",
@@ -96,7 +99,8 @@ _CROSSREF_DATE = re.compile(
 
 def crossref(text: str) -> tuple[bool, ParsedDate | None]:
     """Whether ``text`` is the cross-reference line, and the RU publication time it gives."""
-    if not _CROSSREF.match(text):
+    # Every variant starts with T or F (no other character matches them case-insensitively).
+    if text[:1] not in _CROSSREF_FIRST or not _CROSSREF.match(text):
         return False, None
     m = _CROSSREF_DATE.search(text)
     if m is None:

@@ -157,6 +157,7 @@ _LEADING_ON = re.compile(r"^(?:on|published|опубликовано)\s*:?\s+", 
 _TZ_NAMES = {"GMT": 0, "UTC": 0, "UT": 0, "Z": 0}
 _HAS_YEAR = re.compile(r"(?:19|20)\d{2}")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+_ZONE_LAST = frozenset("TtCcZzKkDd\u212a")  # \u212a: the Kelvin sign, which IGNORECASE takes for k
 _WINDOW = 48  # characters around a time that a date in any known format can span
 
 
@@ -224,7 +225,11 @@ def _fullmatch(body: str) -> tuple[ParsedDate | None, bool]:
     """The whole of ``body`` in a known format: ``(date, False)``; ``(None, True)`` when a
     format matched but its values are impossible; ``(None, False)`` otherwise."""
     shaped = False
-    for name, pattern in _PATTERNS:
+    # rfc822 ends in a zone: a letter of GMT/UTC/Z/MSK/MSD or an offset's digits (its sign
+    # five or six characters from the end). Without one it cannot match: skip it.
+    last = body[-1:]
+    rfc822 = last in _ZONE_LAST or (last.isdigit() and ("+" in body[-6:] or "-" in body[-6:]))
+    for name, pattern in _PATTERNS if rfc822 else _PATTERNS[1:]:
         m = pattern.fullmatch(body)
         if m is not None:
             moment = _build(name, m)

@@ -62,20 +62,12 @@ def decode_body(body: bytes | str, headers: Mapping[str, str] | None = None) -> 
     """``(text, encoding)`` for a page body."""
     if isinstance(body, str):
         return body, "unicode"
-    candidates: list[str] = []
     content_type = _header(headers, "content-type")
-    if content_type:
-        enc = _usable(http_content_type_encoding(content_type))
-        if enc:
-            candidates.append(enc)
     bom_enc, bom = read_bom(body)
     if bom_enc and bom:
         enc = _usable(bom_enc)
         if enc:
             return body[len(bom) :].decode(enc, errors="replace"), enc
-    declared = _usable(html_body_declared_encoding(body[:4096]))
-    if declared:
-        candidates.append(declared)
     # Bytes that are valid UTF-8 with non-ASCII characters are UTF-8 whatever a header says:
     # Russian text in a single-byte charset is practically never valid UTF-8 by chance.
     if not body.isascii():
@@ -83,7 +75,14 @@ def decode_body(body: bytes | str, headers: Mapping[str, str] | None = None) -> 
             return body.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
-    for enc in candidates:
+    # Then the header's charset, then the declared one (looked for only when needed).
+    for i in range(2):
+        if i == 0:
+            enc = _usable(http_content_type_encoding(content_type)) if content_type else None
+        else:
+            enc = _usable(html_body_declared_encoding(body[:4096]))
+        if not enc:
+            continue
         try:
             return body.decode(enc), enc
         except (UnicodeDecodeError, LookupError):

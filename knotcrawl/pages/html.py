@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -26,6 +27,8 @@ __all__ = [
     "collapse",
     "css",
     "json_ld",
+    "json_ld_of",
+    "json_ld_scripts",
     "meta_content",
     "paragraphs",
     "parse_html",
@@ -120,7 +123,7 @@ IN_ASIDE = 16
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Plain lxml elements (no lxml.html class lookup): iterating them costs much less.
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 
 def text_of(el: HtmlElement) -> str:
@@ -132,6 +135,10 @@ def collapse(text: str | None) -> str:
     """Whitespace (including no-break spaces) collapsed to single spaces, trimmed."""
     if not text:
         return ""
+    # Printable text holds no whitespace but the plain space (nor a zero-width space): with
+    # no double space, only its ends can change.
+    if text.isprintable() and "  " not in text:
+        return text.strip()
     return " ".join(text.replace("\u200b", "").split())
 
 
@@ -143,13 +150,15 @@ def parse_html(text: str, data: bytes | None = None, encoding: str | None = None
     """Parse a page (comments and processing instructions dropped). With ``data`` and its
     ``encoding`` known, the bytes are parsed directly (no re-encoding of ``text``)."""
     if data is not None and encoding and "\x00" not in text:
-        if not text.strip():
+        if not text or text.isspace():
             raise NotAnArticle("the page is empty")
         try:
             parser = _PARSERS.get(encoding)
             if parser is None:
                 name = _LIBXML_NAMES.get(encoding, encoding.replace("_", "-"))
-                parser = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding=name)
+                parser = etree.HTMLParser(
+                    remove_comments=True, remove_pis=True, collect_ids=False, encoding=name
+                )
                 _PARSERS[encoding] = parser
             root = etree.fromstring(data, parser=parser)
         except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError):
@@ -159,7 +168,7 @@ def parse_html(text: str, data: bytes | None = None, encoding: str | None = None
     text = _XML_DECL.sub("", text, count=1)
     if "\x00" in text:
         text = text.replace("\x00", "")
-    if not text.strip():
+    if not text or text.isspace():
         raise NotAnArticle("the page is empty")
     try:
         root = etree.fromstring(text, parser=_PARSER)
@@ -178,6 +187,9 @@ def css(selector: str) -> CSSSelector:
     return CSSSelector(selector, translator="html")
 
 
+_KNOWN_TOKENS: dict[frozenset[str], dict[str, tuple[str, ...]]] = {}
+
+
 class ClassIndex:
     """Elements by class token: the fast path for known class names. Only the tokens in
     ``known`` (the selectors' class names) are indexed, in one pass over the tree."""
@@ -186,16 +198,30 @@ class ClassIndex:
 
     def __init__(self, root: HtmlElement, known: frozenset[str]) -> None:
         by_class: dict[str, list[HtmlElement]] = {}
+        tokens = _KNOWN_TOKENS.get(known)
+        if tokens is None:
+            tokens = _KNOWN_TOKENS[known] = {}
         for el in root.iter():
             cls = el.get("class")
             if not cls:
                 continue
-            if cls in known:
-                by_class.setdefault(cls, []).append(el)
-            elif " " in cls:
-                for token in cls.split():
-                    if token in known:
-                        by_class.setdefault(token, []).append(el)
+            hits = tokens.get(cls)
+            if hits is None:
+                # The known tokens of a class attribute (markups repeat their class names).
+                if cls in known:
+                    hits = (cls,)
+                elif " " in cls:
+                    hits = tuple(token for token in cls.split() if token in known)
+                else:
+                    hits = ()
+                if len(tokens) < 8192:
+                    tokens[cls] = hits
+            for token in hits:
+                found = by_class.get(token)
+                if found is None:
+                    by_class[token] = [el]
+                else:
+                    found.append(el)
         self.by_class = by_class
 
     def select(self, selector: Selector) -> list[HtmlElement]:
@@ -286,11 +312,24 @@ _ARTICLE_TYPES = frozenset(
 
 def json_ld(root: HtmlElement) -> dict[str, Any] | None:
     """The first JSON-LD object of an article type on the page."""
-    for script in root.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json":
-            continue
+    return json_ld_of(json_ld_scripts(root))
+
+
+def json_ld_scripts(root: HtmlElement) -> list[str]:
+    """The text of every ``<script type="application/ld+json">`` (read before scripts are
+    stripped; parsed by ``json_ld_of`` only if a field needs it)."""
+    return [
+        script.text or ""
+        for script in root.iter("script")
+        if (script.get("type") or "").lower() == "application/ld+json"
+    ]
+
+
+def json_ld_of(scripts: list[str]) -> dict[str, Any] | None:
+    """The first JSON-LD object of an article type in ``scripts``."""
+    for text in scripts:
         try:
-            data = json.loads(script.text or "", strict=False)
+            data = json.loads(text, strict=False)
         except ValueError:
             continue
         for obj in _walk_ld(data):
@@ -318,103 +357,44 @@ class Para:
         return bool(self.links) and self.link_chars >= 0.8 * len(self.text)
 
 
-class _Walker:
-    __slots__ = (
-        "body_el",
-        "buf",
-        "link_chars",
-        "links",
-        "paras",
-        "pending_br",
-        "stack",
-        "title_el",
-    )
+# What the paragraph walk does with a tag: (kind, flags a block adds). Tags not listed are
+# inline (their lower-case name is looked up first).
+_SKIP, _BR, _IMG, _INLINE_TAG, _LINK, _BLOCK = range(6)
+_INLINE_KIND = _PLAIN_INLINE = (_INLINE_TAG, 0)
+_TAG_KIND: dict[str, tuple[int, int]] = {
+    "br": (_BR, 0),
+    "img": (_IMG, 0),
+    "a": (_LINK, 0),
+    **{tag: (_BLOCK, 0) for tag in BLOCK_TAGS},
+    **{tag: (_BLOCK, IN_FIGURE) for tag in ("figure", "figcaption")},
+    **{tag: (_BLOCK, HEADING) for tag in HEADING_TAGS},
+    "aside": (_BLOCK, IN_ASIDE),
+    **{tag: (_SKIP, 0) for tag in SKIP_TAGS},
+    **{
+        tag: _PLAIN_INLINE
+        for tag in ("span", "b", "i", "em", "strong", "u", "s", "small", "sup", "sub", "font")
+    },
+}
 
-    def __init__(self, title_el: HtmlElement | None, body_el: HtmlElement | None) -> None:
-        self.title_el = title_el
-        self.body_el = body_el
-        self.paras: list[Para] = []
-        self.buf: list[str] = []
-        self.links: list[tuple[str, str]] = []
-        self.link_chars = 0
-        self.pending_br = False
-        self.stack: list[tuple[HtmlElement, int, bool]] = []
 
-    def add(self, text: str | None) -> None:
-        if text:
-            if self.pending_br and not text.isspace():
-                self.pending_br = False
-            self.buf.append(text)
+def _tag_kind(tag: str) -> tuple[int, int]:
+    kind = _TAG_KIND.get(tag)
+    if kind is None:
+        kind = _TAG_KIND.get(tag.lower(), _INLINE_KIND)
+    return kind
 
-    def flush(self) -> None:
-        self.pending_br = False
-        if not self.buf:
-            return
-        text = collapse("".join(self.buf))
-        self.buf = []
-        if text:
-            el, flags, in_body = self.stack[-1]
-            self.paras.append(
-                Para(text, el, flags, len(self.paras), self.links, self.link_chars, in_body)
-            )
-        self.links = []
-        self.link_chars = 0
 
-    def walk(self, el: HtmlElement, flags: int, in_body: bool, top: bool, depth: int) -> None:
-        tag = el.tag
-        if not isinstance(tag, str):
-            return
-        tag = tag.lower()
-        if tag in SKIP_TAGS:
-            return
-        if tag == "br":
-            if self.pending_br:
-                self.flush()
-            else:
-                self.pending_br = True
-                self.buf.append(" ")
-            return
-        if tag == "img":
-            return
-        block = tag in BLOCK_TAGS
-        if el is self.title_el:
-            flags |= IN_TITLE
-        if el is self.body_el:
-            in_body = True
-        if block:
-            if tag in ("figure", "figcaption"):
-                flags |= IN_FIGURE
-            elif tag in HEADING_TAGS:
-                flags |= HEADING
-            elif tag == "aside":
-                flags |= IN_ASIDE
-            if not top:
-                hint = (el.get("class") or "") + " " + (el.get("id") or "")
-                if hint.strip():
-                    if FURNITURE_HINT.search(hint):
-                        flags |= FURNITURE
-                    if "caption" in hint.lower():
-                        flags |= IN_FIGURE
-            self.flush()
-            self.stack.append((el, flags, in_body))
-        if tag == "a":
-            href = el.get("href")
-            if href:
-                anchor = collapse(text_of(el))
-                self.links.append((href, anchor))
-                self.link_chars += len(anchor) + 1
-        self.add(el.text)
-        if depth > 150:
-            for child in el:
-                self.add(text_of(child) if isinstance(child.tag, str) else None)
-                self.add(child.tail)
-        else:
-            for child in el:
-                self.walk(child, flags, in_body, False, depth + 1)
-                self.add(child.tail)
-        if block:
-            self.flush()
-            self.stack.pop()
+@lru_cache(maxsize=4096)
+def hint_flags(hint: str) -> int:
+    """``FURNITURE``/``IN_FIGURE`` for a block's ``class`` + ``id`` (a pure function of the
+    string; markups repeat their class names, so it is memoised)."""
+    flags = 0
+    if hint.strip():
+        if FURNITURE_HINT.search(hint):
+            flags |= FURNITURE
+        if "caption" in hint.lower():
+            flags |= IN_FIGURE
+    return flags
 
 
 def paragraphs(
@@ -423,8 +403,100 @@ def paragraphs(
     body_el: HtmlElement | None = None,
 ) -> list[Para]:
     """The paragraphs under ``root`` in page order."""
-    walker = _Walker(title_el, body_el)
-    walker.stack.append((root, 0, root is body_el))
-    walker.walk(root, 0, root is body_el, True, 0)
-    walker.flush()
-    return walker.paras
+    paras: list[Para] = []
+    buf: list[str] = []
+    links: list[tuple[str, str]] = []
+    link_chars = 0
+    pending_br = False
+    stack: list[tuple[HtmlElement, int, bool]] = [(root, 0, root is body_el)]
+    append = buf.append
+
+    def flush() -> None:
+        nonlocal links, link_chars, pending_br
+        pending_br = False
+        if not buf:
+            return
+        raw = buf[0] if len(buf) == 1 else "".join(buf)
+        buf.clear()
+        text = "" if raw.isspace() else collapse(raw)
+        if text:
+            el, flags, in_body = stack[-1]
+            paras.append(Para(text, el, flags, len(paras), links, link_chars, in_body))
+        links = []
+        link_chars = 0
+
+    def walk(el: HtmlElement, flags: int, in_body: bool, top: bool, depth: int) -> None:
+        nonlocal link_chars, pending_br
+        tag = el.tag
+        if not isinstance(tag, str):
+            return
+        kind, extra = _TAG_KIND.get(tag) or _tag_kind(tag)
+        if kind <= _IMG:
+            if kind == _BR:
+                if pending_br:
+                    flush()
+                else:
+                    pending_br = True
+                    append(" ")
+            return
+        block = kind == _BLOCK
+        if el is title_el:
+            flags |= IN_TITLE
+        if el is body_el:
+            in_body = True
+        if block:
+            flags |= extra
+            if not top:
+                cls = el.get("class")
+                ident = el.get("id")
+                if cls or ident:
+                    flags |= hint_flags((cls or "") + " " + (ident or ""))
+            flush()
+            stack.append((el, flags, in_body))
+        elif kind == _LINK:
+            href = el.get("href")
+            if href:
+                anchor = collapse(text_of(el) if len(el) else el.text)
+                links.append((href, anchor))
+                link_chars += len(anchor) + 1
+        text = el.text
+        if text:
+            if pending_br and not text.isspace():
+                pending_br = False
+            append(text)
+        if depth > 150:
+            for child in el:
+                text = text_of(child) if isinstance(child.tag, str) else None
+                if text:
+                    if pending_br and not text.isspace():
+                        pending_br = False
+                    append(text)
+                text = child.tail
+                if text:
+                    if pending_br and not text.isspace():
+                        pending_br = False
+                    append(text)
+        else:
+            depth += 1
+            for child in el:
+                if len(child) or _TAG_KIND.get(child.tag) is not _PLAIN_INLINE:
+                    walk(child, flags, in_body, False, depth)
+                else:
+                    # A plain inline element without children adds its text, nothing else.
+                    text = child.text
+                    if text:
+                        if pending_br and not text.isspace():
+                            pending_br = False
+                        append(text)
+                text = child.tail
+                if text:
+                    if pending_br and not text.isspace():
+                        pending_br = False
+                    append(text)
+        if block:
+            flush()
+            stack.pop()
+
+    walk(root, 0, root is body_el, True, 0)
+    flush()
+    return paras
