@@ -683,15 +683,19 @@ def _whole_minute(moment: datetime) -> bool:
     return moment.second == 0 and moment.microsecond == 0
 
 
+# The edition column's token: the edition behind U+E000, a token character for FTS5's
+# unicode61 but never part of a word of the query parser, so no search word matches it.
+EDITION_MARK = "\ue000"
+
+
 def _fts_query(node: fts.Node, edition: str | None = None) -> str:
-    """The FTS5 query: the words in the three text columns only (the fourth holds the
-    edition), and the edition filter as a match on that column."""
-    text = f"{{title body authors_text}} : ({fts.to_fts5(node)})"
+    """The FTS5 query, with the edition filter as a match of the edition column's token."""
+    text = fts.to_fts5(node)
     if edition is None:
         return text
     if edition not in ("en", "ru"):
         raise UsageError(f"edition: {edition!r} is not en or ru")
-    return f"{text} AND edition : {edition}"
+    return f'({text}) AND "{EDITION_MARK}{edition}"'
 
 
 def _in_index_only(filters: Filters, keys: _KeyRange) -> bool:
@@ -865,7 +869,7 @@ def _search_sqlite(
             rows = conn.execute(page.where(*keys.conditions())).all()
             snippets: dict[int, str] = {}
             if rows:
-                # The words alone: the edition column has nothing to show.
+                # The words alone: the edition's token is not worth highlighting.
                 words = fts_col.op("MATCH")(_fts_query(node))
                 snippet = func.snippet(fts_col, -1, HIT_OPEN, HIT_CLOSE, "…", 24)
                 by_key = {search_key(row.published_at, row.id): row.id for row in rows}
