@@ -94,9 +94,12 @@ def run(args: argparse.Namespace) -> int:
         elif kind == "feed":
             result = parse_feed(data, url)
         else:
-            from knotcrawl.pages import parse_page
+            from knotcrawl.pages import ListingHtmlPage, reject_error_page
 
-            result = parse_page(data, url)
+            listing = ListingHtmlPage(data, url)
+            reject_error_page(listing, url)
+            result = listing.to_listing()
+            explain = listing.sources
             if not result.items:
                 print(
                     f"knotcrawl parse: warning: {url}: the listing has no article items",
@@ -117,17 +120,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _explain(result: Any, sources: dict[str, str] | None) -> None:
+    """Each field and the cascade level that gave it (``-``: not on the page); for a listing
+    or feed, how the page and its items were read and how many items hold each field."""
     out = sys.stderr
-    if sources is None:
-        print(
-            f"{result.kind}: {len(result.items)} items, page {result.page}, "
-            f"next_page {result.next_page}",
-            file=out,
-        )
+    if getattr(result, "kind", None) in ("listing", "feed"):
+        sources = sources if sources is not None else {"edition": "url", "items": "structured"}
+        print(f"{'kind':16} {result.kind}", file=out)
+        print(f"{'edition':16} {sources.get('edition', '-')}", file=out)
+        print(f"{'items':16} {len(result.items)} ({sources.get('items', '-')})", file=out)
+        print(f"{'page':16} {result.page}, next {result.next_page or '-'}", file=out)
+        for name in ("title", "published_at", "lead", "photo_caption"):
+            have = sum(1 for item in result.items if getattr(item, name) is not None)
+            print(f"{'  ' + name:16} {have} of {len(result.items)} items", file=out)
         return
     names = {"published_at": ("published_at", "published_local", "published_raw")}
     record = result.to_dict()
+    sources = sources or {}
     for field in (
+        "edition",
+        "article_id",
         "title",
         "published_at",
         "authors",
@@ -140,4 +151,3 @@ def _explain(result: Any, sources: dict[str, str] | None) -> None:
         level = sources.get(field, "-" if record.get(field) in (None, [], "") else "default")
         for name in names.get(field, (field,)):
             print(f"{name:16} {level}", file=out)
-    print(f"{'edition':16} url host / rel=canonical / lang", file=out)

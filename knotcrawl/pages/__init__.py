@@ -50,6 +50,7 @@ __all__ = [
     "parse_listing",
     "parse_page",
     "read_date",
+    "reject_error_page",
 ]
 
 Headers = Mapping[str, str] | None
@@ -111,11 +112,11 @@ def parse_page(body: bytes | str, url: str, headers: Headers = None) -> ArticleR
     if kind == "article":
         return parse_article(body, url, headers)
     page = ListingHtmlPage(body, url, headers)
-    _reject_error_page(page, url)
+    reject_error_page(page, url)
     return page.to_listing()
 
 
-def _reject_error_page(page: ListingHtmlPage, url: str) -> None:
+def reject_error_page(page: ListingHtmlPage, url: str) -> None:
     for tag in ("h1", "title"):
         for el in page.root.iter(tag):
             text = " ".join(text_of(el).split())

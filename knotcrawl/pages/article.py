@@ -9,9 +9,11 @@ Levels, tried in this order for every field (``ArticlePage.sources`` tells which
 ``text``        the site's text conventions: date formats, ``Author:``/``Source:`` lines, the
                 cross-reference line, furniture phrases, ``<title>``.
 
-Edition rule: the host of the URL passed in (``knotcrawl.hosts``); for a host that is not the
-site's (a replica on loopback), the host of ``rel=canonical``/``og:url``; then ``<html lang>``;
-then the script (Cyrillic or Latin) of the title.
+Edition rule: the host of the URL passed in (``knotcrawl.hosts``; level ``url``); for a host
+that is not the site's (a replica on loopback), the host of ``rel=canonical``/``og:url``
+(``structured``); then ``<html lang>`` (``semantic``); then the script (Cyrillic or Latin) of the
+title (``text``). The article id: the URL's path (``url``), else ``rel=canonical``
+(``structured``).
 """
 
 from __future__ import annotations
@@ -182,12 +184,19 @@ class ArticlePage:
     @cached_property
     def edition(self) -> Edition | None:
         edition = edition_of_url(self.url)
+        level = "url"
         if edition is None and self.canonical_link:
             edition = edition_of_url(self.canonical_link)
+            level = "structured"
         if edition is None:
             html_el = self.root if self.root.tag == "html" else None
-            lang = html_el.get("lang") if html_el is not None else None
-            edition = edition_from_lang(lang, self.title or "")
+            edition = edition_from_lang(html_el.get("lang") if html_el is not None else None)
+            level = "semantic"
+        if edition is None:
+            edition = edition_from_lang(None, self.title or "")
+            level = "text"
+        if edition is not None:
+            self._sources["edition"] = level
         return edition
 
     @cached_property
@@ -203,6 +212,7 @@ class ArticlePage:
                     raise NotAnArticle(
                         f"{self.url}: /articles/{ref.slug} is a service page, not a news article"
                     )
+                self._sources["article_id"] = "url" if i == 0 else "structured"
                 return ref.article_id
         return None
 
@@ -865,8 +875,12 @@ class ArticlePage:
 
     @property
     def sources(self) -> dict[str, str]:
-        """Field -> the cascade level that produced it (fields not found are absent)."""
+        """Field -> the cascade level that produced it (fields not found are absent).
+        ``edition`` and ``article_id`` come from the page's address (``url``) before any
+        level of the cascade."""
         for name in (
+            "edition",
+            "article_id",
             "title",
             "published",
             "authors",

@@ -78,21 +78,40 @@ class ListingHtmlPage:
         data = html if isinstance(html, bytes) and self.encoding != "unicode" else None
         self.root: HtmlElement = parse_html(self.text, data, self.encoding)
         strip_noise(self.root)
+        self._sources: dict[str, str] = {}
+        self._items_level = "semantic"
 
     @cached_property
     def edition(self) -> Edition | None:
         edition = edition_of_url(self.url)
+        level = "url"
         if edition is None:
+            level = "structured"
             for el in self.root.iter("link"):
                 if (el.get("rel") or "").lower() == "canonical" and el.get("href"):
                     edition = edition_of_url(urljoin(self.url, el.get("href") or ""))
                     break
         if edition is None:
+            level = "semantic"
+            edition = edition_from_lang(self.root.get("lang"))
+        if edition is None:
+            level = "text"
             title = ""
             for el in self.root.iter("title", "h1"):
                 title += " " + text_of(el)
-            edition = edition_from_lang(self.root.get("lang"), title)
+            edition = edition_from_lang(None, title)
+        if edition is not None:
+            self._sources["edition"] = level
         return edition
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """How the page was read: ``edition`` (url, structured: rel=canonical, semantic:
+        ``<html lang>``, text: the title's script) and ``items`` (selector: the known item
+        classes, semantic: the links to articles)."""
+        if self._zones:
+            self._sources["items"] = self._items_level
+        return dict(self._sources)
 
     @cached_property
     def page(self) -> int:
@@ -167,7 +186,9 @@ class ListingHtmlPage:
                         zones.append((aid, url, [item]))
                         break
             if zones and len(zones) == len(known_set):
+                self._items_level = "selector"
                 return zones
+        self._items_level = "semantic"
         ids_under: dict[HtmlElement, set[int]] = {}
         for a, aid, _url in links:
             for anc in (a, *a.iterancestors()):

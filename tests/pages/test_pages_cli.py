@@ -47,6 +47,56 @@ def test_explain_names_levels(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert levels["authors"] == "text"
 
 
+def test_explain_names_where_the_identity_came_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "a.html"
+    page.write_text(ARTICLE, encoding="utf-8")
+    _status, _out, err = _run(capsys, str(page), "--url", URL, "--explain")
+    levels = dict(line.split(None, 1) for line in err.splitlines())
+    assert levels["edition"] == "url" and levels["article_id"] == "url"
+    # A mirror on loopback: the canonical link names the edition.
+    canonical = ARTICLE.replace(
+        "<body>",
+        '<head><link rel="canonical" href="https://www.kavkaz-uzel.eu/articles/7"></head><body>',
+    )
+    page.write_text(canonical, encoding="utf-8")
+    _status, out, err = _run(
+        capsys, str(page), "--url", "http://127.0.0.1:8000/articles/7", "--explain"
+    )
+    levels = dict(line.split(None, 1) for line in err.splitlines())
+    assert json.loads(out)["edition"] == "ru"
+    assert levels["edition"] == "structured" and levels["article_id"] == "url"
+    # An address without the id: the canonical link gives it too.
+    from knotcrawl.pages import ArticlePage
+
+    mirrored = ArticlePage(canonical, "http://127.0.0.1:8000/mirror?page=a")
+    assert mirrored.to_record().article_id == 7
+    assert mirrored.sources["article_id"] == "structured"
+    # Nothing but the language of the page.
+    page.write_text(ARTICLE, encoding="utf-8")
+    _status, out, err = _run(
+        capsys, str(page), "--url", "http://127.0.0.1:8000/articles/5", "--explain"
+    )
+    levels = dict(line.split(None, 1) for line in err.splitlines())
+    assert json.loads(out)["edition"] == "en" and levels["edition"] == "semantic"
+
+
+def test_explain_a_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    if not SAMPLES.is_dir():
+        pytest.skip(f"the shared samples are not beside the project ({SAMPLES})")
+    sample = SAMPLES / "en-listing-classic.html"
+    expected = json.loads((SAMPLES / "expected" / "en-listing-classic.json").read_text())
+    status, out, err = _run(capsys, str(sample), "--url", expected["url"], "--explain")
+    assert status == 0 and json.loads(out) == expected
+    lines = dict(line.strip().split(None, 1) for line in err.splitlines())
+    count = len(expected["items"])
+    assert lines["kind"] == "listing" and lines["edition"] == "url"
+    assert lines["items"] in (f"{count} (selector)", f"{count} (semantic)")
+    dated = sum(1 for item in expected["items"] if item["published_at"])
+    assert lines["published_at"] == f"{dated} of {count} items"
+
+
 def test_url_from_canonical(capsys: pytest.CaptureFixture[str]) -> None:
     if not SAMPLES.is_dir():
         pytest.skip(f"the shared samples are not beside the project ({SAMPLES})")
