@@ -148,27 +148,43 @@ class Frontier:
             self._db.execute("ROLLBACK")
             raise
 
-    def add_context(self, edition: str, article_id: int, section: str, lead: str | None) -> None:
-        """Listing context seen for an article not stored yet (applied when it is stored)."""
-        self._db.execute(
-            "INSERT INTO context (edition, article_id, section, lead) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT DO UPDATE SET lead=COALESCE(excluded.lead, context.lead)",
-            (edition, article_id, section, lead),
-        )
+    def add_context(self, rows: Iterable[tuple[str, int, str, str | None]]) -> None:
+        """Listing context ``(edition, article_id, section, lead)`` seen for articles not
+        stored yet (applied when they are), in one transaction."""
+        self._db.execute("BEGIN")
+        try:
+            self._db.executemany(
+                "INSERT INTO context (edition, article_id, section, lead) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO UPDATE SET lead=COALESCE(excluded.lead, context.lead)",
+                list(rows),
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
-    def take_context(self, edition: str, article_id: int) -> tuple[list[str], str | None]:
-        """The sections and lead saved for an article (and forget them)."""
-        rows = self._db.execute(
-            "SELECT section, lead FROM context WHERE edition=? AND article_id=?",
-            (edition, article_id),
-        ).fetchall()
-        if not rows:
-            return [], None
-        self._db.execute(
-            "DELETE FROM context WHERE edition=? AND article_id=?", (edition, article_id)
-        )
-        lead = next((row[1] for row in rows if row[1]), None)
-        return sorted({str(row[0]) for row in rows}), lead
+    def take_context(
+        self, keys: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], tuple[list[str], str | None]]:
+        """The sections and lead saved for these articles (and forget them), in one
+        transaction; articles with nothing saved are absent."""
+        found: dict[tuple[str, int], tuple[set[str], str | None]] = {}
+        self._db.execute("BEGIN")
+        try:
+            for edition, article_id in keys:
+                where = (edition, article_id)
+                rows = self._db.execute(
+                    "SELECT section, lead FROM context WHERE edition=? AND article_id=?", where
+                ).fetchall()
+                if rows:
+                    self._db.execute("DELETE FROM context WHERE edition=? AND article_id=?", where)
+                    lead = next((str(row[1]) for row in rows if row[1]), None)
+                    found[(edition, article_id)] = ({str(row[0]) for row in rows}, lead)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return {key: (sorted(sections), lead) for key, (sections, lead) in found.items()}
 
     # -- reading --------------------------------------------------------------------------
 

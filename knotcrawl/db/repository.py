@@ -621,22 +621,43 @@ class Archive:
     ) -> bool:
         """Add sections (union) and the lead seen on a listing; no revision. False if the
         article is not stored (yet)."""
+        return bool(self.add_listing_contexts(edition, [(article_id, list(sections), lead)]))
+
+    def add_listing_contexts(
+        self, edition: str, entries: Sequence[tuple[int, Sequence[str], str | None]]
+    ) -> set[int]:
+        """:meth:`add_listing_context` for every entry of a listing page in one transaction;
+        returns the article ids that are stored (the others are not, yet)."""
+        if not entries:
+            return set()
         a = m.articles
+        wanted = {article_id for article_id, _, _ in entries}
         with self._write() as conn:
-            pk = conn.execute(
-                select(a.c.id).where(a.c.edition == edition, a.c.article_id == article_id)
-            ).scalar()
-            if pk is None:
-                return False
-            if lead:
-                conn.execute(
-                    update(a).where(a.c.id == pk, a.c.lead.is_distinct_from(lead)).values(lead=lead)
+            pk_of = {
+                int(article_id): int(pk)
+                for article_id, pk in conn.execute(
+                    select(a.c.article_id, a.c.id).where(
+                        a.c.edition == edition, a.c.article_id.in_(sorted(wanted))
+                    )
                 )
-            probe = ArticleRecord(
-                edition, article_id, "", "", "", "", "", "", sections=list(sections)
-            )
-            self._merge_sections(conn, [(probe, pk)])
-            return True
+            }
+            probes = []
+            for article_id, sections, lead in entries:
+                pk = pk_of.get(article_id)
+                if pk is None:
+                    continue
+                if lead:
+                    conn.execute(
+                        update(a)
+                        .where(a.c.id == pk, a.c.lead.is_distinct_from(lead))
+                        .values(lead=lead)
+                    )
+                probe = ArticleRecord(
+                    edition, article_id, "", "", "", "", "", "", sections=list(sections)
+                )
+                probes.append((probe, pk))
+            self._merge_sections(conn, probes)
+        return set(pk_of)
 
     def mark_gone(self, edition: str, article_id: int, at: datetime, status: int) -> bool:
         """Mark a stored article gone (it answered 404/410); never deletes. False if unknown."""

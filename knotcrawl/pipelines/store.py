@@ -82,8 +82,7 @@ class StorePipeline:
                 self.flush()
         elif isinstance(item, ListingSeen):
             if item.section:
-                for entry in item.entries:
-                    self._context(context, item.edition, entry.article_id, item.section, entry.lead)
+                self._context(context, item)
                 stats.inc_value("knotcrawl/listing_context", len(item.entries))
             context.clear_error(item.url)
             context.count("listings")
@@ -114,21 +113,29 @@ class StorePipeline:
                 context.frontier.mark(item.key, "failed")
         return item
 
-    def _context(
-        self, context: CrawlContext, edition: str, article_id: int, section: str, lead: str | None
-    ) -> None:
-        """A listing showed this article: its section and lead go to the archive, to the
-        record waiting in the batch, or (not fetched yet) to the frontier until it is."""
-        waiting = self.buffer.get((edition, article_id))
-        if waiting is not None:
-            record = waiting.record
-            record.sections = sorted(set(record.sections) | {section})
-            if lead and not record.lead:
-                record.lead = lead
-            return
-        stored = context.archive.add_listing_context(edition, article_id, [section], lead)
-        if not stored and context.frontier is not None:
-            context.frontier.add_context(edition, article_id, section, lead)
+    def _context(self, context: CrawlContext, item: ListingSeen) -> None:
+        """A listing showed these articles: the section and each lead go to the record
+        waiting in the batch, to the archive, or (not fetched yet) to the frontier until it
+        is. One transaction each for the archive and the frontier per listing page."""
+        assert item.section is not None
+        section, edition = item.section, item.edition
+        entries = []
+        for entry in item.entries:
+            waiting = self.buffer.get((edition, entry.article_id))
+            if waiting is not None:
+                record = waiting.record
+                record.sections = sorted(set(record.sections) | {section})
+                if entry.lead and not record.lead:
+                    record.lead = entry.lead
+            else:
+                entries.append((entry.article_id, [section], entry.lead))
+        stored = context.archive.add_listing_contexts(edition, entries)
+        if context.frontier is not None:
+            context.frontier.add_context(
+                (edition, article_id, section, lead)
+                for article_id, _, lead in entries
+                if article_id not in stored
+            )
 
     def flush(self) -> None:
         """Write the waiting articles (one transaction), then mark them done."""
@@ -141,14 +148,20 @@ class StorePipeline:
         self.buffer.clear()
         pairs = []
         latest = None
+        saved = (
+            context.frontier.take_context(
+                (item.record.edition, item.record.article_id) for item in items
+            )
+            if context.frontier is not None
+            else {}
+        )
         for item in items:
             record = item.record
-            if context.frontier is not None:
-                sections, lead = context.frontier.take_context(record.edition, record.article_id)
-                if sections:
-                    record.sections = sorted(set(record.sections) | set(sections))
-                if lead and not record.lead:
-                    record.lead = lead
+            sections, lead = saved.get((record.edition, record.article_id), ([], None))
+            if sections:
+                record.sections = sorted(set(record.sections) | set(sections))
+            if lead and not record.lead:
+                record.lead = lead
             fetched_at = _moment(item.fetched_at)
             latest = fetched_at if latest is None else max(latest, fetched_at)
             raw = RawPage(

@@ -80,14 +80,17 @@ def test_frontier_dedupes_persists_and_removes(tmp_path):
     assert frontier.add([one, two]) == [one, two]
     assert frontier.add([one]) == []
     frontier.mark(one.key)
-    frontier.add_context("en", 5, "abhazia", "Lead")
+    frontier.add_context([("en", 5, "abhazia", "Lead"), ("en", 5, "rubric/11", None)])
+    frontier.add_context([("ru", 6, "rubric/2", None)])
     frontier.close()
     again = Frontier(path)
     assert again.resumed
     assert [s.key for s in again.pending()] == [two.key]
     assert again.article_ids("en") == {1}
-    assert again.take_context("en", 5) == (["abhazia"], "Lead")
-    assert again.take_context("en", 5) == ([], None)
+    assert again.take_context([("en", 5), ("en", 7)]) == {
+        ("en", 5): (["abhazia", "rubric/11"], "Lead")
+    }
+    assert again.take_context([("en", 5), ("ru", 6)]) == {("ru", 6): (["rubric/2"], None)}
     again.remove()
     assert not path.exists()
 

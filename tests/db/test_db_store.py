@@ -153,6 +153,21 @@ def test_gaps_and_errors(archive: Archive) -> None:
     assert archive.counts()["gaps"] == 1
 
 
+def test_listing_context_of_a_whole_page_in_one_call(archive: Archive) -> None:
+    archive.store(make_record(1, sections=["rubric/5"]), seen_at=T0)
+    archive.store(make_record(3), seen_at=T0)
+    stored = archive.add_listing_contexts(
+        "en", [(1, ["abhazia"], "Lead one"), (2, ["abhazia"], "Lead two"), (3, ["abhazia"], None)]
+    )
+    assert stored == {1, 3}
+    one, three = archive.get("en", 1), archive.get("en", 3)
+    assert one is not None and three is not None
+    assert one.sections == ["abhazia", "rubric/5"] and one.lead == "Lead one"
+    assert "abhazia" in three.sections
+    assert archive.get("en", 2) is None
+    assert archive.add_listing_contexts("en", []) == set()
+
+
 def test_listing_context_merges_without_a_revision(archive: Archive) -> None:
     assert not archive.add_listing_context("en", 1, ["rubric/2"], "lead")
     archive.store(make_record(1, sections=["rubric/5"]), seen_at=T0)
