@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/query.py --articles 500000 --db /tmp/kc-bench.sqlite
 
-Generates the archive once (reused when it already holds the wanted number of articles), then
-measures, each in a fresh subprocess so peak memory (ru_maxrss) belongs to that job alone:
+Generates the archive once (reused when it already holds the wanted number of articles, which
+must be at the current schema: `knotcrawl db upgrade --db FILE` first), then measures, each in
+a fresh subprocess so peak memory (ru_maxrss) belongs to that job alone:
 
 * ``knotcrawl export`` to Parquet and CSV (streamed, every RECORD field with authors, links,
   sections, original) against the baseline ``pandas.read_sql("SELECT * FROM articles")`` +
@@ -12,6 +13,13 @@ measures, each in a fresh subprocess so peak memory (ru_maxrss) belongs to that 
 * search latency (median, p95) of 100 queries through ``knotcrawl.db.queries.search`` (top 20
   with snippets) — words, phrases, prefixes, OR, NOT, with and without filters;
 * ``stats`` (all aggregates) and ``list`` of the newest 50.
+
+Before the jobs the database file is read once, so that no job pays for bringing it from disk
+into the page cache; each job's output file is removed before it runs (no job pays for
+deleting an earlier run's output). ``--jobs`` picks jobs (``search`` is the latency run):
+
+    .venv/bin/python bench/query.py --articles 500000 --db /tmp/kc-bench.sqlite \\
+        --jobs export_parquet,export_csv,export_jsonl,baseline_read_sql
 
 Prints a Markdown table (the format of docs/performance.md). No test asserts a time.
 """
@@ -439,7 +447,26 @@ with contextlib.redirect_stdout(io.StringIO()):
 }
 
 
+OUTPUTS = {
+    "export_parquet": ".parquet",
+    "export_csv": ".csv",
+    "export_jsonl": ".jsonl",
+    "baseline_read_sql": ".baseline.parquet",
+}
+
+
+def warm_cache(db: str) -> float:
+    """Read the database file once (into the page cache); the seconds it took."""
+    started = time.perf_counter()
+    with open(db, "rb") as handle:
+        while handle.read(16 * 2**20):
+            pass
+    return time.perf_counter() - started
+
+
 def run_job(name: str, db: str, out: str) -> dict[str, float]:
+    if name in OUTPUTS:
+        Path(out + OUTPUTS[name]).unlink(missing_ok=True)
     code = JOB_PRELUDE.format(root=str(ROOT)) + JOBS[name].format(db=db, out=out) + JOB_EPILOGUE
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(
@@ -497,34 +524,43 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=500_000)
     parser.add_argument("--db", default="/tmp/knotcrawl-bench-query.sqlite")
     parser.add_argument("--out", default="/tmp/knotcrawl-bench-export")
-    parser.add_argument("--jobs", default=",".join(JOBS), help="which jobs to run")
+    parser.add_argument(
+        "--jobs",
+        default=",".join([*JOBS, "search"]),
+        help="which jobs to run, comma-separated (default: all; search = the latency run)",
+    )
     args = parser.parse_args()
+    jobs = [name for name in args.jobs.split(",") if name]
+    unknown = sorted(set(jobs) - {*JOBS, "search"})
+    if unknown:
+        parser.error(f"unknown job {', '.join(unknown)} (known: {', '.join(JOBS)}, search)")
     print(f"archive: {args.db}, {args.articles} articles", file=sys.stderr)
     seconds = generate(args.db, args.articles)
     if seconds:
         print(f"generated in {seconds:.0f} s", file=sys.stderr)
     size = Path(args.db).stat().st_size / 2**20
+    print(f"  read the database once in {warm_cache(args.db):.1f} s", file=sys.stderr)
     results: dict[str, dict[str, float]] = {}
-    for name in args.jobs.split(","):
-        if name:
+    for name in jobs:
+        if name in JOBS:
             results[name] = run_job(name, args.db, args.out)
             print(f"  {name}: {results[name]}", file=sys.stderr)
-    latency = search_latency(args.db)
-    print(f"\narchive: {args.articles} articles, {size:.0f} MiB SQLite file\n")
+    latency = search_latency(args.db) if "search" in jobs else None
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"\narchive: {args.articles} articles, {size:.0f} MiB SQLite file; load average {load}\n")
     print("| job | seconds | articles/s | peak RSS (MiB) | output (MiB) |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    suffix = {"export_parquet": ".parquet", "export_csv": ".csv", "export_jsonl": ".jsonl",
-              "baseline_read_sql": ".baseline.parquet"}  # fmt: skip
     for name, r in results.items():
-        out = Path(args.out + suffix[name]) if name in suffix else None
-        size_text = f"{out.stat().st_size / 2**20:.0f}" if out and out.exists() else "-"
-        rate = args.articles / r["seconds"] if name in suffix else 0
+        out = Path(args.out + OUTPUTS[name]) if name in OUTPUTS else None
+        size_text = f"{out.stat().st_size / 2**20:,.0f}" if out and out.exists() else "-"
+        rate = args.articles / r["seconds"] if name in OUTPUTS else 0
         rate_text = f"{rate:,.0f}" if rate else "-"
-        print(f"| {name} | {r['seconds']:.1f} | {rate_text} | {r['peak_mib']:.0f} | {size_text} |")
-    print(
-        f"\nsearch, 100 queries (top 20 with snippets): median {latency['median_ms']:.1f} ms, "
-        f"p95 {latency['p95_ms']:.1f} ms, max {latency['max_ms']:.1f} ms"
-    )
+        print(f"| {name} | {r['seconds']:.1f} | {rate_text} | {r['peak_mib']:,.0f} | {size_text} |")
+    if latency is not None:
+        print(
+            f"\nsearch, 100 queries (top 20 with snippets): median {latency['median_ms']:.1f} ms, "
+            f"p95 {latency['p95_ms']:.1f} ms, max {latency['max_ms']:.1f} ms"
+        )
     return 0
 
 

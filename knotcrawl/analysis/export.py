@@ -16,6 +16,14 @@ order given):
 
 The output goes to a temporary file beside the target, renamed over it at the end: a failure
 never leaves a partial file. ``-`` writes to standard output.
+
+The writers take batches of RECORD dicts or, faster, the column batches of
+:func:`knotcrawl.db.queries.iter_record_columns` (what ``knotcrawl export`` reads). For Parquet
+and CSV those become Arrow arrays column by column, with no Python object per record: text
+straight from SQLite's UTF-8 bytes, times parsed in bulk, lists from offsets, and CSV's JSON
+text built with Arrow string kernels, byte for byte what ``json.dumps(..., ensure_ascii=False)``
+writes. pyarrow encodes and writes in a background thread while the next batch is read. JSON
+Lines, and CSV without pyarrow, go through the RECORD dicts.
 """
 
 from __future__ import annotations
@@ -25,15 +33,18 @@ import csv
 import io
 import json
 import os
+import queue
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeAlias
 
-from knotcrawl.errors import UsageError
+from knotcrawl.db.queries import CHILD_TABLES, STORED_TIME, RecordColumns, _iso
+from knotcrawl.errors import KnotcrawlError, UsageError
 from knotcrawl.record import RECORD_FIELDS
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -42,6 +53,8 @@ LIST_FIELDS = frozenset({"authors", "sections"})
 JSON_FIELDS = frozenset({"authors", "sections", "links", "original"})
 INT_FIELDS = frozenset({"article_id"})
 ROW_GROUP_ROWS = 10_000
+# A batch: RECORD dicts, or the columns of :func:`knotcrawl.db.queries.iter_record_columns`.
+Batch: TypeAlias = list[dict[str, Any]] | RecordColumns
 
 
 @dataclass(slots=True)
@@ -108,41 +121,49 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
 # ----------------------------------------------------------------------------- CSV, JSONL
 
 
+def _dicts(chunk: Batch) -> list[dict[str, Any]]:
+    return chunk.records() if isinstance(chunk, RecordColumns) else chunk
+
+
+def _has_arrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _csv_value(name: str, value: Any) -> Any:
     if value is None:
         return ""
     if name in JSON_FIELDS:
-        return json.dumps(value, ensure_ascii=False)
+        return _JSON.encode(value)
     return value
 
 
-def write_csv(
-    out: IO[bytes], batches: Iterable[list[dict[str, Any]]], fields: Sequence[str]
-) -> int:
+# What json.dumps(value, ensure_ascii=False) uses, made once.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def write_csv(out: IO[bytes], batches: Iterable[Batch], fields: Sequence[str]) -> int:
     """CSV through pyarrow's writer when installed (several times faster), else the csv
     module. Both write RFC 4180 CSV that reads back the same (pyarrow quotes every text)."""
-    if ARROW_CSV:
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            pass
-        else:
-            return _write_csv_arrow(out, batches, fields)
+    if ARROW_CSV and _has_arrow():
+        return _write_csv_arrow(out, batches, fields)
     return _write_csv_plain(out, batches, fields)
 
 
 ARROW_CSV = True
 
 
-def _write_csv_plain(
-    out: IO[bytes], batches: Iterable[list[dict[str, Any]]], fields: Sequence[str]
-) -> int:
+def _write_csv_plain(out: IO[bytes], batches: Iterable[Batch], fields: Sequence[str]) -> int:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
     try:
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(fields)
         rows = 0
-        for chunk in batches:
+        for batch in batches:
+            chunk = _dicts(batch)
             writer.writerows([[_csv_value(f, row[f]) for f in fields] for row in chunk])
             rows += len(chunk)
         text.flush()
@@ -151,9 +172,7 @@ def _write_csv_plain(
     return rows
 
 
-def _write_csv_arrow(
-    out: IO[bytes], batches: Iterable[list[dict[str, Any]]], fields: Sequence[str]
-) -> int:
+def _write_csv_arrow(out: IO[bytes], batches: Iterable[Batch], fields: Sequence[str]) -> int:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -162,37 +181,51 @@ def _write_csv_arrow(
     rows = 0
     out.write((",".join(fields) + "\n").encode())  # the header plain, like the csv module's
     sink = pa.PythonFile(out, mode="w")
-    options = pacsv.WriteOptions(include_header=False)
-    with pacsv.CSVWriter(sink, schema, write_options=options) as writer:
+    options = pacsv.WriteOptions(include_header=False, batch_size=ROW_GROUP_ROWS)
+    with (
+        pacsv.CSVWriter(sink, schema, write_options=options) as writer,
+        in_background(writer.write_batch) as write,
+    ):
         for chunk in batches:
-            if not chunk:
+            if not len(chunk):
                 continue
-            columns = []
-            for name in fields:
-                values = [row[name] for row in chunk]
-                if name in JSON_FIELDS:
-                    values = [
-                        None if v is None else json.dumps(v, ensure_ascii=False) for v in values
-                    ]
-                columns.append(pa.array(values, type=types[name]))
-            writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
+            if isinstance(chunk, RecordColumns):
+                columns = [_csv_column(chunk, name) for name in fields]
+            else:
+                columns = []
+                for name in fields:
+                    values = [row[name] for row in chunk]
+                    if name in JSON_FIELDS:
+                        values = [None if v is None else _JSON.encode(v) for v in values]
+                    columns.append(pa.array(values, type=types[name]))
             rows += len(chunk)
+            del chunk  # hold no batch while the next is read
+            write(pa.RecordBatch.from_arrays(columns, schema=schema))
+            del columns
     return rows
 
 
-def write_jsonl(
-    out: IO[bytes], batches: Iterable[list[dict[str, Any]]], fields: Sequence[str]
-) -> int:
+def write_jsonl(out: IO[bytes], batches: Iterable[Batch], fields: Sequence[str]) -> int:
+    """One RECORD object per line, exactly as ``json.dumps(record, ensure_ascii=False)``.
+
+    Through dicts and the json module's C encoder: building the lines with Arrow string
+    kernels was slower (each escaped character is one more pass over the bodies)."""
     rows = 0
     whole = tuple(fields) == RECORD_FIELDS
-    for chunk in batches:
-        lines = [
-            json.dumps(row if whole else {f: row[f] for f in fields}, ensure_ascii=False)
-            for row in chunk
-        ]
+    for batch in batches:
+        chunk = _dicts(batch)
+        lines = [_JSON.encode(row if whole else {f: row[f] for f in fields}) for row in chunk]
         out.write(("\n".join(lines) + "\n").encode() if lines else b"")
         rows += len(chunk)
     return rows
+
+
+def reads_bytes(fmt: str) -> bool:
+    """Whether the writer of ``fmt`` takes text as UTF-8 bytes (Arrow) rather than ``str``:
+    the ``text_bytes`` of :func:`knotcrawl.db.queries.iter_record_columns`."""
+    if fmt == "parquet":
+        return True
+    return fmt == "csv" and ARROW_CSV and _has_arrow()
 
 
 # ----------------------------------------------------------------------------- Arrow, Parquet
@@ -250,10 +283,15 @@ def _timestamps(values: list[str | None]) -> Any:
     return parsed.cast(pa.timestamp("us", tz="UTC"))
 
 
-def arrow_batch(rows: list[dict[str, Any]], schema: Any) -> Any:
-    """A ``pyarrow.RecordBatch`` of RECORD dicts (``schema`` from :func:`arrow_schema`)."""
+def arrow_batch(rows: Batch, schema: Any) -> Any:
+    """A ``pyarrow.RecordBatch`` of RECORD dicts or of a :class:`RecordColumns` batch
+    (``schema`` from :func:`arrow_schema`)."""
     import pyarrow as pa
 
+    if isinstance(rows, RecordColumns):
+        return pa.RecordBatch.from_arrays(
+            [_arrow_column(rows, field) for field in schema], schema=schema
+        )
     columns = []
     for field in schema:
         name = field.name
@@ -278,18 +316,14 @@ def arrow_batch(rows: list[dict[str, Any]], schema: Any) -> Any:
     return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
-def arrow_batches(
-    batches: Iterable[list[dict[str, Any]]], fields: Sequence[str] = RECORD_FIELDS
-) -> Iterator[Any]:
+def arrow_batches(batches: Iterable[Batch], fields: Sequence[str] = RECORD_FIELDS) -> Iterator[Any]:
     schema = arrow_schema(fields)
     for chunk in batches:
-        if chunk:
+        if len(chunk):
             yield arrow_batch(chunk, schema)
 
 
-def write_parquet(
-    out: IO[bytes], batches: Iterable[list[dict[str, Any]]], fields: Sequence[str]
-) -> int:
+def write_parquet(out: IO[bytes], batches: Iterable[Batch], fields: Sequence[str]) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -298,22 +332,310 @@ def write_parquet(
     pending: list[Any] = []
     pending_rows = 0
     sink = pa.PythonFile(out, mode="w")
-    with pq.ParquetWriter(sink, schema, compression="snappy") as writer:
+    with (
+        pq.ParquetWriter(sink, schema, compression="snappy") as writer,
+        in_background(writer.write_table) as write,
+    ):
         for chunk in batches:
-            if not chunk:
+            if not len(chunk):
                 continue
             pending.append(arrow_batch(chunk, schema))
             pending_rows += len(chunk)
             rows += len(chunk)
+            del chunk  # hold no batch while the next is read
             if pending_rows >= ROW_GROUP_ROWS:
-                writer.write_table(pa.Table.from_batches(pending, schema))
+                write(pa.Table.from_batches(pending, schema))
                 pending, pending_rows = [], 0
         if pending:
-            writer.write_table(pa.Table.from_batches(pending, schema))
+            write(pa.Table.from_batches(pending, schema))
     return rows
 
 
-WRITERS: dict[str, Callable[[IO[bytes], Iterable[list[dict[str, Any]]], Sequence[str]], int]] = {
+_DONE = object()
+
+
+@contextmanager
+def in_background(work: Callable[[Any], object], depth: int = 1) -> Iterator[Callable[[Any], None]]:
+    """``work(item)`` for every item given to the yielded function, in order, in one
+    background thread: pyarrow encodes, compresses and writes without holding the GIL, so a
+    batch is written while the next is read. At most ``depth`` items wait (memory stays
+    flat). The block ends when every item is done; an error of ``work`` is raised in the
+    caller (at the next item or at the end), and an error in the block stops the work."""
+    items: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    failed: list[BaseException] = []
+    cancelled = threading.Event()
+
+    def run() -> None:
+        while (item := items.get()) is not _DONE:
+            if failed or cancelled.is_set():
+                continue
+            try:
+                work(item)
+            except BaseException as exc:  # handed to the caller
+                failed.append(exc)
+
+    def give(item: Any) -> None:
+        if failed:
+            raise failed[0]
+        items.put(item)
+
+    thread = threading.Thread(target=run, name="knotcrawl-export-writer", daemon=True)
+    thread.start()
+    try:
+        yield give
+    except BaseException:
+        cancelled.set()
+        raise
+    finally:
+        items.put(_DONE)
+        thread.join()
+    if failed:
+        raise failed[0]
+
+
+# ----------------------------------------------------------------------------- column batches
+#
+# RecordColumns to Arrow arrays: the Parquet columns and the CSV cells. Times keep whole
+# seconds, like the RECORD text (``2019-05-17T15:17:00Z``).
+
+# The usual text of a time in SQLite: parsed in bulk; a batch with any other text is converted
+# value by value through the ORM's own conversion.
+_STORED_TIME = f"^{STORED_TIME}$"
+# JSON string escapes, as json.dumps writes them (the backslash first).
+_JSON_ESCAPES = (
+    ("\\", "\\\\"),
+    ('"', '\\"'),
+    ("\n", "\\n"),
+    ("\r", "\\r"),
+    ("\t", "\\t"),
+    ("\b", "\\b"),
+    ("\f", "\\f"),
+)
+_NEEDS_ESCAPE = '[\\x00-\\x1f"\\\\]'
+_OTHER_CONTROLS = (*range(0x00, 0x08), 0x0B, *range(0x0E, 0x20))
+_CONTROLS = "[\\x00-\\x07\\x0b\\x0e-\\x1f]"
+# Seconds since 1970 of 1000-01-01 and 10000-01-01 (the years Arrow and strftime print alike).
+_YEAR_1000 = -30_610_224_000
+_YEAR_10000 = 253_402_300_800
+
+
+def _text(values: Sequence[Any]) -> Any:
+    """A string array of ``str`` or UTF-8 ``bytes`` values. Bytes are copied as they are and
+    then checked in one pass (several times faster than decoding them, or than pyarrow's
+    conversion of bytes to strings value by value); text that is not UTF-8 raises."""
+    import pyarrow as pa
+
+    if not isinstance(next((v for v in values if v is not None), ""), bytes):
+        return pa.array(values, type=pa.string())
+    strings = pa.array(values, type=pa.binary()).view(pa.string())
+    strings.validate(full=True)
+    return strings
+
+
+def _time_column(batch: RecordColumns, name: str) -> Any:
+    """A time column as ``timestamp[us, UTC]``, whole seconds."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    timestamp = pa.timestamp("us", tz="UTC")
+    values: Sequence[Any] = batch.columns[name]
+    if batch.raw_times:
+        text = _text(values)
+        if pc.all(pc.match_substring_regex(text, _STORED_TIME)).as_py() is not False:
+            seconds = pc.utf8_slice_codeunits(text, 0, 19)
+            parsed = pc.strptime(seconds, format="%Y-%m-%d %H:%M:%S", unit="us")
+            return parsed.cast(timestamp)
+        values = batch.times(name)
+    return pc.floor_temporal(pa.array(values, type=timestamp), unit="second")
+
+
+def _iso_text(times: Any) -> Any:
+    """``timestamp[us, UTC]`` (whole seconds) as RECORD text: ``2019-05-17T15:17:00Z``.
+
+    Arrow's cast to text (``2019-05-17 15:17:00``, many times faster than its strftime) with
+    the ``T`` and ``Z`` put in; years outside 1000-9999 (where the texts could differ) go
+    through :func:`knotcrawl.db.queries._iso` one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    naive = times.cast(pa.timestamp("s", tz="UTC")).cast(pa.timestamp("s"))
+    bounds = pc.min_max(naive.cast(pa.int64()))
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if low is not None and (low < _YEAR_1000 or high >= _YEAR_10000):
+        return pa.array([_iso(v) for v in times.to_pylist()], type=pa.string())
+    text = pc.cast(naive, pa.string())
+    day, clock = pc.utf8_slice_codeunits(text, 0, 10), pc.utf8_slice_codeunits(text, 11, 19)
+    return _concat(day, "T", clock, "Z")
+
+
+def _list_column(child: Any, values: Any, list_type: Any) -> Any:
+    import pyarrow as pa
+
+    offsets = pa.array(child.offsets, type=pa.int32())
+    return pa.ListArray.from_arrays(offsets, values, type=list_type)
+
+
+def _links_values(child: Any, struct_type: Any) -> Any:
+    import pyarrow as pa
+
+    arrays = [
+        pa.array(child.columns[f.name], type=f.type)
+        if f.name == "article_id"
+        else _text(child.columns[f.name])
+        for f in struct_type
+    ]
+    return pa.StructArray.from_arrays(arrays, fields=list(struct_type))
+
+
+def _original_parts(batch: RecordColumns) -> tuple[Any, list[Any]]:
+    """The ``original`` struct's presence (``original_url`` not null) and its children, null
+    where it is absent."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    c = batch.columns
+    url = _text(c["original_url"])
+    absent = pc.is_null(url)
+    children = [
+        url,
+        pa.array(c["original_article_id"], type=pa.int64()),
+        _time_column(batch, "original_published_at"),
+        _text(c["original_published_local"]),
+        _text(c["original_published_raw"]),
+    ]
+    if url.null_count:
+        children = [pc.if_else(absent, pa.scalar(None, a.type), a) for a in children]
+    return absent, children
+
+
+def _arrow_column(batch: RecordColumns, field: Any) -> Any:
+    import pyarrow as pa
+
+    name = field.name
+    if name in TIME_FIELDS:
+        return _time_column(batch, name)
+    if name == "original":
+        absent, children = _original_parts(batch)
+        return pa.StructArray.from_arrays(children, fields=list(field.type), mask=absent)
+    if name == "links":
+        child = batch.children[name]
+        return _list_column(child, _links_values(child, field.type.value_type), field.type)
+    if name in CHILD_TABLES:
+        child = batch.children[name]
+        (key,) = CHILD_TABLES[name][1]
+        return _list_column(child, _text(child.columns[key]), field.type)
+    if name in INT_FIELDS:
+        return pa.array(batch.columns[name], type=field.type)
+    return _text(batch.columns[name])
+
+
+# JSON text with Arrow kernels (CSV's lists and objects): every function returns a string
+# array, ``_json_*`` a JSON value per row, null where the value is null.
+
+
+def _concat(*parts: Any) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _or_null(values: Any) -> Any:
+    """JSON values with ``null`` for the missing ones."""
+    import pyarrow.compute as pc
+
+    return pc.coalesce(values, "null") if values.null_count else values
+
+
+def _json_string(values: Any) -> Any:
+    """A string array as JSON string literals (``"…"``, escaped like json.dumps)."""
+    import pyarrow.compute as pc
+
+    if pc.any(pc.match_substring_regex(values, _NEEDS_ESCAPE)).as_py():
+        # One pass per character that occurs (a search is cheaper than a copy).
+        for old, new in _JSON_ESCAPES:
+            if pc.any(pc.match_substring(values, old)).as_py():
+                values = pc.replace_substring(values, old, new)
+        if pc.any(pc.match_substring_regex(values, _CONTROLS)).as_py():
+            for code in _OTHER_CONTROLS:
+                values = pc.replace_substring(values, chr(code), f"\\u{code:04x}")
+    return _concat('"', values, '"')
+
+
+def _json_int(values: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return _or_null(pc.cast(values, pa.string()))
+
+
+def _json_list(child: Any, items: Any) -> Any:
+    """``[item, item]`` per record from the JSON text of every child item."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lists = _list_column(child, items, pa.list_(pa.string()))
+    return _concat("[", pc.binary_join(lists, ", "), "]")
+
+
+def _json_links(child: Any) -> Any:
+    import pyarrow as pa
+
+    c = child.columns
+    items = _concat(
+        '{"url": ',
+        _json_string(_text(c["url"])),
+        ', "text": ',
+        _json_string(_text(c["text"])),
+        ', "kind": ',
+        _json_string(_text(c["kind"])),
+        ', "edition": ',
+        _or_null(_json_string(_text(c["edition"]))),
+        ', "article_id": ',
+        _json_int(pa.array(c["article_id"], type=pa.int64())),
+        "}",
+    )
+    return _json_list(child, items)
+
+
+def _json_original(batch: RecordColumns) -> Any:
+    """The ``original`` object's JSON, null where there is none."""
+    _, (url, article_id, published_at, local, raw) = _original_parts(batch)
+    return _concat(
+        '{"url": ',
+        _json_string(url),
+        ', "article_id": ',
+        _json_int(article_id),
+        ', "published_at": ',
+        _or_null(_json_string(_iso_text(published_at))),
+        ', "published_local": ',
+        _or_null(_json_string(local)),
+        ', "published_raw": ',
+        _or_null(_json_string(raw)),
+        "}",
+    )
+
+
+def _csv_column(batch: RecordColumns, name: str) -> Any:
+    """A CSV column: text, ``article_id`` as int64, times as RECORD text, lists and objects
+    as their JSON text (``original`` null, an empty cell, when absent)."""
+    import pyarrow as pa
+
+    if name in TIME_FIELDS:
+        return _iso_text(_time_column(batch, name))
+    if name == "original":
+        return _json_original(batch)
+    if name == "links":
+        return _json_links(batch.children[name])
+    if name in CHILD_TABLES:
+        child = batch.children[name]
+        (key,) = CHILD_TABLES[name][1]
+        return _json_list(child, _json_string(_text(child.columns[key])))
+    if name in INT_FIELDS:
+        return pa.array(batch.columns[name], type=pa.int64())
+    return _text(batch.columns[name])
+
+
+WRITERS: dict[str, Callable[[IO[bytes], Iterable[Batch], Sequence[str]], int]] = {
     "csv": write_csv,
     "jsonl": write_jsonl,
     "parquet": write_parquet,
@@ -337,15 +659,22 @@ def format_of(fmt: str | None, target: str) -> str:
 
 
 def export(
-    batches: Iterable[list[dict[str, Any]]],
+    batches: Iterable[Batch],
     target: str,
     fmt: str,
     fields: Sequence[str] = RECORD_FIELDS,
 ) -> ExportResult:
-    """Write ``batches`` of RECORD dicts to ``target`` (``-`` = stdout) in ``fmt``."""
+    """Write ``batches`` (RECORD dicts or :class:`RecordColumns`) to ``target`` (``-`` =
+    stdout) in ``fmt``."""
     writer = WRITERS[fmt]
     if target == "-" and fmt == "parquet" and sys.stdout.isatty():
         raise UsageError("refusing to write Parquet to a terminal: give -o FILE")
-    with atomic_output(target) as out:
-        rows = writer(out, batches, fields)
+    try:
+        with atomic_output(target) as out:
+            rows = writer(out, batches, fields)
+    except BrokenPipeError:
+        raise  # `knotcrawl export -o - | head`: the command treats it as the end
+    except OSError as exc:  # a full disk, a lost mount: one line, not a traceback
+        where = "standard output" if target == "-" else target
+        raise KnotcrawlError(f"writing {where}: {exc.strerror or exc}") from exc
     return ExportResult(rows, target, fmt, tuple(fields))

@@ -7,6 +7,10 @@ from typing import Any
 
 from knotcrawl.analysis.cli import add_common, add_filters, one_line_errors
 
+# Articles per read: 10,000 (one Parquet row group) keeps the per-batch costs small; peak
+# memory was about 490 MiB on a 500,000-article archive (docs/performance.md).
+EXPORT_BATCH = 10_000
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -37,7 +41,11 @@ def register(subparsers: Any) -> None:
     add_filters(parser, sort="id")
     parser.add_argument("--limit", type=int, default=None, help="at most this many articles")
     parser.add_argument(
-        "--batch", type=int, default=1000, help="articles read per batch (default 1000)"
+        "--batch",
+        type=int,
+        default=EXPORT_BATCH,
+        help=f"articles read per batch (default {EXPORT_BATCH:,}; memory grows with it, not "
+        "with the archive)",
     )
     parser.set_defaults(run=run)
 
@@ -59,8 +67,14 @@ def run(args: argparse.Namespace) -> int:
     if args.batch < 1:
         raise UsageError("batch: must be at least 1")
     with open_archive(args) as archive:
-        batches = queries.iter_batches(
-            archive.engine, filters, sort=args.sort, limit=limit, batch=args.batch
+        batches = queries.iter_record_columns(
+            archive.engine,
+            filters,
+            sort=args.sort,
+            limit=limit,
+            batch=args.batch,
+            fields=fields,
+            text_bytes=export.reads_bytes(fmt),
         )
         result = export.export(batches, args.output, fmt, fields)
     summary = {

@@ -18,11 +18,13 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -430,16 +432,11 @@ def iter_batches(
     """Stream matching records as lists of RECORD dicts, ``batch`` at a time.
 
     One streamed query (a server-side cursor on PostgreSQL) inside one read transaction, so
-    the export is a consistent snapshot; children are read per batch.
+    the export is a consistent snapshot; children are read per batch (see
+    :func:`iter_record_columns`).
     """
-    filters = filters or Filters()
-    query = record_query(filters, engine.dialect.name, sort)
-    if limit is not None:
-        query = query.limit(limit)
-    with reading(engine) as conn:
-        result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
-        for rows in result.partitions(batch):
-            yield _records(rows)
+    for columns in iter_record_columns(engine, filters, sort=sort, limit=limit, batch=batch):
+        yield columns.records()
 
 
 def iter_records(engine: Engine, filters: Filters | None = None, **kwargs: Any) -> Iterator[Any]:
@@ -449,6 +446,342 @@ def iter_records(engine: Engine, filters: Filters | None = None, **kwargs: Any) 
     for chunk in iter_batches(engine, filters, **kwargs):
         for data in chunk:
             yield ArticleRecord.from_dict(data)
+
+
+# ----------------------------------------------------------------------------- record columns
+#
+# The exports' reading side: records column by column, without a Python object per record.
+# The articles are one streamed query of only the columns the fields need; each child table
+# (authors, links, sections) one query per batch by primary key, instead of a correlated JSON
+# aggregate per article and table that Python then parsed record by record. On SQLite the
+# articles come straight from the sqlite3 cursor (times as the stored text, optionally text as
+# UTF-8 bytes, which pyarrow takes without decoding) and the children as one JSON array per
+# column (:func:`_sqlite_children`); on PostgreSQL through SQLAlchemy (times as aware
+# datetimes), the children as rows ``WHERE article_pk IN (…)``. Everything runs on one
+# connection in one read transaction: the export is a consistent snapshot.
+
+# The children of a record and their value columns, in RECORD order of the object keys.
+CHILD_TABLES: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "authors": (m.article_authors, ("name",)),
+    "links": (m.article_links, ("url", "text", "kind", "edition", "article_id")),
+    "sections": (m.article_sections, ("section",)),
+}
+ORIGINAL_COLUMNS = (
+    "original_url",
+    "original_article_id",
+    "original_published_at",
+    "original_published_local",
+    "original_published_raw",
+)
+TIME_COLUMNS = frozenset({"published_at", "original_published_at", "first_seen_at", "last_seen_at"})
+# The text SQLite holds for a UTCDateTime (SQLAlchemy's storage format), years 1000-9999:
+# the record's time text is cut from it; any other text goes through the ORM's conversion.
+STORED_TIME = r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
+_STORED_TIME = re.compile(STORED_TIME)
+# Ids per child query (SQLite allows 32,766 bound values, PostgreSQL 65,535).
+_CHILD_CHUNK = 10_000
+
+
+@dataclass(slots=True)
+class ChildColumns:
+    """The children of a batch's records: ``columns`` (see :data:`CHILD_TABLES`) in record
+    order, then position; record ``i`` has rows ``offsets[i]`` to ``offsets[i + 1]``."""
+
+    offsets: list[int]
+    columns: dict[str, Sequence[Any]]
+
+
+@dataclass(slots=True)
+class RecordColumns:
+    """One batch of records column by column, the values as the database driver gives them.
+
+    ``columns`` holds the ``articles`` columns the fields need (``original`` is the five
+    ``original_*`` columns); ``children`` the requested child lists. Text is ``str``, or UTF-8
+    ``bytes`` when ``text_bytes`` (article columns only; children are ``str``); times are aware
+    UTC ``datetime`` objects, or the text SQLite stores (``2019-05-17 15:17:00.000000``) when
+    ``raw_times`` — :meth:`times` converts them exactly as the ORM does. :meth:`records` gives
+    the RECORD dicts.
+    """
+
+    size: int
+    fields: tuple[str, ...]
+    columns: dict[str, Sequence[Any]]
+    children: dict[str, ChildColumns]
+    text_bytes: bool = False
+    raw_times: bool = False
+    time_processor: Any = None
+
+    def __len__(self) -> int:
+        return self.size
+
+    def text(self, values: Sequence[Any]) -> Sequence[Any]:
+        """``values`` (a column of this batch) with bytes decoded."""
+        if not self.text_bytes:
+            return values
+        return [v.decode() if isinstance(v, bytes) else v for v in values]
+
+    def times(self, name: str) -> list[datetime | None]:
+        """A time column as aware UTC datetimes (``None`` for NULL)."""
+        values = self.columns[name]
+        if not self.raw_times:
+            return list(values)
+        process = self.time_processor
+        return [
+            None if v is None else process(v.decode() if isinstance(v, bytes) else v)
+            for v in values
+        ]
+
+    def iso_times(self, name: str) -> list[str | None]:
+        """A time column as RECORD text (``2019-05-17T15:17:00Z``, whole seconds). SQLite's
+        stored text is cut and pasted when it has the usual form."""
+        if not self.raw_times:
+            return [_iso(v) for v in self.columns[name]]
+        match = _STORED_TIME.fullmatch
+        out: list[str | None] = []
+        for value in self.columns[name]:
+            text = value.decode() if isinstance(value, bytes) else value
+            if text is None:
+                out.append(None)
+            elif match(text):
+                out.append(f"{text[:10]}T{text[11:19]}Z")
+            else:
+                out.append(_iso(self.time_processor(text)))
+        return out
+
+    def child_lists(self, name: str) -> list[list[Any]]:
+        """The RECORD lists of a child field (``links`` as dicts)."""
+        child = self.children[name]
+        offsets = child.offsets
+        keys = CHILD_TABLES[name][1]
+        columns = [
+            self.text(child.columns[key]) if key != "article_id" else child.columns[key]
+            for key in keys
+        ]
+        if name == "links":
+            items: list[Any] = [
+                dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)
+            ]
+        else:
+            items = list(columns[0])
+        return [items[offsets[i] : offsets[i + 1]] for i in range(self.size)]
+
+    def records(self) -> list[dict[str, Any]]:
+        """RECORD dicts of the batch with ``fields`` (in that order), as :func:`iter_batches`
+        gives them."""
+        values: list[Sequence[Any]] = []
+        for name in self.fields:
+            if name in CHILD_TABLES:
+                values.append(self.child_lists(name))
+            elif name == "original":
+                values.append(self._originals())
+            elif name in TIME_COLUMNS:
+                values.append(self.iso_times(name))
+            elif name == "article_id":
+                values.append(self.columns[name])
+            else:
+                values.append(self.text(self.columns[name]))
+        names = self.fields
+        return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+    def _originals(self) -> list[dict[str, Any] | None]:
+        c = self.columns
+        urls = self.text(c["original_url"])
+        ids = c["original_article_id"]
+        times = self.iso_times("original_published_at")
+        local = self.text(c["original_published_local"])
+        raw = self.text(c["original_published_raw"])
+        return [
+            None
+            if urls[i] is None
+            else {
+                "url": urls[i],
+                "article_id": ids[i],
+                "published_at": times[i],
+                "published_local": local[i],
+                "published_raw": raw[i],
+            }
+            for i in range(self.size)
+        ]
+
+
+def article_columns(fields: Sequence[str]) -> tuple[str, ...]:
+    """The ``articles`` columns that ``fields`` (RECORD names) are read from."""
+    out: list[str] = []
+    for name in fields:
+        if name == "original":
+            out.extend(ORIGINAL_COLUMNS)
+        elif name not in CHILD_TABLES:
+            out.append(name)
+    return tuple(out)
+
+
+def record_order(sort: str | None) -> list[Any]:
+    """:func:`order_by` as an index can serve it: the same order, without ``NULLS LAST`` on
+    NOT NULL columns (SQLite cannot read an index for it) and without the ``id`` tie-break
+    after the unique ``(edition, article_id)``."""
+    names, descending = sort_spec(sort)
+    keys = list(names) if names == ("edition", "article_id") else [*names, "id"]
+    out: list[Any] = []
+    for name in keys:
+        col = _a.c[name]
+        term = col.desc() if descending else col.asc()
+        out.append(term.nulls_last() if col.nullable else term)
+    return out
+
+
+def iter_record_columns(
+    engine: Engine,
+    filters: Filters | None = None,
+    *,
+    sort: str | None = None,
+    limit: int | None = None,
+    batch: int = DEFAULT_BATCH,
+    fields: Sequence[str] = RECORD_FIELDS,
+    text_bytes: bool = False,
+) -> Iterator[RecordColumns]:
+    """Stream the matching records as :class:`RecordColumns`, ``batch`` at a time, reading
+    only what ``fields`` need. ``text_bytes``: on SQLite, text as UTF-8 bytes (no decoding;
+    for writers that take bytes, such as pyarrow)."""
+    filters = filters or Filters()
+    fields = check_fields(list(fields))
+    if batch < 1:
+        raise UsageError("batch: must be at least 1")
+    names = article_columns(fields)
+    kids = [name for name in CHILD_TABLES if name in fields]
+    dialect = engine.dialect.name
+    query = (
+        select(_a.c.id, *(_a.c[name] for name in names))
+        .where(*conditions(filters, dialect))
+        .order_by(*record_order(sort))
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    with reading(engine) as conn:
+        if dialect == "sqlite":
+            yield from _sqlite_record_columns(conn, query, fields, names, kids, batch, text_bytes)
+            return
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+        for rows in result.partitions(batch):
+            columns = list(zip(*rows, strict=True))
+            ids = columns[0]
+            yield RecordColumns(
+                size=len(rows),
+                fields=fields,
+                columns=dict(zip(names, columns[1:], strict=True)),
+                children={kid: _children(ids, _child_rows(conn, kid, ids), kid) for kid in kids},
+            )
+
+
+def _sqlite_record_columns(
+    conn: Connection,
+    query: Select[Any],
+    fields: tuple[str, ...],
+    names: tuple[str, ...],
+    kids: list[str],
+    batch: int,
+    text_bytes: bool,
+) -> Iterator[RecordColumns]:
+    raw: Any = conn.connection.driver_connection
+    time_processor = _a.c.published_at.type.result_processor(conn.dialect, None)
+    factory = raw.text_factory
+    result = conn.execute(query)  # no stream_results: SQLAlchemy must not fetch ahead
+    cursor = result.cursor
+    try:
+        while True:
+            raw.text_factory = bytes if text_bytes else str
+            rows = cursor.fetchmany(batch)
+            if not rows:
+                break
+            columns = list(zip(*rows, strict=True))
+            del rows
+            ids = columns[0]
+            out = RecordColumns(
+                size=len(ids),
+                fields=fields,
+                columns=dict(zip(names, columns[1:], strict=True)),
+                children={kid: _sqlite_children(raw, kid, ids) for kid in kids},
+                text_bytes=text_bytes,
+                raw_times=True,
+                time_processor=time_processor,
+            )
+            del columns, ids
+            raw.text_factory = factory
+            yield out
+            del out  # hold no batch while the next is read
+    finally:
+        raw.text_factory = factory
+        result.close()
+
+
+def _sqlite_children(raw: Any, kid: str, ids: Sequence[int]) -> ChildColumns:
+    """The children of the records ``ids`` in record order, then position: per chunk of ids,
+    one query that returns each column as one JSON array (SQLite builds them in C; one
+    json.loads per column instead of a Python tuple per child row). The ids go in as a JSON
+    array too: ``json_each`` walks it in order and each id's children come from the primary
+    key index in position order; the order is checked, and sorted here if it ever differs."""
+    table_, keys = CHILD_TABLES[kid]
+    arrays = ", ".join(f"json_group_array(c.{key})" for key in ("position", *keys))
+    sql = (
+        f"SELECT json_group_array(j.key), {arrays} FROM json_each(?) AS j "
+        f"JOIN {table_.name} AS c ON c.article_pk = j.value"
+    )
+    index: list[int] = []
+    columns: list[list[Any]] = [[] for _ in keys]
+    for start in range(0, len(ids), _CHILD_CHUNK):
+        chunk = list(ids[start : start + _CHILD_CHUNK])
+        row = raw.execute(sql, (json.dumps(chunk),)).fetchone()
+        where, position, *values = (json.loads(text) for text in row)
+        pairs = list(zip(where, position, strict=True))
+        if pairs != sorted(pairs):
+            order = sorted(range(len(pairs)), key=pairs.__getitem__)
+            where = [where[i] for i in order]
+            values = [[value[i] for i in order] for value in values]
+        index.extend(where if not start else [start + i for i in where])
+        for gathered, more in zip(columns, values, strict=True):
+            gathered.extend(more)
+    counts = Counter(index)
+    offsets = [0, *accumulate(map(counts.get, range(len(ids)), repeat(0)))]
+    return ChildColumns(offsets, dict(zip(keys, columns, strict=True)))
+
+
+def _child_rows(conn: Connection, kid: str, ids: Sequence[int]) -> list[Any]:
+    table_, keys = CHILD_TABLES[kid]
+    pk = table_.c.article_pk
+    rows: list[Any] = []
+    for start in range(0, len(ids), _CHILD_CHUNK):
+        chunk = list(ids[start : start + _CHILD_CHUNK])
+        stmt = (
+            select(pk, *(table_.c[key] for key in keys))
+            .where(pk.in_(chunk))
+            .order_by(pk, table_.c.position)
+        )
+        rows.extend(tuple(row) for row in conn.execute(stmt))
+    return rows
+
+
+def _children(ids: Sequence[int], rows: list[Any], kid: str) -> ChildColumns:
+    """Child rows (ordered by article, then position) as columns in the order of ``ids``."""
+    keys = CHILD_TABLES[kid][1]
+    if not rows:
+        return ChildColumns([0] * (len(ids) + 1), {key: [] for key in keys})
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    pks = columns[0]
+    counts = Counter(pks)
+    offsets = [0, *accumulate(map(counts.get, ids, repeat(0)))]
+    if offsets[-1] != len(pks) or not _same_order(ids, pks):
+        # The records are not in primary-key order (another sort): gather each one's rows.
+        start: dict[int, int] = {}
+        for i, pk in enumerate(pks):
+            start.setdefault(pk, i)
+        take = [i for pk in ids if pk in start for i in range(start[pk], start[pk] + counts[pk])]
+        columns = [pks, *([col[i] for i in take] for col in columns[1:])]
+    return ChildColumns(offsets, dict(zip(keys, columns[1:], strict=True)))
+
+
+def _same_order(ids: Sequence[int], pks: Sequence[int]) -> bool:
+    """Whether the child rows' article keys follow the records' order."""
+    have = dict.fromkeys(pks)
+    return list(have) == [pk for pk in ids if pk in have]
 
 
 def count(engine: Engine, filters: Filters | None = None) -> int:
