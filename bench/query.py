@@ -11,7 +11,8 @@ a fresh subprocess so peak memory (ru_maxrss) belongs to that job alone:
   ``DataFrame.to_parquet`` of the same rows (flat article columns only: less work, whole
   table in memory);
 * search latency (median, p95) of 100 queries through ``knotcrawl.db.queries.search`` (top 20
-  with snippets) — words, phrases, prefixes, OR, NOT, with and without filters;
+  with snippets): the varied mix of ``bench/store.py`` with the default ranking window and
+  ranking every match, and a worst case of the most common words (:data:`SEARCH_RUNS`);
 * ``stats`` (all aggregates) and ``list`` of the newest 50.
 
 Before the jobs the database file is read once, so that no job pays for bringing it from disk
@@ -478,45 +479,104 @@ def run_job(name: str, db: str, out: str) -> dict[str, float]:
     return result
 
 
-def search_latency(db: str, count: int = 100) -> dict[str, float]:
-    from knotcrawl.db import queries
+def varied_queries(count: int = 100) -> list[tuple[str, Any]]:
+    """The mix of ``bench/store.py``: words of middling frequency (ranks 30-800), rare ones
+    (800-5,000) and common ones (0-30) only beside others; a phrase that occurs (two
+    consecutive words of a generated sentence); prefixes; OR with a three-year date filter;
+    AND NOT; a prefix with an edition filter. Half English, half Russian."""
     from knotcrawl.db.queries import Filters
 
-    archive = queries.open_for_reading(db)
+    rng = random.Random(99)
+    out: list[tuple[str, Any]] = []
+    for k in range(count):
+        edition = "en" if k % 2 else "ru"
+        vocabulary = VOCABULARIES[edition]
+        words = vocabulary.words
+        common, mid = words[rng.randint(0, 30)], words[rng.randint(30, 800)]
+        rare = words[rng.randint(800, 5000)]
+        kind = k % 6
+        if kind == 0:
+            out.append((mid, Filters()))
+        elif kind == 1:
+            out.append((f"{rare[:3]}*", Filters()))
+        elif kind == 2:
+            sentence = vocabulary.sentence(rng).rstrip(".").lower().split()
+            j = rng.randrange(len(sentence) - 1)
+            out.append((f'"{sentence[j]} {sentence[j + 1]}"', Filters()))
+        elif kind == 3:
+            out.append((f"{mid} OR {rare}", Filters.make(since="2015", until="2018")))
+        elif kind == 4:
+            out.append((f"{common} {mid} NOT {rare}", Filters()))
+        else:
+            out.append((f"{common} AND {mid[:4]}*", Filters(edition=edition)))
+    return out
+
+
+def common_word_queries(count: int = 100) -> list[tuple[str, Any]]:
+    """The worst case: words drawn with a Pareto weight from ranks 0-3,000, three in four of
+    them among the ten most common (the stopwords of this vocabulary, in most articles)."""
+    from knotcrawl.db.queries import Filters
+
     rng = random.Random(3)
-    forms = []
+    out: list[tuple[str, Any]] = []
     for i in range(count):
         words = VOCABULARIES["en" if i % 2 else "ru"].words
-        # a word of rank 0-3000: from the most common (in most articles) to rare ones
         a, b = (words[int(rng.paretovariate(0.6)) % 3000] for _ in range(2))
         kind = i % 5
         if kind == 0:
-            forms.append((a, Filters()))
+            out.append((a, Filters()))
         elif kind == 1:
-            forms.append((f'"{a} {b}"', Filters()))
+            out.append((f'"{a} {b}"', Filters()))
         elif kind == 2:
-            forms.append((f"{a[:4]}*", Filters(edition="en" if i % 2 else "ru")))
+            out.append((f"{a[:4]}*", Filters(edition="en" if i % 2 else "ru")))
         elif kind == 3:
-            forms.append((f"{a} OR {b}", Filters.make(since="2015", until="2018")))
+            out.append((f"{a} OR {b}", Filters.make(since="2015", until="2018")))
         else:
-            forms.append((f"{a} NOT {b}", Filters()))
-    queries.search(archive.engine, "warmup", Filters())
-    times = []
-    slowest = ("", 0.0)
-    for query, filters in forms:
-        started = time.perf_counter()
-        queries.search(archive.engine, query, filters, limit=20)
-        elapsed = time.perf_counter() - started
-        times.append(elapsed)
-        slowest = max(slowest, (query, elapsed), key=lambda item: item[1])
-    print(f"  slowest query: {slowest[0]!r} {slowest[1] * 1000:.0f} ms", file=sys.stderr)
+            out.append((f"{a} NOT {b}", Filters()))
+    return out
+
+
+SEARCH_RUNS = (
+    # (label, queries, ranking window: None ranks every match)
+    ("varied queries, newest-2,000 window (default)", varied_queries, 2000),
+    ("varied queries, every match ranked", varied_queries, None),
+    ("common-word queries, newest-2,000 window", common_word_queries, 2000),
+)
+
+
+def search_latency(db: str) -> list[tuple[str, dict[str, float]]]:
+    """Median, p95 and max ms of ``queries.search`` (top 20 with snippets), per run of
+    :data:`SEARCH_RUNS`, in this process after a warm-up pass over each mix."""
+    from knotcrawl.db import queries
+
+    archive = queries.open_for_reading(db)
+    results = []
+    for label, make, window in SEARCH_RUNS:
+        forms = make()
+        for query, filters in forms:  # warm the page cache for these doclists
+            queries.search(archive.engine, query, filters, limit=20, window=window)
+        times = []
+        slowest = ("", 0.0)
+        for query, filters in forms:
+            started = time.perf_counter()
+            queries.search(archive.engine, query, filters, limit=20, window=window)
+            elapsed = time.perf_counter() - started
+            times.append(elapsed)
+            slowest = max(slowest, (query, elapsed), key=lambda item: item[1])
+        print(f"  {label}: slowest {slowest[0]!r} {slowest[1] * 1000:.0f} ms", file=sys.stderr)
+        times.sort()
+        results.append(
+            (
+                label,
+                {
+                    "median_ms": statistics.median(times) * 1000,
+                    "p95_ms": times[int(len(times) * 0.95) - 1] * 1000,
+                    "max_ms": times[-1] * 1000,
+                },
+            )
+        )
     archive.close()
-    times.sort()
-    return {
-        "median_ms": statistics.median(times) * 1000,
-        "p95_ms": times[int(len(times) * 0.95) - 1] * 1000,
-        "max_ms": times[-1] * 1000,
-    }
+    return results
 
 
 def main() -> int:
@@ -557,10 +617,13 @@ def main() -> int:
         rate_text = f"{rate:,.0f}" if rate else "-"
         print(f"| {name} | {r['seconds']:.1f} | {rate_text} | {r['peak_mib']:,.0f} | {size_text} |")
     if latency is not None:
-        print(
-            f"\nsearch, 100 queries (top 20 with snippets): median {latency['median_ms']:.1f} ms, "
-            f"p95 {latency['p95_ms']:.1f} ms, max {latency['max_ms']:.1f} ms"
-        )
+        print("\n| search, 100 queries (top 20 with snippets) | median | p95 | max |")
+        print("| --- | ---: | ---: | ---: |")
+        for label, r in latency:
+            print(
+                f"| {label} | {r['median_ms']:.1f} ms | {r['p95_ms']:.1f} ms "
+                f"| {r['max_ms']:.1f} ms |"
+            )
     return 0
 
 

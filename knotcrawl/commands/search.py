@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"no articles match {args.query!r}")
     else:
         first = args.offset + 1
-        print(f"hits {first}–{args.offset + len(hits)} of {total}")
+        print(f"hits {first}–{args.offset + len(hits)} of {total:,}")
         if window is not None and not args.sort and total > window:
             print(
                 f"(best of the newest {window:,} matches; --window 0 ranks all {total:,}, "

@@ -242,3 +242,59 @@ def test_csv_without_pyarrow_reads_back_the_same(
     a, b = pd.read_csv(fast), pd.read_csv(plain)
     pd.testing.assert_frame_equal(a, b)
     assert plain.read_bytes().split(b"\n", 1)[0] == ",".join(RECORD_FIELDS).encode()
+
+
+# R reads the exports with its usual readers and no parsing options (only the quiet flags).
+# Parquet needs R's arrow package, which Debian does not package: not tested here.
+R_READERS = r"""
+args <- commandArgs(trailingOnly = TRUE)
+summary <- function(df) list(
+  names = names(df),
+  edition = df$edition,
+  article_id = as.numeric(df$article_id),
+  title = df$title,
+  body = df$body,
+  published_at = if (inherits(df$published_at, "POSIXct"))
+    format(df$published_at, "%Y-%m-%dT%H:%M:%SZ", tz = "UTC") else as.character(df$published_at),
+  published_class = class(df$published_at)[1]
+)
+out <- list(
+  base_csv = summary(read.csv(args[1])),
+  readr_csv = summary(readr::read_csv(args[1], show_col_types = FALSE, progress = FALSE)),
+  jsonlite = summary(jsonlite::stream_in(file(args[2]), verbose = FALSE))
+)
+writeLines(jsonlite::toJSON(out, auto_unbox = TRUE, digits = NA), args[3], useBytes = TRUE)
+"""
+
+
+def test_r_reads_csv_and_jsonl_without_options(cli: Cli, filled: Filled, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        pytest.skip("R is not installed (.ci/run installs r-base-core, r-cran-readr, jsonlite)")
+    csv_path, jsonl_path, out = tmp_path / "all.csv", tmp_path / "all.jsonl", tmp_path / "r.json"
+    export(cli, filled, csv_path)
+    export(cli, filled, jsonl_path)
+    script = tmp_path / "read.R"
+    script.write_text(R_READERS, encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [rscript, str(script), str(csv_path), str(jsonl_path), str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    expected = stored(filled)
+    keys = sorted(expected)
+    for reader, data in json.loads(out.read_text(encoding="utf-8")).items():
+        assert data["names"] == list(RECORD_FIELDS), reader
+        got_keys = list(zip(data["edition"], (int(i) for i in data["article_id"]), strict=True))
+        assert got_keys == keys, reader
+        assert data["title"] == [expected[k]["title"] for k in keys], reader
+        assert data["body"] == [expected[k]["body"] for k in keys], reader
+        assert data["published_at"] == [expected[k]["published_at"] for k in keys], reader
+    assert json.loads(out.read_text(encoding="utf-8"))["readr_csv"]["published_class"] == "POSIXct"
