@@ -150,6 +150,7 @@ class ArticlePage:
         self._ld_scripts = json_ld_scripts(self.root)
         strip_noise(self.root)
         self._sources: dict[str, str] = {}
+        self._recorded = False
         self._resolved: dict[tuple[str, str], Link | None] = {}
 
     @cached_property
@@ -878,6 +879,8 @@ class ArticlePage:
         """Field -> the cascade level that produced it (fields not found are absent).
         ``edition`` and ``article_id`` come from the page's address (``url``) before any
         level of the cascade."""
+        if self._recorded:  # to_record read every field already
+            return dict(self._sources)
         for name in (
             "edition",
             "article_id",
@@ -928,7 +931,7 @@ class ArticlePage:
         if missing:
             raise MissingFields(missing, self.url)
         assert title is not None and published is not None
-        return ArticleRecord(
+        record = ArticleRecord(
             edition=self.edition,
             article_id=article_id,
             url=self.canonical or self.url,
@@ -947,6 +950,8 @@ class ArticlePage:
             sections=[],
             parser_version=PARSER_VERSION,
         )
+        self._recorded = True
+        return record
 
 
 _INLINE = frozenset(

@@ -74,3 +74,17 @@ def test_sample_crawl_only_fields(name: str) -> None:
     assert record["first_seen_at"] is None and record["last_seen_at"] is None
     assert record["fetched_url"] == SAMPLE_URLS[name]
     assert list(record)[-3:] == ["parser_version", "first_seen_at", "last_seen_at"]
+
+
+@pytest.mark.parametrize("name", [n for n in SAMPLE_URLS if "article" in n and n.endswith(".html")])
+def test_sources_are_the_same_before_and_after_the_record(name: str) -> None:
+    if not SAMPLES.is_dir():
+        pytest.skip(f"the shared samples are not beside the project ({SAMPLES})")
+    from knotcrawl.pages import ArticlePage
+
+    html = (SAMPLES / name).read_bytes()
+    alone = ArticlePage(html, SAMPLE_URLS[name]).sources
+    page = ArticlePage(html, SAMPLE_URLS[name])
+    page.to_record()
+    assert page.sources == alone
+    assert {"edition", "article_id", "title", "published_at", "body"} <= set(alone)
