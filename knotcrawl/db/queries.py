@@ -964,7 +964,8 @@ RANK_WINDOW = 2000
 
 
 def search_key(published_at: datetime | None, pk: int) -> int:
-    """The full-text index's rowid of an article (the SQL expression of migration 0003)."""
+    """The full-text index's rowid of an article (the SQL expression of migration 0003); the
+    date filters' bounds are keys of id 0."""
     if published_at is None:
         return pk
     moment = published_at if published_at.tzinfo else published_at.replace(tzinfo=UTC)
@@ -1171,7 +1172,7 @@ def _search_sqlite(
     joined = _FTS.join(a, a.c.id == rowid.op("&")(_ID_MASK))
     keys = _KeyRange.of(filters)
     newest_first = _by_published(sort)
-    page = select(*base).select_from(joined).where(match, *where)
+    page = select(*base, rowid.label("fts_key")).select_from(joined).where(match, *where)
     if newest_first is not None:
         page = page.add_columns(func.bm25(fts_col, *_FTS_WEIGHTS).label("score")).order_by(
             rowid.desc() if newest_first else rowid.asc()
@@ -1205,7 +1206,7 @@ def _search_sqlite(
                 # The words alone: the edition's token is not worth highlighting.
                 words = fts_col.op("MATCH")(_fts_query(node))
                 snippet = func.snippet(fts_col, -1, HIT_OPEN, HIT_CLOSE, "…", 24)
-                by_key = {search_key(row.published_at, row.id): row.id for row in rows}
+                by_key = {int(row.fts_key): row.id for row in rows}
                 snippets = {
                     by_key[int(key)]: text
                     for key, text in conn.execute(
