@@ -182,9 +182,13 @@ def main() -> None:
     later = Catalog(ReplicaConfig(seed=1, articles=args.articles, now=NOW + timedelta(days=900)))
     cat = later.edition(args.edition)
     base = cat.count_until(int(NOW.timestamp()))
-    for n in (0, 10, 100)[: 0 if os.environ.get("BENCH_SKIP_UPDATES") else 3]:
+    # Each n twice: the default run (which also re-fetches the last 7 days to catch edits) and
+    # --recheck-days 0, whose requests must be exactly the new articles, the listing pages
+    # holding them and the overlap (plus robots.txt).
+    counts = (0, 10, 100)[: 0 if os.environ.get("BENCH_SKIP_UPDATES") else 3]
+    for n, recheck in [(n, recheck) for n in counts for recheck in (None, 0)]:
         now = NOW if n == 0 else from_epoch(cat.published[base + n - 1]) + timedelta(seconds=30)
-        copy = work / "data" / f"update-{n}.sqlite"
+        copy = work / "data" / f"update-{n}-{recheck}.sqlite"
         shutil.copy(db, copy)
         with serve_in_thread(ReplicaConfig(seed=1, articles=args.articles, now=now)) as server:
             cmd = [
@@ -201,14 +205,17 @@ def main() -> None:
                 "--db",
                 str(copy),
                 *fast,
+                *([] if recheck is None else ["--recheck-days", str(recheck)]),
             ]
             status, seconds, rss, out = run_measured(cmd, env, ROOT)
         stats = last_stats(stats_file)
+        how = "default" if recheck is None else f"--recheck-days {recheck}"
         rows.append(
             (
-                f"update after n={n} new",
+                f"update after n={n} new ({how})",
                 f"{out.strip()} (status {status}, "
                 f"listing pages {stats.get('knotcrawl/update/listing_pages', 0)}, "
+                f"robots.txt {stats.get('robotstxt/request_count', 0)}, "
                 f"peak RSS {rss} MiB)",
             )
         )
