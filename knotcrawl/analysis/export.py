@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeAlias
 
-from knotcrawl.db.queries import CHILD_TABLES, STORED_TIME, RecordColumns, _iso
+from knotcrawl.db.queries import CHILD_TABLES, STORED_TIME, RecordColumns, optional_utc_iso
 from knotcrawl.errors import KnotcrawlError, UsageError
 from knotcrawl.record import RECORD_FIELDS
 
@@ -454,7 +454,7 @@ def _iso_text(times: Any) -> Any:
 
     Arrow's cast to text (``2019-05-17 15:17:00``, many times faster than its strftime) with
     the ``T`` and ``Z`` put in; years outside 1000-9999 (where the texts could differ) go
-    through :func:`knotcrawl.db.queries._iso` one by one."""
+    through :func:`knotcrawl.db.queries.optional_utc_iso` one by one."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -462,7 +462,7 @@ def _iso_text(times: Any) -> Any:
     bounds = pc.min_max(naive.cast(pa.int64()))
     low, high = bounds["min"].as_py(), bounds["max"].as_py()
     if low is not None and (low < _YEAR_1000 or high >= _YEAR_10000):
-        return pa.array([_iso(v) for v in times.to_pylist()], type=pa.string())
+        return pa.array([optional_utc_iso(v) for v in times.to_pylist()], type=pa.string())
     text = pc.cast(naive, pa.string())
     day, clock = pc.utf8_slice_codeunits(text, 0, 10), pc.utf8_slice_codeunits(text, 11, 19)
     return _concat(day, "T", clock, "Z")

@@ -46,6 +46,7 @@ from knotcrawl.db import models as m
 from knotcrawl.db import search as fts
 from knotcrawl.db.types import SearchHit
 from knotcrawl.errors import KnotcrawlError, UsageError
+from knotcrawl.moscow import utc_iso
 from knotcrawl.record import RECORD_FIELDS
 
 if TYPE_CHECKING:
@@ -302,10 +303,9 @@ def order_by(sort: str | None, cols: Any = None) -> list[Any]:
 # ----------------------------------------------------------------------------- records
 
 
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def optional_utc_iso(value: datetime | None) -> str | None:
+    """A stored time as RECORD.md writes it (``utc_iso``), ``None`` kept."""
+    return None if value is None else utc_iso(value)
 
 
 # The child tables as JSON arrays in one correlated subquery each: one query per batch, no
@@ -382,7 +382,7 @@ def _records(rows: Sequence[Any]) -> list[dict[str, Any]]:
             original = {
                 "url": row.original_url,
                 "article_id": row.original_article_id,
-                "published_at": _iso(row.original_published_at),
+                "published_at": optional_utc_iso(row.original_published_at),
                 "published_local": row.original_published_local,
                 "published_raw": row.original_published_raw,
             }
@@ -393,7 +393,7 @@ def _records(rows: Sequence[Any]) -> list[dict[str, Any]]:
                 "url": row.url,
                 "fetched_url": row.fetched_url,
                 "title": row.title,
-                "published_at": _iso(row.published_at),
+                "published_at": optional_utc_iso(row.published_at),
                 "published_local": row.published_local,
                 "published_raw": row.published_raw,
                 "authors": _json_list(row.j_authors),
@@ -406,8 +406,8 @@ def _records(rows: Sequence[Any]) -> list[dict[str, Any]]:
                 "sections": _json_list(row.j_sections),
                 "content_hash": row.content_hash,
                 "parser_version": row.parser_version,
-                "first_seen_at": _iso(row.first_seen_at),
-                "last_seen_at": _iso(row.last_seen_at),
+                "first_seen_at": optional_utc_iso(row.first_seen_at),
+                "last_seen_at": optional_utc_iso(row.last_seen_at),
             }
         )
     return out
@@ -535,7 +535,7 @@ class RecordColumns:
         """A time column as RECORD text (``2019-05-17T15:17:00Z``, whole seconds). SQLite's
         stored text is cut and pasted when it has the usual form."""
         if not self.raw_times:
-            return [_iso(v) for v in self.columns[name]]
+            return [optional_utc_iso(v) for v in self.columns[name]]
         match = _STORED_TIME.fullmatch
         out: list[str | None] = []
         for value in self.columns[name]:
@@ -545,7 +545,7 @@ class RecordColumns:
             elif match(text):
                 out.append(f"{text[:10]}T{text[11:19]}Z")
             else:
-                out.append(_iso(self.time_processor(text)))
+                out.append(optional_utc_iso(self.time_processor(text)))
         return out
 
     def child_lists(self, name: str) -> list[list[Any]]:
@@ -835,7 +835,7 @@ def summaries(
                     "article_id": row.article_id,
                     "url": row.url,
                     "title": row.title,
-                    "published_at": _iso(row.published_at),
+                    "published_at": optional_utc_iso(row.published_at),
                     "authors": _json_list(row.j_authors),
                     "source": row.source,
                     "sections": _json_list(row.j_sections),
@@ -882,7 +882,7 @@ def translations_of(engine: Engine, ru_article_id: int, ru_url: str) -> list[dic
             "article_id": r.article_id,
             "url": r.url,
             "title": r.title,
-            "published_at": _iso(r.published_at),
+            "published_at": optional_utc_iso(r.published_at),
         }
         for r in rows
     ]
@@ -900,9 +900,9 @@ def state(engine: Engine, edition: str, article_id: int) -> dict[str, Any]:
     if row is None:
         return {}
     return {
-        "gone_at": _iso(row.gone_at),
+        "gone_at": optional_utc_iso(row.gone_at),
         "gone_status": row.gone_status,
-        "version_seen_at": _iso(row.version_seen_at),
+        "version_seen_at": optional_utc_iso(row.version_seen_at),
     }
 
 
@@ -1140,7 +1140,7 @@ def _hit(row: Any, snippet: str | None) -> SearchHit:
         article_id=row.article_id,
         url=row.url,
         title=row.title,
-        published_at=_iso(row.published_at),
+        published_at=optional_utc_iso(row.published_at),
         score=round(abs(float(row.score)), 6),
         snippet=" ".join((snippet or "").split()),
         gone=row.gone_at is not None,
@@ -1337,8 +1337,8 @@ def totals(engine: Engine, filters: Filters | None = None) -> dict[str, Any]:
         "gone": int(row[1]),
         "changed": int(changed),
         "revisions": int(revisions),
-        "first_published_at": _iso(row[2]),
-        "last_published_at": _iso(row[3]),
+        "first_published_at": optional_utc_iso(row[2]),
+        "last_published_at": optional_utc_iso(row[3]),
         "en_articles": int(en_total),
         "en_with_original": int(en_original),
         "en_original_share": (int(en_original) / int(en_total)) if en_total else None,
@@ -1363,8 +1363,8 @@ def crawl_health(engine: Engine, *, runs: int = 5, errors: int = 5) -> dict[str,
                 "id": r["id"],
                 "mode": r["mode"],
                 "status": r["status"],
-                "started_at": _iso(r["started_at"]),
-                "finished_at": _iso(r["finished_at"]),
+                "started_at": optional_utc_iso(r["started_at"]),
+                "finished_at": optional_utc_iso(r["finished_at"]),
                 **{k: int(r[k] or 0) for k in keys},
             }
             for r in run_rows
@@ -1375,8 +1375,8 @@ def crawl_health(engine: Engine, *, runs: int = 5, errors: int = 5) -> dict[str,
                 "url": r.url,
                 "error": r.error,
                 "attempts": int(r.attempts),
-                "first_seen_at": _iso(r.first_seen_at),
-                "last_seen_at": _iso(r.last_seen_at),
+                "first_seen_at": optional_utc_iso(r.first_seen_at),
+                "last_seen_at": optional_utc_iso(r.last_seen_at),
             }
             for r in error_rows
         ],
