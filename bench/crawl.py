@@ -86,6 +86,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--edition", choices=("en", "ru"), default="en")
+    parser.add_argument(
+        "--parse-workers",
+        type=int,
+        default=0,
+        help="KNOTCRAWL_PARSE_WORKERS for the knotcrawl crawls (default 0: parse in the crawl)",
+    )
     parser.add_argument("--baseline", nargs=2, metavar=("URLS", "PROXY"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline:
@@ -109,6 +115,8 @@ def main() -> None:
         f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
         "-s",
         f"KNOTCRAWL_STATS_FILE={stats_file}",
+        "-s",
+        f"KNOTCRAWL_PARSE_WORKERS={args.parse_workers}",
     ]
     config = ReplicaConfig(seed=1, articles=args.articles, now=NOW)
     rows: list[tuple[str, str]] = []
@@ -222,7 +230,7 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     print(
         f"\n## Crawling ({args.articles} articles, edition {args.edition}, "
-        f"concurrency {CONCURRENCY})\n"
+        f"concurrency {CONCURRENCY}, parse workers {args.parse_workers})\n"
     )
     for name, value in rows:
         print(f"- {name}: {value}")

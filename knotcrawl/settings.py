@@ -78,5 +78,9 @@ KNOTCRAWL_PROXY = None
 # Articles are written in batches: this many records, or what arrived within this many seconds.
 KNOTCRAWL_STORE_BATCH = 50
 KNOTCRAWL_STORE_INTERVAL = 1.0
+# Worker processes that parse article pages (knotcrawl.crawling.parsing); 0 parses in the
+# crawl's process. Worth 1 or more only for crawls without politeness delays (mirrors,
+# the replica), which one core would otherwise limit.
+KNOTCRAWL_PARSE_WORKERS = 0
 # Write the final Scrapy stats of each run as JSON to this file (tests, benchmarks).
 KNOTCRAWL_STATS_FILE = None

@@ -29,6 +29,7 @@ from knotcrawl.crawling.items import (
     ListingSeen,
 )
 from knotcrawl.crawling.options import FAST_SETTINGS, CrawlOptions
+from knotcrawl.crawling.parsing import ArticleParser
 from knotcrawl.hosts import article_ref
 from knotcrawl.record import ListingItem, ListingPage
 
@@ -75,6 +76,7 @@ class KnotSpider(scrapy.Spider):
     mode: ClassVar[str] = ""
     context: CrawlContext
     options: CrawlOptions
+    parser: ArticleParser
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Self:
@@ -93,6 +95,7 @@ class KnotSpider(scrapy.Spider):
         spider.context = context
         spider.options = context.options
         attach(crawler, context)
+        spider.parser = ArticleParser(crawler.settings.getint("KNOTCRAWL_PARSE_WORKERS", 0))
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         return spider
 
@@ -105,7 +108,12 @@ class KnotSpider(scrapy.Spider):
     def _on_closed(self, spider: scrapy.Spider, reason: str) -> None:
         if spider is not self:
             return
+        self.parser.close()
         stats = self.crawler.stats
+        if stats is not None:
+            stats.set_value("knotcrawl/parse/workers", self.parser.workers)
+            if self.parser.workers_lost:
+                stats.set_value("knotcrawl/parse/workers_lost", 1)
         requests = int(stats.get_value("downloader/request_count", 0) or 0) if stats else 0
         path = self.crawler.settings.get("KNOTCRAWL_STATS_FILE")
         if path and stats is not None:
@@ -215,9 +223,7 @@ class KnotSpider(scrapy.Spider):
 
     # -- articles -------------------------------------------------------------------------
 
-    def parse_article_page(self, response: Response) -> Iterator[Any]:
-        from knotcrawl.pages import ArticlePage, MissingFields, NotAnArticle
-
+    async def parse_article_page(self, response: Response) -> AsyncIterator[Any]:
         spec: Spec = response.meta["spec"]
         article_id = spec.article_id
         if response.status in (404, 410):
@@ -228,17 +234,13 @@ class KnotSpider(scrapy.Spider):
                 yield ArticleGone(spec.edition, article_id, response.status, spec.key)
             return
         headers = header_dict(response)
-        try:
-            page = ArticlePage(response.body, response.url, headers)
-            record = page.to_record()
-            sources = page.sources
-        except MissingFields as exc:
-            self.context.count("missing_fields")
-            self.crawler.stats.inc_value("knotcrawl/drift/missing_fields")
-            yield self.failure(spec, f"missing fields: {exc}", "missing_fields")
-            return
-        except NotAnArticle as exc:
-            yield self.failure(spec, f"not an article: {exc}", "not_an_article")
+        parsed = await self.parser.parse(response.body, response.url, headers)
+        record = parsed.record
+        if record is None:
+            if parsed.failure == "missing_fields":
+                self.context.count("missing_fields")
+                self.crawler.stats.inc_value("knotcrawl/drift/missing_fields")
+            yield self.failure(spec, parsed.message, parsed.failure or "not_an_article")
             return
         lead = spec.meta.get("lead")
         if lead:
@@ -253,7 +255,7 @@ class KnotSpider(scrapy.Spider):
             headers=headers,
             body=response.body,
             fetched_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            sources=sources,
+            sources=parsed.sources,
         )
 
     # -- listings -------------------------------------------------------------------------
