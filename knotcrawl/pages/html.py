@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -128,6 +128,9 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=Fa
 
 def text_of(el: HtmlElement) -> str:
     """The text of ``el`` and its descendants (``lxml.html``'s ``text_content``)."""
+    if not len(el):
+        # No children: the text is ``el.text`` (itertext's generator costs more than that).
+        return el.text or ""
     return "".join(el.itertext())
 
 
@@ -192,16 +195,17 @@ _KNOWN_TOKENS: dict[frozenset[str], dict[str, tuple[str, ...]]] = {}
 
 class ClassIndex:
     """Elements by class token: the fast path for known class names. Only the tokens in
-    ``known`` (the selectors' class names) are indexed, in one pass over the tree."""
+    ``known`` (the selectors' class names) are indexed, in one pass over ``elements`` (the
+    tree's ``root.iter()``)."""
 
     __slots__ = ("by_class",)
 
-    def __init__(self, root: HtmlElement, known: frozenset[str]) -> None:
+    def __init__(self, elements: Iterable[HtmlElement], known: frozenset[str]) -> None:
         by_class: dict[str, list[HtmlElement]] = {}
         tokens = _KNOWN_TOKENS.get(known)
         if tokens is None:
             tokens = _KNOWN_TOKENS[known] = {}
-        for el in root.iter():
+        for el in elements:
             cls = el.get("class")
             if not cls:
                 continue
@@ -226,14 +230,18 @@ class ClassIndex:
 
     def select(self, selector: Selector) -> list[HtmlElement]:
         result: list[HtmlElement] = []
+        by_class = self.by_class
+        # An alternative whose (last) class is on no element selects nothing: most are
+        # skipped here, without the call (a page matches one markup's names at most).
         for steps in selector.alternatives:
             tag, cls = steps[-1]
             if cls is None:
-                if len(steps) > 1 and tag is not None:
+                if len(steps) > 1 and tag is not None and steps[-2][1] in by_class:
                     for outer in self._select_steps(steps[:-1]):
                         result.extend(el for el in outer.iter(tag) if el is not outer)
                 continue
-            result.extend(self._select_steps(steps))
+            if cls in by_class:
+                result.extend(self._select_steps(steps))
         return result
 
     def _select_steps(self, steps: tuple[tuple[str | None, str | None], ...]) -> list[HtmlElement]:
@@ -425,12 +433,19 @@ def paragraphs(
         links = []
         link_chars = 0
 
-    def walk(el: HtmlElement, flags: int, in_body: bool, top: bool, depth: int) -> None:
+    def walk(
+        el: HtmlElement,
+        tag: str,
+        known: tuple[int, int] | None,
+        flags: int,
+        in_body: bool,
+        top: bool,
+        depth: int,
+    ) -> None:
+        """``tag`` is ``el.tag``, ``known`` its ``_TAG_KIND`` entry: the caller has read
+        both already (an lxml ``tag`` read builds a new string each time)."""
         nonlocal link_chars, pending_br
-        tag = el.tag
-        if not isinstance(tag, str):
-            return
-        kind, extra = _TAG_KIND.get(tag) or _tag_kind(tag)
+        kind, extra = known or _tag_kind(tag)
         if kind <= _IMG:
             if kind == _BR:
                 if pending_br:
@@ -479,15 +494,17 @@ def paragraphs(
         else:
             depth += 1
             for child in el:
-                if len(child) or _TAG_KIND.get(child.tag) is not _PLAIN_INLINE:
-                    walk(child, flags, in_body, False, depth)
-                else:
+                child_tag = child.tag
+                known = _TAG_KIND.get(child_tag)
+                if known is _PLAIN_INLINE and not len(child):
                     # A plain inline element without children adds its text, nothing else.
                     text = child.text
                     if text:
                         if pending_br and not text.isspace():
                             pending_br = False
                         append(text)
+                elif known is not None or isinstance(child_tag, str):  # not a comment or PI
+                    walk(child, child_tag, known, flags, in_body, False, depth)
                 text = child.tail
                 if text:
                     if pending_br and not text.isspace():
@@ -497,6 +514,8 @@ def paragraphs(
             flush()
             stack.pop()
 
-    walk(root, 0, root is body_el, True, 0)
+    tag = root.tag
+    if isinstance(tag, str):
+        walk(root, tag, _TAG_KIND.get(tag), 0, root is body_el, True, 0)
     flush()
     return paras

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cached_property
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
 from knotcrawl.hosts import Edition, edition_of_url
 from knotcrawl.moscow import utc_iso
-from knotcrawl.pages.common import NotAnArticle, edition_from_lang, is_binary, resolve_link
+from knotcrawl.pages.common import (
+    NotAnArticle,
+    cached_property,
+    edition_from_lang,
+    is_binary,
+    resolve_link,
+)
 from knotcrawl.pages.dates import ParsedDate, find_dates, read_date
 from knotcrawl.pages.encoding import decode_body
 from knotcrawl.pages.html import (
