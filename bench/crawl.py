@@ -88,9 +88,9 @@ def main() -> None:
     parser.add_argument("--edition", choices=("en", "ru"), default="en")
     parser.add_argument(
         "--parse-workers",
-        type=int,
-        default=0,
-        help="KNOTCRAWL_PARSE_WORKERS for the knotcrawl crawls (default 0: parse in the crawl)",
+        default="auto",
+        help="KNOTCRAWL_PARSE_WORKERS for the knotcrawl crawls (default auto: one worker for "
+        "this unthrottled crawl; 0 parses in the crawl's process)",
     )
     parser.add_argument("--baseline", nargs=2, metavar=("URLS", "PROXY"), help=argparse.SUPPRESS)
     args = parser.parse_args()

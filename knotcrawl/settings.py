@@ -79,8 +79,8 @@ KNOTCRAWL_PROXY = None
 KNOTCRAWL_STORE_BATCH = 50
 KNOTCRAWL_STORE_INTERVAL = 1.0
 # Worker processes that parse article pages (knotcrawl.crawling.parsing); 0 parses in the
-# crawl's process. Worth 1 or more only for crawls without politeness delays (mirrors,
-# the replica), which one core would otherwise limit.
-KNOTCRAWL_PARSE_WORKERS = 0
+# crawl's process. auto: one worker when DOWNLOAD_DELAY is 0 and AutoThrottle is off (the
+# replica, a fast mirror: one core would limit the crawl), none for polite crawls.
+KNOTCRAWL_PARSE_WORKERS = "auto"
 # Write the final Scrapy stats of each run as JSON to this file (tests, benchmarks).
 KNOTCRAWL_STATS_FILE = None

@@ -3,33 +3,46 @@
 Scrapy runs in one thread, and the GIL keeps a thread from parsing beside it; a crawl without
 politeness delays (a mirror, the replica) is bound by that one core. With
 ``KNOTCRAWL_PARSE_WORKERS = N`` the page objects run in N worker processes, so extraction uses
-the other cores while Scrapy fetches and the pipelines store. The default, 0, parses in the
-crawl's process: polite crawls of the real sites fetch a page a second and gain nothing from
-an extra process.
+other cores while Scrapy fetches and the pipelines store; 0 parses in the crawl's process. The
+default, ``auto``, is one worker when the crawl has no politeness delay (``DOWNLOAD_DELAY`` 0,
+AutoThrottle off: the replica, a fast mirror) on a machine with more than one core, and none
+otherwise: polite crawls of the real sites fetch a page a second and would only pay for an
+extra process.
 
 Either way the same function turns a page into a :class:`ParsedArticle`, so the result does
-not depend on where it ran. A worker that dies (a crash, the kernel's OOM killer) breaks the
-pool; the page it held and every later page are then parsed in the crawl's process, and the
-run says so in the log and in ``knotcrawl/parse/workers_lost``.
+not depend on where it ran. Each worker has two pipes, read and written by the crawl's asyncio
+loop without blocking it and without helper threads (``concurrent.futures`` spent as much of
+the crawl's time on its queue threads as the parsing it moved away). A worker that dies (a
+crash, the kernel's OOM killer) loses nothing: the pages it held are parsed in the crawl's
+process, as is every later page once no worker is left; the log says so and the stats carry
+``knotcrawl/parse/workers_lost``. A worker stops when its task pipe closes, which happens when
+the crawl ends or dies, SIGKILL included.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
-import threading
-import time
+import struct
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
 
+from knotcrawl.errors import UsageError
 from knotcrawl.record import ArticleRecord
 
 logger = logging.getLogger(__name__)
+
+# multiprocessing.Connection's framing (a big-endian length, then the bytes) for messages under
+# 2 GiB, so the worker reads and writes with Connection.recv_bytes/send_bytes.
+_FRAME = struct.Struct("!i")
 
 
 @dataclass(slots=True)
@@ -58,20 +71,132 @@ def parse_article_response(body: bytes, url: str, headers: Mapping[str, str]) ->
         return ParsedArticle(None, failure="not_an_article", message=f"not an article: {exc}")
 
 
-def _worker_start(parent: int) -> None:
+def workers_from_settings(settings: Any) -> int:
+    """``KNOTCRAWL_PARSE_WORKERS``: a count, or ``auto`` (see the module's docstring)."""
+    value = settings.get("KNOTCRAWL_PARSE_WORKERS", "auto")
+    if str(value).strip().lower() == "auto":
+        unthrottled = settings.getfloat("DOWNLOAD_DELAY") == 0 and not settings.getbool(
+            "AUTOTHROTTLE_ENABLED"
+        )
+        return 1 if unthrottled and (os.cpu_count() or 1) > 1 else 0
+    try:
+        workers = int(value)
+    except (TypeError, ValueError):
+        workers = -1
+    if workers < 0:
+        raise UsageError(f"KNOTCRAWL_PARSE_WORKERS: {value!r} is not a count of 0 or more, or auto")
+    return workers
+
+
+class WorkerError(RuntimeError):
+    """An unexpected error of the page objects in a worker (a bug), raised in the crawl as it
+    would have been raised there."""
+
+
+def _serve(tasks: Connection, results: Connection) -> None:
+    """A worker: parse pages until the task pipe closes."""
     # Ctrl-C reaches the whole process group; the crawl decides how to stop, not the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    # Import the page objects now, not while the first page waits.
-    import knotcrawl.pages  # noqa: F401
+    import knotcrawl.pages  # noqa: F401  (before the first page, not while it waits)
+
+    while True:
+        try:
+            task_id, body, url, headers = pickle.loads(tasks.recv_bytes())
+        except (EOFError, OSError):
+            return
+        outcome: Any
+        try:
+            outcome = parse_article_response(body, url, headers)
+        except Exception as exc:  # sent back and raised in the crawl, as if parsed there
+            outcome = WorkerError(f"{type(exc).__name__}: {exc} (parsing {url})")
+        results.send_bytes(pickle.dumps((task_id, outcome), pickle.HIGHEST_PROTOCOL))
 
 
-def _exit_with_parent(parent: int) -> None:
-    """A crawl killed with SIGKILL cannot stop its workers; they stop themselves once their
-    parent is gone (they would otherwise wait on the task queue for ever)."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(0)
+Task = tuple[bytes, str, dict[str, str]]
+
+
+class _Worker(asyncio.Protocol):
+    """One worker process and its two pipes; this protocol reads the result pipe."""
+
+    def __init__(self, parser: ArticleParser, context: Any) -> None:
+        self.parser = parser
+        task_read, task_write = context.Pipe(duplex=False)
+        result_read, result_write = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_serve, args=(task_read, result_write), name="knotcrawl-parse", daemon=True
+        )
+        self.process.start()
+        # The worker holds the other ends; closing ours here is what lets it see the crawl go.
+        task_read.close()
+        result_write.close()
+        # Our ends as plain descriptors, for asyncio's pipe transports.
+        self._task_fd: int | None = os.dup(task_write.fileno())
+        self._result_fd: int | None = os.dup(result_read.fileno())
+        task_write.close()
+        result_read.close()
+        self.pending: dict[int, tuple[asyncio.Future[ParsedArticle], Task]] = {}
+        self.alive = True
+        self._writer: asyncio.WriteTransport | None = None
+        self._reader: asyncio.ReadTransport | None = None
+        self._buffer = bytearray()
+
+    async def connect(self) -> None:
+        loop = asyncio.get_running_loop()
+        assert self._task_fd is not None and self._result_fd is not None
+        write_pipe = os.fdopen(self._task_fd, "wb", buffering=0)
+        read_pipe = os.fdopen(self._result_fd, "rb", buffering=0)
+        self._task_fd = self._result_fd = None
+        self._writer, _ = await loop.connect_write_pipe(asyncio.BaseProtocol, write_pipe)
+        self._reader, _ = await loop.connect_read_pipe(lambda: self, read_pipe)
+
+    def submit(self, task_id: int, task: Task) -> asyncio.Future[ParsedArticle]:
+        future: asyncio.Future[ParsedArticle] = asyncio.get_running_loop().create_future()
+        self.pending[task_id] = (future, task)
+        assert self._writer is not None
+        payload = pickle.dumps((task_id, *task), pickle.HIGHEST_PROTOCOL)
+        # Buffered by the transport when the pipe is full: a large page never blocks the loop.
+        self._writer.write(_FRAME.pack(len(payload)) + payload)
+        return future
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self._buffer
+        buffer += data
+        while len(buffer) >= _FRAME.size:
+            (size,) = _FRAME.unpack_from(buffer)
+            end = _FRAME.size + size
+            if len(buffer) < end:
+                return
+            task_id, outcome = pickle.loads(buffer[_FRAME.size : end])
+            del buffer[:end]
+            future, _ = self.pending.pop(task_id)
+            if isinstance(outcome, WorkerError):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.alive:
+            self.parser.lose(self)
+
+    def close(self) -> None:
+        self.alive = False
+        # Both pipes close now, not on the loop's next turn: the worker must read the end of
+        # its task pipe before the join below (and the loop may have stopped already).
+        for transport in (self._writer, self._reader):
+            if transport is None:
+                continue
+            pipe = transport.get_extra_info("pipe")
+            if not transport.is_closing():
+                with contextlib.suppress(RuntimeError):  # the loop is closed
+                    transport.close()
+            pipe.close()
+        for fd in (self._task_fd, self._result_fd):
+            if fd is not None:
+                os.close(fd)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
 
 
 class ArticleParser:
@@ -82,35 +207,48 @@ class ArticleParser:
             raise ValueError("KNOTCRAWL_PARSE_WORKERS must be 0 or more")
         self.workers = workers
         self.workers_lost = False
-        self._pool: ProcessPoolExecutor | None = None
-        if workers:
-            # spawn, not fork: the crawl's process has threads and open database connections.
-            self._pool = ProcessPoolExecutor(
-                workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_start,
-                initargs=(os.getpid(),),
-            )
+        # spawn, not fork: the crawl's process has threads and open database connections.
+        context = multiprocessing.get_context("spawn")
+        self._workers = [_Worker(self, context) for _ in range(workers)]
+        self._connected: asyncio.Future[None] | None = None
+        self._ids = itertools.count()
+
+    @property
+    def worker_pids(self) -> list[int]:
+        return [w.process.pid for w in self._workers if w.alive and w.process.pid is not None]
 
     async def parse(self, body: bytes, url: str, headers: Mapping[str, str]) -> ParsedArticle:
-        pool = self._pool
-        if pool is not None:
-            try:
-                loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(
-                    pool, parse_article_response, body, url, dict(headers)
-                )
-            except BrokenProcessPool:
-                if self._pool is pool:
-                    logger.warning(
-                        "a parse worker died; parsing the rest of this run in the crawl process"
-                    )
-                    self.workers_lost = True
-                    self._pool = None
-                    pool.shutdown(wait=False, cancel_futures=True)
-        return parse_article_response(body, url, headers)
+        if self._connected is None:  # the pipes join the loop on the first page
+            self._connected = asyncio.ensure_future(self._connect())
+        await self._connected
+        live = [w for w in self._workers if w.alive]
+        if not live:
+            return parse_article_response(body, url, headers)
+        worker = min(live, key=lambda w: len(w.pending))  # the one with the fewest in hand
+        return await worker.submit(next(self._ids), (body, url, dict(headers)))
+
+    async def _connect(self) -> None:
+        for worker in self._workers:
+            await worker.connect()
+
+    def lose(self, worker: _Worker) -> None:
+        """A worker died: parse what it held here; later pages go to the others, or here."""
+        worker.alive = False
+        self.workers_lost = True
+        logger.warning(
+            "parse worker %s died; its %d pages and, with no worker left, every later page "
+            "are parsed in the crawl process",
+            worker.process.pid,
+            len(worker.pending),
+        )
+        pending, worker.pending = worker.pending, {}
+        for future, task in pending.values():
+            if not future.done():
+                try:
+                    future.set_result(parse_article_response(*task))
+                except Exception as exc:  # raised where the page is awaited
+                    future.set_exception(exc)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        for worker in self._workers:
+            worker.close()

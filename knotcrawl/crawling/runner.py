@@ -10,6 +10,7 @@ from typing import Any
 
 from knotcrawl.crawling.context import CrawlContext
 from knotcrawl.crawling.options import FAST_SETTINGS, CrawlOptions
+from knotcrawl.crawling.parsing import workers_from_settings
 from knotcrawl.errors import UsageError
 
 LOG_MAX_BYTES = 5 * 1024 * 1024
@@ -52,6 +53,7 @@ def build_settings(options: CrawlOptions, overrides: dict[str, Any] | None = Non
     if options.replica:
         settings.setdict(FAST_SETTINGS, priority="project")
     settings.setdict(overrides or {}, priority="cmdline")
+    workers_from_settings(settings)  # a bad value is a usage error now, not a failed run
     return settings
 
 

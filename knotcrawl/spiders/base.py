@@ -29,7 +29,7 @@ from knotcrawl.crawling.items import (
     ListingSeen,
 )
 from knotcrawl.crawling.options import FAST_SETTINGS, CrawlOptions
-from knotcrawl.crawling.parsing import ArticleParser
+from knotcrawl.crawling.parsing import ArticleParser, workers_from_settings
 from knotcrawl.hosts import article_ref
 from knotcrawl.record import ListingItem, ListingPage
 
@@ -95,7 +95,7 @@ class KnotSpider(scrapy.Spider):
         spider.context = context
         spider.options = context.options
         attach(crawler, context)
-        spider.parser = ArticleParser(crawler.settings.getint("KNOTCRAWL_PARSE_WORKERS", 0))
+        spider.parser = ArticleParser(workers_from_settings(crawler.settings))
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         return spider
 

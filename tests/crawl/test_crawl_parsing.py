@@ -14,8 +14,17 @@ from pathlib import Path
 
 import pytest
 from crawlkit import ROOT, assert_matches_truth, replica, summary_line
+from scrapy.settings import Settings
 
-from knotcrawl.crawling.parsing import ArticleParser, ParsedArticle, parse_article_response
+from knotcrawl.crawling.options import FAST_SETTINGS
+from knotcrawl.crawling.parsing import (
+    ArticleParser,
+    ParsedArticle,
+    WorkerError,
+    parse_article_response,
+    workers_from_settings,
+)
+from knotcrawl.errors import UsageError
 from knotcrawl.replica import Replica, ReplicaConfig
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
@@ -51,8 +60,14 @@ FAILURES = [
 
 
 def parse_all(parser: ArticleParser, pages: list[tuple[bytes, str, dict[str, str]]]) -> list:
+    """All pages at once, as a crawl hands them over; the parser closed in the loop, as the
+    spider closes it."""
+
     async def run() -> list[ParsedArticle]:
-        return list(await asyncio.gather(*(parser.parse(*page) for page in pages)))
+        try:
+            return list(await asyncio.gather(*(parser.parse(*page) for page in pages)))
+        finally:
+            parser.close()
 
     return asyncio.run(run())
 
@@ -60,10 +75,7 @@ def parse_all(parser: ArticleParser, pages: list[tuple[bytes, str, dict[str, str
 def test_a_worker_gives_exactly_what_the_crawl_process_gives():
     pages = replica_pages() + FAILURES
     parser = ArticleParser(2)
-    try:
-        in_workers = parse_all(parser, pages)
-    finally:
-        parser.close()
+    in_workers = parse_all(parser, pages)
     inline = [parse_article_response(*page) for page in pages]
     assert in_workers == inline
     assert parser.workers_lost is False
@@ -76,18 +88,45 @@ def test_a_worker_gives_exactly_what_the_crawl_process_gives():
 def test_a_dead_worker_hands_the_rest_of_the_run_to_the_crawl_process(caplog):
     pages = replica_pages(2)
     parser = ArticleParser(1)
+
+    async def run() -> list[ParsedArticle]:
+        first = await parser.parse(*pages[0])
+        (pid,) = parser.worker_pids
+        os.kill(pid, signal.SIGKILL)
+        # Pages handed to the worker as it dies, and pages after it died.
+        held = [asyncio.ensure_future(parser.parse(*page)) for page in pages[1:4]]
+        await asyncio.sleep(0.5)
+        rest = [await parser.parse(*page) for page in pages[4:]]
+        return [first, *[await f for f in held], *rest]
+
     try:
-        first = parse_all(parser, pages[:1])
-        assert parser._pool is not None
-        for pid in list(parser._pool._processes):  # type: ignore[union-attr]
-            os.kill(pid, signal.SIGKILL)
-        time.sleep(0.5)
-        rest = parse_all(parser, pages[1:])
+        # A page the dead worker held and nobody parsed again would wait for ever.
+        parsed = asyncio.run(asyncio.wait_for(run(), 60))
     finally:
-        parser.close()
+        parser.close()  # after the loop: the pipes close without it
     assert parser.workers_lost is True
-    assert "a parse worker died" in caplog.text
-    assert first + rest == [parse_article_response(*page) for page in pages]
+    assert parser.worker_pids == []
+    assert "parse worker" in caplog.text and "died" in caplog.text
+    assert parsed == [parse_article_response(*page) for page in pages]
+
+
+def test_an_error_of_the_page_objects_in_a_worker_is_raised_in_the_crawl():
+    page = (b"<html><body><h1>x</h1><p>2 May 2020</p></body></html>", None, {})
+    with pytest.raises(TypeError):
+        parse_article_response(*page)  # type: ignore[arg-type]
+    parser = ArticleParser(1)
+
+    async def run() -> ParsedArticle:
+        try:
+            with pytest.raises(WorkerError, match="TypeError"):
+                await parser.parse(*page)  # type: ignore[arg-type]
+            # The worker lives on.
+            return await parser.parse(*replica_pages(1)[0])
+        finally:
+            parser.close()
+
+    assert asyncio.run(run()).record is not None
+    assert parser.workers_lost is False
 
 
 def _state(pid: int) -> str | None:
@@ -110,9 +149,11 @@ def test_workers_stop_when_the_crawl_process_is_killed(tmp_path):
         "from knotcrawl.crawling.parsing import ArticleParser\n"
         "if __name__ == '__main__':\n"
         "    parser = ArticleParser(1)\n"
-        "    asyncio.run(parser.parse(b'', 'https://www.eng.kavkaz-uzel.eu/articles/1', {}))\n"
-        "    print(*parser._pool._processes, flush=True)\n"
-        "    time.sleep(60)\n"
+        "    async def main():\n"
+        "        await parser.parse(b'', 'https://www.eng.kavkaz-uzel.eu/articles/1', {})\n"
+        "        print(*parser.worker_pids, flush=True)\n"
+        "        time.sleep(60)\n"
+        "    asyncio.run(main())\n"
     )
     proc = subprocess.Popen(
         [sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, text=True
@@ -128,7 +169,8 @@ def test_workers_stop_when_the_crawl_process_is_killed(tmp_path):
     assert _state(worker) is None
 
 
-def test_a_crawl_with_parse_workers_equals_the_truth(workspace):
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_crawl_with_or_without_parse_workers_equals_the_truth(workspace, workers):
     config = {"seed": 5, "articles": 60, "now": NOW}
     truth = {
         (r.edition, r.article_id): r
@@ -144,12 +186,47 @@ def test_a_crawl_with_parse_workers_equals_the_truth(workspace):
             "--now",
             NOW.isoformat(),
             "-s",
-            "KNOTCRAWL_PARSE_WORKERS=2",
+            f"KNOTCRAWL_PARSE_WORKERS={workers}",
         )
     assert run.status == 0, run.stderr
     assert f"new={len(truth)} " in summary_line(run)
-    assert run.stats["knotcrawl/parse/workers"] == 2
+    assert run.stats["knotcrawl/parse/workers"] == workers
     assert "knotcrawl/parse/workers_lost" not in run.stats
     assert run.stats["knotcrawl/stored/new"] == len(truth)
     with workspace.archive() as archive:
         assert_matches_truth(archive, truth)
+
+
+def settings(**values: object) -> Settings:
+    out = Settings()
+    out.setmodule("knotcrawl.settings")
+    out.setdict(values)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("values", "cores", "workers"),
+    [
+        ({}, 8, 0),  # the polite defaults for the real sites
+        (FAST_SETTINGS, 8, 1),  # the replica: no delay, no AutoThrottle
+        (FAST_SETTINGS, 1, 0),  # ... but one core only
+        ({"DOWNLOAD_DELAY": 0}, 8, 0),  # AutoThrottle still on
+        ({"KNOTCRAWL_PARSE_WORKERS": "3"}, 8, 3),
+        ({"KNOTCRAWL_PARSE_WORKERS": 0, **FAST_SETTINGS}, 8, 0),
+        ({"KNOTCRAWL_PARSE_WORKERS": "AUTO", **FAST_SETTINGS}, 8, 1),
+    ],
+)
+def test_parse_workers_from_settings(monkeypatch, values, cores, workers):
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert workers_from_settings(settings(**values)) == workers
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5", ""])
+def test_a_bad_parse_workers_value_is_a_usage_error(value, workspace):
+    with pytest.raises(UsageError, match="KNOTCRAWL_PARSE_WORKERS"):
+        workers_from_settings(settings(KNOTCRAWL_PARSE_WORKERS=value))
+    run = workspace.run(
+        "update", "--replica", "http://127.0.0.1:9", "-s", f"KNOTCRAWL_PARSE_WORKERS={value}"
+    )
+    assert run.status == 2
+    assert "KNOTCRAWL_PARSE_WORKERS" in run.stderr
