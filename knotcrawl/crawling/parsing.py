@@ -207,10 +207,8 @@ class ArticleParser:
             raise ValueError("KNOTCRAWL_PARSE_WORKERS must be 0 or more")
         self.workers = workers
         self.workers_lost = False
-        # spawn, not fork: the crawl's process has threads and open database connections.
-        context = multiprocessing.get_context("spawn")
-        self._workers = [_Worker(self, context) for _ in range(workers)]
-        self._connected: asyncio.Future[None] | None = None
+        self._workers: list[_Worker] = []
+        self._started: asyncio.Future[None] | None = None
         self._ids = itertools.count()
 
     @property
@@ -218,16 +216,19 @@ class ArticleParser:
         return [w.process.pid for w in self._workers if w.alive and w.process.pid is not None]
 
     async def parse(self, body: bytes, url: str, headers: Mapping[str, str]) -> ParsedArticle:
-        if self._connected is None:  # the pipes join the loop on the first page
-            self._connected = asyncio.ensure_future(self._connect())
-        await self._connected
+        if self._started is None:  # a run that parses no article starts no worker
+            self._started = asyncio.ensure_future(self._start())
+        await self._started
         live = [w for w in self._workers if w.alive]
         if not live:
             return parse_article_response(body, url, headers)
         worker = min(live, key=lambda w: len(w.pending))  # the one with the fewest in hand
         return await worker.submit(next(self._ids), (body, url, dict(headers)))
 
-    async def _connect(self) -> None:
+    async def _start(self) -> None:
+        # spawn, not fork: the crawl's process has threads and open database connections.
+        context = multiprocessing.get_context("spawn")
+        self._workers = [_Worker(self, context) for _ in range(self.workers)]
         for worker in self._workers:
             await worker.connect()
 

@@ -85,6 +85,23 @@ def test_a_worker_gives_exactly_what_the_crawl_process_gives():
     assert inline[-1].message.startswith("not an article: ")
 
 
+def test_no_worker_starts_before_the_first_page():
+    """A run that parses no article (nothing new, listings only) starts no process."""
+    parser = ArticleParser(2)
+    assert parser.worker_pids == []
+    parser.close()
+
+    async def first_page() -> list[int]:
+        try:
+            await parser.parse(*replica_pages(1)[0])
+            return parser.worker_pids
+        finally:
+            parser.close()
+
+    parser = ArticleParser(2)
+    assert len(asyncio.run(first_page())) == 2
+
+
 def test_a_dead_worker_hands_the_rest_of_the_run_to_the_crawl_process(caplog):
     pages = replica_pages(2)
     parser = ArticleParser(1)
