@@ -101,6 +101,16 @@ def replica(**config: Any) -> Iterator[Any]:
         yield server
 
 
+def replica_truth(
+    editions: tuple[str, ...] = ("en", "ru"), **config: Any
+) -> dict[tuple[str, int], Any]:
+    """The replica's records for ``config``, by (edition, article id)."""
+    from knotcrawl.replica import Replica, ReplicaConfig
+
+    rep = Replica(ReplicaConfig(**config))
+    return {(r.edition, r.article_id): r for ed in editions for r in rep.truth(ed)}
+
+
 def comparable(record: Any, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
     data = record.to_dict()
     return {k: data[k] for k in RECORD_FIELDS if k not in CRAWL_ONLY_FIELDS and k not in skip}

@@ -7,20 +7,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from crawlkit import assert_matches_truth, replica, summary_line
-
-from knotcrawl.replica import Replica, ReplicaConfig
+from crawlkit import assert_matches_truth, replica, replica_truth, summary_line
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
 CONFIG = {"seed": 3, "articles": 150, "now": NOW}
 
 
 def test_full_crawl_equals_truth_and_a_second_update_is_cheap(workspace):
-    truth = {
-        (r.edition, r.article_id): r
-        for ed in ("en", "ru")
-        for r in Replica(ReplicaConfig(**CONFIG)).truth(ed)
-    }
+    truth = replica_truth(**CONFIG)
     with replica(**CONFIG) as server:
         run = workspace.run(
             "update", "--replica", server.proxy_url, "--sections", "--now", NOW.isoformat()
@@ -69,11 +63,7 @@ def test_full_crawl_into_postgresql(workspace):
         admin.execute(f'CREATE DATABASE "{name}"')
     db = base.set(database=name).render_as_string(False)
     config = {"seed": 3, "articles": 40, "now": NOW}
-    truth = {
-        (r.edition, r.article_id): r
-        for ed in ("en", "ru")
-        for r in Replica(ReplicaConfig(**config)).truth(ed)
-    }
+    truth = replica_truth(**config)
     try:
         with replica(**config) as server:
             run = workspace.run(

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from crawlkit import ROOT, assert_matches_truth, replica, summary_line
+from crawlkit import ROOT, assert_matches_truth, replica, replica_truth, summary_line
 from scrapy.settings import Settings
 
 from knotcrawl.crawling.options import FAST_SETTINGS
@@ -189,11 +189,7 @@ def test_workers_stop_when_the_crawl_process_is_killed(tmp_path):
 @pytest.mark.parametrize("workers", [0, 2])
 def test_a_crawl_with_or_without_parse_workers_equals_the_truth(workspace, workers):
     config = {"seed": 5, "articles": 60, "now": NOW}
-    truth = {
-        (r.edition, r.article_id): r
-        for ed in ("en", "ru")
-        for r in Replica(ReplicaConfig(**config)).truth(ed)
-    }
+    truth = replica_truth(**config)
     with replica(**config) as server:
         run = workspace.run(
             "update",

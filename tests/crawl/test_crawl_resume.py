@@ -7,9 +7,7 @@ import signal
 import time
 from datetime import UTC, datetime
 
-from crawlkit import assert_matches_truth, replica, summary_line
-
-from knotcrawl.replica import Replica, ReplicaConfig
+from crawlkit import assert_matches_truth, replica, replica_truth, summary_line
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
 CONFIG = {"seed": 6, "articles": 150, "now": NOW}
@@ -24,11 +22,7 @@ def _stored(workspace) -> int:
 
 
 def test_sigkill_then_resume(workspace):
-    truth = {
-        (r.edition, r.article_id): r
-        for ed in ("en", "ru")
-        for r in Replica(ReplicaConfig(**CONFIG)).truth(ed)
-    }
+    truth = replica_truth(**CONFIG)
     args = (
         "update",
         "--sections",
@@ -73,11 +67,7 @@ def test_sigkill_then_resume(workspace):
 
 def test_sigterm_exits_130_and_the_next_run_resumes(workspace):
     config = {"seed": 6, "articles": 60, "now": NOW}
-    truth = {
-        (r.edition, r.article_id): r
-        for ed in ("en", "ru")
-        for r in Replica(ReplicaConfig(**config)).truth(ed)
-    }
+    truth = replica_truth(**config)
     args = ("crawl", "--sections", "-s", "CONCURRENT_REQUESTS=2")
     with replica(**config, faults=["/articles/*=slow:0.05"]) as server:
         proc = workspace.start(*args[:1], "--replica", server.proxy_url, *args[1:])
@@ -100,7 +90,7 @@ def test_sigterm_exits_130_and_the_next_run_resumes(workspace):
 
 def test_base_url_mirror_host(workspace):
     config = {"seed": 6, "articles": 40, "now": NOW}
-    truth = {("en", r.article_id): r for r in Replica(ReplicaConfig(**config)).truth("en")}
+    truth = replica_truth(("en",), **config)
     with replica(**config) as server:
         run = workspace.run(
             "crawl",
