@@ -5,7 +5,8 @@
 For each size: a SQLite archive of that many replica article pages (both editions, every
 markup the canonical hosts serve) stored with their raw pages, then ``knotcrawl reparse`` run in
 a fresh subprocess (``reparse --db``) whose peak resident memory is read from
-``resource.getrusage(RUSAGE_CHILDREN)``. The baseline is the same subprocess doing nothing but
+``resource.getrusage(RUSAGE_CHILDREN)`` (with ``--workers`` above 1, the largest of its
+processes). The baseline is the same subprocess doing nothing but
 importing knotcrawl and opening the archive (``knotcrawl db counts``). Flat memory means the
 reparse's peak minus the baseline does not grow with the archive.
 """
@@ -60,10 +61,16 @@ def peak_rss_mib(argv: list[str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="2500,10000")
+    parser.add_argument(
+        "--workers",
+        default="1,2",
+        help="`reparse --workers` values to run for each size (default 1,2); peak RSS is the "
+        "largest process's",
+    )
     args = parser.parse_args()
     print(
-        f"{'articles':>9} {'build s':>8} {'baseline MiB':>13} {'reparse MiB':>12} "
-        f"{'extra MiB':>10} {'reparse s':>10} {'pages/s':>8}"
+        f"{'articles':>9} {'workers':>8} {'build s':>8} {'baseline MiB':>13} "
+        f"{'reparse MiB':>12} {'extra MiB':>10} {'reparse s':>10} {'pages/s':>8}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
@@ -73,11 +80,13 @@ def main() -> None:
             built = time.perf_counter() - started
             db = ["--db", str(path)]
             base, _ = peak_rss_mib(["db", "counts", *db])
-            peak, seconds = peak_rss_mib(["reparse", *db])
-            print(
-                f"{size:>9} {built:>8.1f} {base:>13.1f} {peak:>12.1f} {peak - base:>10.1f} "
-                f"{seconds:>10.1f} {size / seconds:>8.0f}"
-            )
+            # Each run reparses the pages the previous one left as they are: the same work.
+            for workers in args.workers.split(","):
+                peak, seconds = peak_rss_mib(["reparse", *db, "--workers", workers])
+                print(
+                    f"{size:>9} {workers:>8} {built:>8.1f} {base:>13.1f} {peak:>12.1f} "
+                    f"{peak - base:>10.1f} {seconds:>10.1f} {size / seconds:>8.0f}"
+                )
 
 
 if __name__ == "__main__":

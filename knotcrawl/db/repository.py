@@ -51,7 +51,7 @@ from knotcrawl.db.types import (
     compress,
     decompress,
 )
-from knotcrawl.errors import KnotcrawlError
+from knotcrawl.errors import KnotcrawlError, UsageError
 from knotcrawl.moscow import parse_utc_iso, utc_iso
 from knotcrawl.record import ArticleRecord, Link, Original, content_hash
 
@@ -1080,13 +1080,21 @@ class Archive:
         batch: int = 200,
         revisions: bool = True,
         progress: Callable[[ReparseReport], None] | None = None,
+        shard: tuple[int, int] | None = None,
     ) -> ReparseReport:
         """Run ``parse`` over the stored raw pages and update what the parser now extracts
         differently. No revisions are made (the site did not change); lead, sections and seen
-        times stay. Streams: ``batch`` raw pages per read, one short write per batch."""
+        times stay. Streams: ``batch`` raw pages per read, one short write per batch.
+        ``shard=(k, n)`` takes only the raw pages whose id is k modulo n, so n processes can
+        share one reparse."""
         report = ReparseReport(parser_version)
         a, r = m.articles, m.raw_pages
         conditions: list[ColumnElement[bool]] = [r.c.revision_id.is_(None)]
+        if shard is not None:
+            k, n = shard
+            if not 0 <= k < n:
+                raise UsageError(f"shard {k} of {n}: want 0 <= k < n")
+            conditions.append((r.c.id % n) == k)
         if edition is not None:
             conditions.append(a.c.edition == edition)
         if since is not None:

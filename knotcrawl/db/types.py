@@ -77,6 +77,17 @@ class ReparseReport:
     revisions_changed: int = 0
     failures: list[tuple[str, int, str]] = field(default_factory=list)
 
+    def add(self, other: ReparseReport) -> None:
+        """Count another shard's reparse into this one (failures: the first 50 kept)."""
+        self.pages += other.pages
+        self.changed += other.changed
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+        self.skipped += other.skipped
+        self.revision_pages += other.revision_pages
+        self.revisions_changed += other.revisions_changed
+        self.failures.extend(other.failures[: max(0, 50 - len(self.failures))])
+
 
 CODEC = "zlib"
 

@@ -124,7 +124,10 @@ def test_reparse_command(
         crawl_with_v1(archive, 6)
     monkeypatch.setattr(knotcrawl.pages, "parse_article", V2, raising=False)
     monkeypatch.setattr(knotcrawl.pages, "PARSER_VERSION", "test-2", raising=False)
-    assert main(["reparse", "--db", db_url, "--edition", "en", "--batch", "2"]) == 0
+    # One process: the injected parser lives in this one only.
+    assert (
+        main(["reparse", "--db", db_url, "--edition", "en", "--batch", "2", "--workers", "1"]) == 0
+    )
     assert "reparsed 3 pages with parser test-2: 3 changed, 0 unchanged, 0 failed" in (
         capsys.readouterr().out
     )

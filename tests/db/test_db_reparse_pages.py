@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
+
+from knotcrawl.cli import main
 from knotcrawl.db import Archive, RawPage
+from knotcrawl.errors import UsageError
 from knotcrawl.pages import PARSER_VERSION, parse_article
 from knotcrawl.replica import Replica, ReplicaConfig
 
@@ -56,3 +61,58 @@ def test_reparse_repairs_what_an_older_parser_got_wrong(archive: Archive) -> Non
         assert stored is not None
         assert (stored.body, stored.parser_version) == (expected.body, PARSER_VERSION)
         assert archive.revisions(expected.edition, expected.article_id) == []
+
+
+def _store_with_an_older_parser(archive: Archive, pages: list[tuple[str, bytes]]) -> None:
+    """As a parser that kept only the first paragraph of every body would have stored them."""
+    for url, body in pages:
+        good = parse_article(body, url)
+        old = replace(good, body=good.body.split("\n\n")[0], content_hash="", parser_version="0.1")
+        old.__post_init__()
+        archive.store(old, seen_at=SEEN, raw=_raw(url, body, "0.1"))
+
+
+def _assert_repaired(archive: Archive, pages: list[tuple[str, bytes]]) -> None:
+    for url, body in pages:
+        expected = parse_article(body, url)
+        stored = archive.get(expected.edition, expected.article_id)
+        assert stored is not None
+        assert (stored.body, stored.parser_version) == (expected.body, PARSER_VERSION)
+
+
+def test_reparse_in_shards_reads_every_page_once(archive: Archive) -> None:
+    pages = _pages()
+    _store_with_an_older_parser(archive, pages)
+    reports = [archive.reparse(parse_article, PARSER_VERSION, shard=(k, 3)) for k in range(3)]
+    multi_paragraph = sum("\n\n" in parse_article(body, url).body for url, body in pages)
+    assert [r.pages for r in reports] == [5, 5, 5]  # raw page ids 1..15, by id modulo 3
+    total = reports[0]
+    for report in reports[1:]:
+        total.add(report)
+    assert (total.pages, total.changed, total.failed) == (15, multi_paragraph, 0)
+    _assert_repaired(archive, pages)
+
+
+@pytest.mark.parametrize("shard", [(3, 3), (-1, 2)])
+def test_a_shard_outside_its_count_is_refused(archive: Archive, shard: tuple[int, int]) -> None:
+    with pytest.raises(UsageError, match="shard"):
+        archive.reparse(parse_article, PARSER_VERSION, shard=shard)
+
+
+def test_reparse_command_with_worker_processes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "k.sqlite")
+    pages = _pages()
+    with Archive.open(db) as archive:
+        _store_with_an_older_parser(archive, pages)
+    multi_paragraph = sum("\n\n" in parse_article(body, url).body for url, body in pages)
+    assert main(["reparse", "--db", db, "--workers", "3", "--batch", "2"]) == 0
+    assert (
+        f"reparsed 15 pages with parser {PARSER_VERSION}: {multi_paragraph} changed, "
+        f"{15 - multi_paragraph} unchanged, 0 failed"
+    ) in capsys.readouterr().out
+    with Archive.open(db) as archive:
+        _assert_repaired(archive, pages)
+    assert main(["reparse", "--db", db, "--workers", "0"]) == 2
+    assert "--workers must be at least 1" in capsys.readouterr().err
