@@ -78,12 +78,11 @@ def run(args: argparse.Namespace) -> int:
         "revisions": not args.no_revisions,
     }
     with Archive.open(args.db) as archive, archive.lock("reparse"):
+        db = archive.engine.url.render_as_string(False)
         if args.workers == 1:
-            report = _reparse_shard(archive.engine.url.render_as_string(False), None, options)
+            report = _reparse_shard(db, None, options)
         else:
-            report = _reparse_in_processes(
-                archive.engine.url.render_as_string(False), args.workers, options
-            )
+            report = _reparse_in_processes(db, args.workers, options)
     for edition, article_id, message in report.failures[:20]:
         print(f"reparse: {edition}/{article_id}: {message}", file=sys.stderr)
     print(
