@@ -294,7 +294,10 @@ def store_bare(url: str, recs: list[ArticleRecord], sqlite: bool) -> float:
     if sqlite:
         import sqlite3
 
+        from knotcrawl.db import phrase_index
+
         conn: Any = sqlite3.connect(url, isolation_level=None)
+        phrase_index.register(conn)  # the phrase index's triggers call it
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
     else:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from knotcrawl.db import phrase_index
 from knotcrawl.errors import UsageError
 
 DEFAULT_FILENAME = "knotcrawl.sqlite"
@@ -103,6 +104,8 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
+        # The phrase index's triggers call it (migration 0004).
+        phrase_index.register(dbapi_connection)
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA journal_mode=WAL")

@@ -2,9 +2,9 @@
 
 The migrations in ``knotcrawl/db/migrations/versions`` are the authority on the schema; these
 models describe the same tables for queries (a test checks the two agree). The full-text
-objects are backend-specific and live only in the migrations: on SQLite the FTS5 table
-``articles_fts`` with its triggers, on PostgreSQL the generated ``articles.search_vector`` column
-and its GIN index.
+objects are backend-specific and live only in the migrations: on SQLite the FTS5 tables
+``articles_fts`` and ``articles_phrases`` with their triggers, on PostgreSQL the generated
+``articles.search_vector`` column and its GIN index.
 """
 
 from __future__ import annotations

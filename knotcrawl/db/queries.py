@@ -43,6 +43,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.sql.elements import ColumnElement
 
 from knotcrawl.db import models as m
+from knotcrawl.db import phrase_index
 from knotcrawl.db import search as fts
 from knotcrawl.db.types import SearchHit
 from knotcrawl.errors import KnotcrawlError, UsageError
@@ -947,6 +948,9 @@ def with_word_forms(node: fts.Node) -> fts.Node:
 
 
 _FTS = table("articles_fts", column("rowid"))
+# Word pairs (migration 0004, knotcrawl.db.phrase_index): a query made only of phrases is
+# answered there, with the same matches and scores, without FTS5's position checks.
+_PHRASES = table("articles_phrases", column("rowid"))
 # Title, body, authors: a word in the title weighs most.
 # The fourth column, the edition, only filters.
 _FTS_WEIGHTS = (10.0, 1.0, 5.0, 0.0)
@@ -1003,8 +1007,7 @@ class _KeyRange:
     def from_(self, start: int) -> _KeyRange:
         return replace(self, low=start if self.low is None else max(self.low, start))
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        rowid = _FTS.c.rowid
+    def conditions(self, rowid: Any = _FTS.c.rowid) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
         if self.low is not None:
             out.append(rowid >= self.low)
@@ -1022,9 +1025,43 @@ def _whole_minute(moment: datetime) -> bool:
 EDITION_MARK = "\ue000"
 
 
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """The SQLite full-text table that answers a query, and the query's MATCH text there."""
+
+    table: Any
+    query: str
+
+    @property
+    def column(self) -> Any:
+        return literal_column(self.table.name)
+
+    @property
+    def rowid(self) -> Any:
+        return self.table.c.rowid
+
+    @property
+    def rank(self) -> Any:
+        return literal_column(f"{self.table.name}.rank")
+
+    def match(self) -> ColumnElement[bool]:
+        return self.column.op("MATCH")(self.query)
+
+    @classmethod
+    def of(cls, node: fts.Node, edition: str | None) -> _Index:
+        pairs = phrase_index.to_fts5(node)
+        if pairs is None:
+            return cls(_FTS, _fts_query(node, edition))
+        return cls(_PHRASES, _with_edition(pairs, edition))
+
+
 def _fts_query(node: fts.Node, edition: str | None = None) -> str:
-    """The FTS5 query, with the edition filter as a match of the edition column's token."""
-    text = fts.to_fts5(node)
+    """The FTS5 query of ``articles_fts``, with the edition filter as a match of the edition
+    column's token."""
+    return _with_edition(fts.to_fts5(node), edition)
+
+
+def _with_edition(text: str, edition: str | None) -> str:
     if edition is None:
         return text
     if edition not in ("en", "ru"):
@@ -1165,11 +1202,9 @@ def _search_sqlite(
     Computing a snippet for every match before sorting would cost seconds for a common word;
     so would ranking every match."""
     a = _a
-    fts_col: Any = literal_column("articles_fts")
-    match = fts_col.op("MATCH")(_fts_query(node, filters.edition))
-    rank: Any = literal_column("articles_fts.rank")
-    rowid = _FTS.c.rowid
-    joined = _FTS.join(a, a.c.id == rowid.op("&")(_ID_MASK))
+    index = _Index.of(node, filters.edition)
+    fts_col, match, rank, rowid = index.column, index.match(), index.rank, index.rowid
+    joined = index.table.join(a, a.c.id == rowid.op("&")(_ID_MASK))
     keys = _KeyRange.of(filters)
     newest_first = _by_published(sort)
     page = select(*base, rowid.label("fts_key")).select_from(joined).where(match, *where)
@@ -1192,25 +1227,27 @@ def _search_sqlite(
                 plain = _in_index_only(filters, keys)
                 start = conn.execute(
                     select(rowid)
-                    .select_from(_FTS if plain else joined)
-                    .where(match, *keys.conditions(), *([] if plain else where))
+                    .select_from(index.table if plain else joined)
+                    .where(match, *keys.conditions(rowid), *([] if plain else where))
                     .order_by(rowid.desc())
                     .limit(1)
                     .offset(window - 1)
                 ).scalar()
                 if start is not None:
                     keys = keys.from_(start)
-            rows = conn.execute(page.where(*keys.conditions())).all()
+            rows = conn.execute(page.where(*keys.conditions(rowid))).all()
             snippets: dict[int, str] = {}
             if rows:
-                # The words alone: the edition's token is not worth highlighting.
-                words = fts_col.op("MATCH")(_fts_query(node))
-                snippet = func.snippet(fts_col, -1, HIT_OPEN, HIT_CLOSE, "…", 24)
+                # From articles_fts (the other table has no text), the words alone: the
+                # edition's token is not worth highlighting.
+                text_col: Any = literal_column("articles_fts")
+                words = text_col.op("MATCH")(_fts_query(node))
+                snippet = func.snippet(text_col, -1, HIT_OPEN, HIT_CLOSE, "…", 24)
                 by_key = {int(row.fts_key): row.id for row in rows}
                 snippets = {
                     by_key[int(key)]: text
                     for key, text in conn.execute(
-                        select(rowid, snippet).where(words, rowid.in_(list(by_key)))
+                        select(_FTS.c.rowid, snippet).where(words, _FTS.c.rowid.in_(list(by_key)))
                     )
                 }
     except (OperationalError, ProgrammingError) as exc:
@@ -1230,13 +1267,13 @@ def search_count(
     a = _a
     where = conditions(filters, dialect)
     if dialect == "sqlite":
-        fts_col: Any = literal_column("articles_fts")
+        index = _Index.of(node, filters.edition)
         keys = _KeyRange.of(filters)
-        keyed = [fts_col.op("MATCH")(_fts_query(node, filters.edition)), *keys.conditions()]
+        keyed = [index.match(), *keys.conditions(index.rowid)]
         if _in_index_only(filters, keys):
-            stmt = select(func.count()).select_from(_FTS).where(*keyed)
+            stmt = select(func.count()).select_from(index.table).where(*keyed)
         else:
-            joined = _FTS.join(a, a.c.id == _FTS.c.rowid.op("&")(_ID_MASK))
+            joined = index.table.join(a, a.c.id == index.rowid.op("&")(_ID_MASK))
             stmt = select(func.count()).select_from(joined).where(*keyed, *where)
     else:
         tsq = func.to_tsquery(literal_column("'simple'::regconfig"), fts.to_tsquery(node))

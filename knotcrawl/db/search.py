@@ -18,6 +18,7 @@ there is nothing to subtract from.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from knotcrawl.errors import UsageError
@@ -184,18 +185,34 @@ def _check_negations(node: Node, query: str, *, top: bool = False) -> None:
             _check_negations(child.child if isinstance(child, Not) else child, query)
 
 
-def to_fts5(node: Node) -> str:
-    """An FTS5 MATCH expression. Words are quoted, so no word can be read as syntax."""
+def fts5_phrase(phrase: Phrase) -> str:
+    return '"' + " ".join(phrase.words) + '"' + ("*" if phrase.prefix else "")
+
+
+def phrases(node: Node) -> Iterator[Phrase]:
+    """Every phrase (word, prefix) of a query, left to right."""
     if isinstance(node, Phrase):
-        return '"' + " ".join(node.words) + '"' + ("*" if node.prefix else "")
+        yield node
+    elif isinstance(node, Not):
+        yield from phrases(node.child)
+    else:
+        for child in node.children:
+            yield from phrases(child)
+
+
+def to_fts5(node: Node, phrase: Callable[[Phrase], str] = fts5_phrase) -> str:
+    """An FTS5 MATCH expression, each phrase written by ``phrase``. Words are quoted, so no
+    word can be read as syntax."""
+    if isinstance(node, Phrase):
+        return phrase(node)
     if isinstance(node, Or):
-        return "(" + " OR ".join(to_fts5(c) for c in node.children) + ")"
+        return "(" + " OR ".join(to_fts5(c, phrase) for c in node.children) + ")"
     if isinstance(node, And):
-        positives = [to_fts5(c) for c in node.children if not isinstance(c, Not)]
+        positives = [to_fts5(c, phrase) for c in node.children if not isinstance(c, Not)]
         expr = "(" + " AND ".join(positives) + ")"
         for child in node.children:
             if isinstance(child, Not):
-                expr = f"({expr} NOT {to_fts5(child.child)})"
+                expr = f"({expr} NOT {to_fts5(child.child, phrase)})"
         return expr
     raise AssertionError(f"unchecked query node {node!r}")
 
