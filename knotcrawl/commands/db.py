@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 
@@ -61,6 +62,14 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if args.action == "upgrade":
             before = migrate.current_revision(engine)
+            target = migrate.head_revision() if args.revision == "head" else args.revision
+            if before not in (None, target):
+                # Some migrations rebuild a full-text index: minutes on a large archive.
+                print(
+                    f"{shown}: upgrading {before} -> {target} (a large archive takes minutes)…",
+                    file=sys.stderr,
+                    flush=True,
+                )
             try:
                 migrate.upgrade(engine, args.revision)
             except Exception as exc:  # alembic's errors are many; one line is what the user needs

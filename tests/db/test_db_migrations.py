@@ -46,7 +46,9 @@ def test_upgrade_from_the_first_schema_loses_nothing(
     assert "0001 (needs `knotcrawl db upgrade`" in capsys.readouterr().out
     head = migrate.head_revision()
     assert main(["db", "upgrade", "--db", empty_db_url]) == 0
-    assert f"0001 -> {head}" in capsys.readouterr().out
+    upgraded = capsys.readouterr()
+    assert f"0001 -> {head}" in upgraded.out
+    assert f"upgrading 0001 -> {head} (a large archive takes minutes)" in upgraded.err
     assert main(["db", "upgrade", "--db", empty_db_url]) == 0
     assert f"already at {head}" in capsys.readouterr().out
 
