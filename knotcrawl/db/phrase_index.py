@@ -1,22 +1,29 @@
-"""The SQLite phrase index: every pair of consecutive words as one token, so a phrase search
-reads one short doclist instead of checking positions in every article holding its words.
+"""The SQLite phrase index: every word and every pair of consecutive words as a token, so a
+phrase search reads one short doclist instead of checking positions in every article holding
+its words.
 
 A phrase of common words (``"human rights"``) is slow in ``articles_fts``: FTS5 must check the
 positions of both words in every article that holds both, once to count the phrase's
 articles for bm25's IDF and again for each scored row. ``articles_phrases`` (migration 0004)
-holds, for each text column, the word pairs ``a<U+E001>b b<U+E001>c …`` of the text as
-``articles_fts`` tokenizes it, then one padding token, so each column has exactly as many tokens
-as in ``articles_fts``. A phrase of n words is then a phrase of its n-1 pairs; it matches the
-same articles, and bm25 with the same weights gives the same scores (the same number of rows,
-the same column lengths, the same phrase counts).
+holds, for each text column, the text itself (its n words, as in ``articles_fts``), then its
+n-1 word pairs ``a<U+E001>b b<U+E001>c …``, then one padding token: 2n tokens. Its edition
+column holds the edition's token and a padding token. Every row is then exactly twice as long
+as in ``articles_fts``, column by column, so bm25's length normalisation (a row's length
+against the average) is unchanged. A phrase of n words is searched as the phrase of its n-1
+pairs and a single word as itself: a query matches the same articles, and bm25 with the same
+weights gives the same scores (the same rows, the same length ratios, the same counts of each
+phrase). Only word prefixes (``prot*``) need ``articles_fts``, whose prefix index makes them
+fast.
 
-The pairs are computed by :func:`word_pairs`, which the index's triggers call as the SQL
-function :data:`SQL_FUNCTION`; :func:`register` adds it to every connection knotcrawl opens.
-Writing to ``articles`` from a connection without it fails with "no such function" (reading
-does not need it). The words must be exactly unicode61's tokens: :data:`SEPARATORS` lists the
-characters that unicode61 (``remove_diacritics 2``) treats as separators, read from SQLite
-itself by :func:`unicode61_separators` (``python -m knotcrawl.db.phrase_index`` prints it; a
-test checks it against the SQLite in use).
+The indexed text is computed by :func:`phrase_text`, which the index's triggers call as the
+SQL function :data:`SQL_FUNCTION`; :func:`register` adds it to every connection knotcrawl
+opens. Writing to ``articles`` from a connection without it fails with "no such function"
+(reading does not need it). The table is contentless, so removing a row's entries recomputes
+them from the old row: a change to :func:`phrase_text` or :data:`SEPARATORS` needs a migration
+that rebuilds the table. The pairs must be made of exactly unicode61's words: :data:`SEPARATORS`
+lists the characters that unicode61 (``remove_diacritics 2``) treats as separators, read from
+SQLite itself by :func:`unicode61_separators` (``python -m knotcrawl.db.phrase_index`` prints
+it; a test checks it against the SQLite in use).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from typing import Any
 
 from knotcrawl.db import search as fts
 
-SQL_FUNCTION = "knotcrawl_word_pairs"
+SQL_FUNCTION = "knotcrawl_phrase_text"
 # Private-use characters: token characters for unicode61, never part of a word of the query
 # parser, so no search word matches a pair or the padding. U+E000 is the edition's mark.
 PAIR_MARK = "\ue001"
@@ -146,19 +153,19 @@ def tokens(text: str) -> list[str]:
     return (_WORD if _ASTRAL.search(text) else _BMP_WORD).findall(text)
 
 
-def word_pairs(text: str | None) -> str | None:
-    """The indexed text of one column: its word pairs, then one padding token when it has a
-    word (n words, n-1 pairs, n tokens)."""
+def phrase_text(text: str | None) -> str | None:
+    """The indexed text of one column: the text, its word pairs, and one padding token when
+    it has a word (n words, 2n tokens)."""
     if not text:
         return text
     words = tokens(text)
     if not words:
-        return ""
-    return " ".join([*map(PAIR_MARK.join, itertools.pairwise(words)), PAD])
+        return text
+    return " ".join([text, *map(PAIR_MARK.join, itertools.pairwise(words)), PAD])
 
 
 def register(connection: sqlite3.Connection) -> None:
-    connection.create_function(SQL_FUNCTION, 1, word_pairs, deterministic=True)
+    connection.create_function(SQL_FUNCTION, 1, phrase_text, deterministic=True)
 
 
 def _pairs(phrase: fts.Phrase) -> list[str]:
@@ -167,17 +174,20 @@ def _pairs(phrase: fts.Phrase) -> list[str]:
     return list(map(PAIR_MARK.join, itertools.pairwise(tokens(" ".join(phrase.words)))))
 
 
-def _pairs_phrase(phrase: fts.Phrase) -> str:
-    return fts.fts5_phrase(fts.Phrase(tuple(_pairs(phrase)), phrase.prefix))
+def _phrase(phrase: fts.Phrase) -> str:
+    pairs = _pairs(phrase)
+    if not pairs:  # one word (or none): the same words as in articles_fts
+        return fts.fts5_phrase(phrase)
+    return fts.fts5_phrase(fts.Phrase(tuple(pairs), phrase.prefix))
 
 
 def to_fts5(node: fts.Node) -> str | None:
-    """The FTS5 query of ``articles_phrases`` when every term of ``node`` is a phrase of two or
-    more words, otherwise None: single words and word prefixes are searched in
-    ``articles_fts``."""
-    if all(_pairs(phrase) for phrase in fts.phrases(node)):
-        return fts.to_fts5(node, _pairs_phrase)
-    return None
+    """The FTS5 query of ``articles_phrases``, or None when ``node`` holds a word prefix: those
+    are searched in ``articles_fts``, whose prefix index this table does not have."""
+    for phrase in fts.phrases(node):
+        if phrase.prefix and not _pairs(phrase):
+            return None
+    return fts.to_fts5(node, _phrase)
 
 
 def unicode61_separators(

@@ -1,5 +1,6 @@
-"""The SQLite phrase index (``articles_phrases``): the same matches and bm25 scores as a phrase
-search in ``articles_fts``, kept in step by its triggers through edits."""
+"""The SQLite phrase index (``articles_phrases``): the same matches and bm25 scores as
+``articles_fts`` for every query without a word prefix, kept in step by its triggers through
+edits."""
 
 from __future__ import annotations
 
@@ -101,8 +102,9 @@ def phrase_queries(
     docs: list[tuple[str, str, list[str], list[str], int]], data: st.DataObject
 ) -> list[str]:
     """Phrases that occur (consecutive words of a stored text, the last one sometimes as a
-    prefix), across a paragraph break too, and pairs of words that may not."""
-    out = []
+    prefix), across a paragraph break too, pairs of words that may not, single words, and
+    phrases and words combined with AND, OR and NOT."""
+    out: list[str] = []
     for _ in range(4):
         _, title, paragraphs, authors, _ = data.draw(st.sampled_from(docs))
         text = data.draw(st.sampled_from([title, "\n\n".join(paragraphs), *authors]))
@@ -115,6 +117,16 @@ def phrase_queries(
         out.append(f'"{phrase}"' + data.draw(st.sampled_from(["", "*"])))
     first, second = data.draw(st.sampled_from(WORDS)), data.draw(st.sampled_from(WORDS))
     out.append(f'"{first} {second}"')
+    word = data.draw(st.sampled_from(WORDS))
+    out.append(f'"{word}"')
+    if out[0] != f'"{word}"':
+        phrase = out[0]
+        operator = data.draw(st.sampled_from([" ", " OR ", " NOT "]))
+        out.append(
+            f'{phrase}{operator}"{word}"'
+            if data.draw(st.booleans())
+            else f'"{word}"{operator}{phrase}'
+        )
     return out
 
 
@@ -122,7 +134,7 @@ def phrase_queries(
 @settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_phrases_match_and_score_as_in_the_word_index(
+def test_queries_match_and_score_as_in_the_word_index(
     sqlite_template: Path,
     docs: list[tuple[str, str, list[str], list[str], int]],
     data: st.DataObject,
@@ -132,7 +144,8 @@ def test_phrases_match_and_score_as_in_the_word_index(
         for query in phrase_queries(docs, data):
             node = parse_query(query)
             pairs = phrase_index.to_fts5(node)
-            if pairs is None:  # fewer than two words once unicode61 has split them
+            if pairs is None:  # a word prefix
+                assert query.endswith("*"), query
                 continue
             for edition in (None, "en"):
                 words = queries._with_edition(to_fts5(node), edition)
@@ -174,6 +187,9 @@ def test_search_answers_the_same_with_and_without_the_phrase_index(
         '"rights human"*',
         '"human rights" NOT "rights court"',
         '"human rights" court',
+        "rights",
+        "court OR group NOT humans",
+        "rights hum*",
     ]
     with archive_copy(sqlite_template) as archive:
         store(archive, docs)
@@ -218,30 +234,33 @@ def test_edits_and_new_publication_times_move_the_pairs(sqlite_template: Path) -
         assert [h.published_at for h in hits] == [edited.published_at]
 
 
-def test_word_pairs_keep_each_columns_length() -> None:
-    pairs = phrase_index.word_pairs("Human rights, «Memorial».")
-    assert pairs == "Human\ue001rights rights\ue001Memorial \ue002"
-    assert phrase_index.word_pairs("Memorial") == "\ue002"
-    assert phrase_index.word_pairs(" — ") == ""
-    assert phrase_index.word_pairs(None) is None
+def test_the_indexed_text_is_twice_as_long() -> None:
+    text = "Human rights, «Memorial»."
+    assert phrase_index.phrase_text(text) == f"{text} Human\ue001rights rights\ue001Memorial \ue002"
+    assert phrase_index.phrase_text("Memorial") == "Memorial \ue002"
+    assert phrase_index.phrase_text(" — ") == " — "
+    assert phrase_index.phrase_text(None) is None
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61 remove_diacritics 2')")
     db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
     text = "a😀b Ёлка-палка x\u0301y 𝐀bc foo_bar don't"
     db.execute(
-        "INSERT INTO t(rowid, x) VALUES (1, ?), (2, ?)", (text, phrase_index.word_pairs(text))
+        "INSERT INTO t(rowid, x) VALUES (1, ?), (2, ?)", (text, phrase_index.phrase_text(text))
     )
     counts = dict(db.execute("SELECT doc, count(*) FROM v GROUP BY doc"))
-    assert counts[1] == counts[2] == len(phrase_index.tokens(text))
+    assert 2 * counts[1] == counts[2] == 2 * len(phrase_index.tokens(text))
 
 
-def test_queries_with_a_single_word_or_a_word_prefix_use_the_word_index() -> None:
-    assert phrase_index.to_fts5(parse_query('"human rights" court')) is None
+def test_only_queries_with_a_word_prefix_use_the_word_index() -> None:
+    assert phrase_index.to_fts5(parse_query('"human rights" court')) == (
+        '("human\ue001rights" AND "court")'
+    )
     assert phrase_index.to_fts5(parse_query('"human rights" OR cour*')) is None
+    assert phrase_index.to_fts5(parse_query('"human rig"*')) == '"human\ue001rig"*'
     # U+19B0 is a letter to Python and a separator to unicode61: one word of the query
     # parser can be two for the index, and a word of the parser can be none.
     assert phrase_index.to_fts5(parse_query("foo\u19b0bar")) == '"foo\ue001bar"'
-    assert phrase_index.to_fts5(parse_query('"\u19b0 court"')) is None
+    assert phrase_index.to_fts5(parse_query('"\u19b0 court"')) == '"\u19b0 court"'
     assert (
         phrase_index.to_fts5(parse_query('"a b c" NOT "d e"*'))
         == '(("a\ue001b b\ue001c") NOT "d\ue001e"*)'
@@ -254,7 +273,7 @@ def test_writing_needs_the_connection_function(sqlite_template: Path, tmp_path: 
     with Archive.open(str(path)) as archive:
         store(archive, [("en", "Title", ["Body text."], [], 1)])
     db = sqlite3.connect(path)
-    with pytest.raises(sqlite3.OperationalError, match="no such function: knotcrawl_word_pairs"):
+    with pytest.raises(sqlite3.OperationalError, match="no such function: knotcrawl_phrase_text"):
         db.execute("UPDATE articles SET body = 'Another body.'")
     assert db.execute("SELECT body FROM articles").fetchall() == [("Body text.",)]
     db.close()

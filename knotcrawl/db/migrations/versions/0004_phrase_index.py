@@ -1,14 +1,16 @@
-"""The SQLite phrase index ``articles_phrases``: word pairs as tokens, for fast phrase search.
+"""The SQLite phrase index ``articles_phrases``: words and word pairs as tokens, for fast
+phrase search.
 
 ``articles_fts`` answers a phrase of common words slowly: bm25 counts the phrase's articles
 over the whole index by checking the positions of its words in every article holding them
-all (150–400 ms at 500,000 articles). ``articles_phrases`` indexes, for each text column,
-every pair of consecutive words as one token, then one padding token (see
-:mod:`knotcrawl.db.phrase_index`), so a phrase is a phrase of pairs, usually one short doclist,
-with the same matches and the same bm25 scores as in ``articles_fts``. It is contentless
+all (150–400 ms at 500,000 articles, also inside ``"a b" AND c``). ``articles_phrases``
+indexes, for each text column, its words, every pair of consecutive words as one token, and
+one padding token (see :mod:`knotcrawl.db.phrase_index`), so a phrase is a phrase of pairs,
+usually one short doclist, with the same matches and the same bm25 scores as in
+``articles_fts``; every query without a word prefix is answered there. It is contentless
 (nothing to show from it) and keyed like ``articles_fts``; the edition column holds the same
-token. Its triggers call the SQL function ``knotcrawl_word_pairs``, which every knotcrawl
-connection has; filling it reads every article once (about 2 minutes per 100,000 articles).
+token plus a padding token. Its triggers call the SQL function ``knotcrawl_phrase_text``, which
+every knotcrawl connection has; filling it reads every article once.
 
 PostgreSQL is unchanged: its tsvector phrase search is another mechanism.
 
@@ -29,7 +31,7 @@ depends_on = None
 # Kept in step with knotcrawl.db.queries.SEARCH_KEY_BITS and the names in
 # knotcrawl.db.phrase_index (a migration does not import the package's query code).
 _KEY_UNIT = 2**36
-_PAIRS = "knotcrawl_word_pairs"
+_TEXT = "knotcrawl_phrase_text"
 _COLUMNS = "title, body, authors_text, edition"
 _TRIGGERS = ("articles_phrases_insert", "articles_phrases_delete", "articles_phrases_update")
 
@@ -40,13 +42,14 @@ def _key(prefix: str) -> str:
 
 
 def _values(prefix: str) -> str:
-    """The indexed values of a row: each text as articles_fts sees it ("ё" folded), made
-    into word pairs; the edition token as in articles_fts."""
+    """The indexed values of a row: each text as articles_fts sees it ("ё" folded) with its
+    word pairs; the edition token as in articles_fts, then a padding token (U+E002)."""
     texts = [
-        f"{_PAIRS}(replace(replace({prefix}{c}, 'ё', 'е'), 'Ё', 'Е'))"
+        f"{_TEXT}(replace(replace({prefix}{c}, 'ё', 'е'), 'Ё', 'Е'))"
         for c in ("title", "body", "authors_text")
     ]
-    return ", ".join([_key(prefix), *texts, f"char(57344) || {prefix}edition"])
+    edition = f"char(57344) || {prefix}edition || ' ' || char(57346)"
+    return ", ".join([_key(prefix), *texts, edition])
 
 
 def upgrade() -> None:
