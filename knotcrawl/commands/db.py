@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from knotcrawl.db import migrate
     from knotcrawl.db.engine import make_engine, resolve_url, sqlite_path
-    from knotcrawl.errors import KnotcrawlError
+    from knotcrawl.errors import KnotcrawlError, UsageError
 
     url = resolve_url(args.db)
     shown = url.render_as_string(hide_password=True)
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         path = sqlite_path(engine)
         if args.action in ("current", "counts") and path is not None and not path.exists():
-            raise KnotcrawlError(f"no database at {path}")
+            raise UsageError(f"no database at {path}")
         if args.action == "current":
             current = migrate.current_revision(engine)
             head = migrate.head_revision()

@@ -112,5 +112,6 @@ def test_db_counts_and_a_missing_file(
     counts = json.loads(capsys.readouterr().out)
     assert counts["articles"] == 1 and counts["articles_en"] == 1
     missing = f"{tmp_path}/missing.sqlite"
-    assert main(["db", "current", "--db", missing]) == 1
-    assert capsys.readouterr().err.strip() == f"knotcrawl db: no database at {missing}"
+    for action in ("current", "counts"):
+        assert main(["db", action, "--db", missing]) == 2  # a usage error, as for every command
+        assert capsys.readouterr().err.strip() == f"knotcrawl db: no database at {missing}"
