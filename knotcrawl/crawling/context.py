@@ -9,6 +9,7 @@ spider. Either way the context closes itself when the spider closes.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import time
 import weakref
@@ -16,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from knotcrawl.crawling.frontier import Frontier, job_key
 from knotcrawl.crawling.options import CrawlOptions
@@ -37,6 +40,42 @@ def attach(crawler: Any, context: CrawlContext) -> None:
 
 def context_of(crawler: Any) -> CrawlContext | None:
     return _CONTEXTS.get(crawler)
+
+
+def one_line(exc: BaseException) -> str:
+    """An error as the user needs it: a database's own message (without SQLAlchemy's SQL and
+    background link), any other error with its type."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    if not isinstance(exc, STORAGE_ERRORS):
+        return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return lines[0] if lines else type(orig).__name__
+
+
+# Errors of the archive or the job file: nothing more can be stored, so the crawl stops.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, SQLAlchemyError)
+
+
+def stop_crawl(crawler: Any, exc: BaseException) -> None:
+    """A write to the archive or the job failed (a full disk, a lost database server): close
+    the spider now, with reason ``storage_error``. What was not stored is still pending in the
+    job, so the run exits 1 and running the same command again resumes it."""
+    message = f"cannot store the crawl: {one_line(exc)}"
+    context = context_of(crawler)
+    if context is not None:
+        if context.fatal is not None:
+            return
+        context.fatal = message
+    logger.error("%s", message, exc_info=exc)
+    if crawler.stats is not None:
+        crawler.stats.inc_value("knotcrawl/storage_error")
+    engine = getattr(crawler, "engine", None)
+    if engine is None or getattr(engine, "spider", None) is None:
+        return
+    from scrapy.utils.defer import deferred_from_coro
+
+    closing = deferred_from_coro(engine.close_spider_async(reason="storage_error"))
+    closing.addErrback(lambda f: logger.error("could not stop the crawl: %s", f.getErrorMessage()))
 
 
 def default_job_dir() -> Path:
@@ -70,6 +109,8 @@ class CrawlContext:
         self.summary_stream = summary_stream if summary_stream is not None else sys.stdout
         self._lock: Any = None
         self.error_urls: set[str] = set()
+        # Why the crawl stopped early when a write to the archive or the job failed.
+        self.fatal: str | None = None
         self.is_open = False
         self.key = job_key(options.mode, options.arguments(), options.database_label())
 
@@ -121,6 +162,17 @@ class CrawlContext:
         self.archive.record_error(url, error, edition, article_id)
         self.error_urls.add(url)
 
+    def fail(
+        self, key: str | None, url: str, error: str, edition: str | None, article_id: int | None
+    ) -> None:
+        """A request failed for good in this run: its URL goes to the crawl-errors table (the
+        next run fetches it again), the run counts a failure, the job marks it failed."""
+        if self.archive is not None:
+            self.record_error(url, error, edition, article_id)
+        self.count("failed")
+        if self.frontier is not None and key is not None:
+            self.frontier.mark(key, "failed")
+
     # -- counting -------------------------------------------------------------------------
 
     def count(self, name: str, n: int = 1) -> None:
@@ -138,7 +190,9 @@ class CrawlContext:
         if self.result is not None:
             return self.result
         duration = time.monotonic() - self.started
-        finished = reason == "finished"
+        # A failed write may come last (the final batch, while closing): then the crawl did
+        # not finish, whatever Scrapy says, and its job is kept for the next run.
+        finished = reason == "finished" and self.fatal is None
         if reason in ("shutdown", "cancelled"):
             status = INTERRUPTED
         elif not finished:
@@ -172,15 +226,17 @@ class CrawlContext:
         )
         if status == DRIFT:
             summary += f" layout-drift={self.drift_ratio():.0%}"
-        if status == INTERRUPTED:
+        if self.fatal is not None:
+            summary += f" stopped: {self.fatal} (run again to resume)"
+        elif status == INTERRUPTED:
             summary += " interrupted (run again to resume)"
         elif not finished:
             summary += f" stopped: {reason} (run again to resume)"
         try:
             if self.archive is not None and self.run_id is not None:
                 self.archive.finish_run(self.run_id, run_status, counts, requests)
-        except Exception:  # the ledger must not hide the crawl's own result
-            logger.exception("could not finish the crawl-runs ledger row")
+        except Exception as exc:  # the ledger must not hide the crawl's own result
+            logger.error("could not finish the crawl-runs ledger row: %s", one_line(exc))
         if self.frontier is not None:
             if finished:
                 self.frontier.remove()
@@ -189,6 +245,13 @@ class CrawlContext:
         self._release()
         self.result = RunResult(status, counts, requests, duration, reason, summary)
         print(summary, file=self.summary_stream, flush=True)
+        if self.fatal is not None:
+            print(
+                f"knotcrawl {self.options.mode}: {self.fatal}; what was not stored is still "
+                "queued, and running the same command again resumes the job",
+                file=sys.stderr,
+                flush=True,
+            )
         return self.result
 
     def _release(self) -> None:

@@ -136,18 +136,6 @@ class Frontier:
     def mark(self, key: str, state: str = "done") -> None:
         self._db.execute("UPDATE requests SET state=? WHERE key=?", (state, key))
 
-    def mark_many(self, keys: Iterable[str], state: str = "done") -> None:
-        """Mark several requests in one transaction."""
-        self._db.execute("BEGIN")
-        try:
-            self._db.executemany(
-                "UPDATE requests SET state=? WHERE key=?", [(state, key) for key in keys]
-            )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-
     def add_context(self, rows: Iterable[tuple[str, int, str, str | None]]) -> None:
         """Listing context ``(edition, article_id, section, lead)`` seen for articles not
         stored yet (applied when they are), in one transaction."""
@@ -163,28 +151,38 @@ class Frontier:
             self._db.execute("ROLLBACK")
             raise
 
-    def take_context(
+    def saved_context(
         self, keys: Iterable[tuple[str, int]]
     ) -> dict[tuple[str, int], tuple[list[str], str | None]]:
-        """The sections and lead saved for these articles (and forget them), in one
-        transaction; articles with nothing saved are absent."""
+        """The sections and lead saved for these articles; articles with nothing saved are
+        absent. They stay saved until :meth:`mark_stored`, so a write that fails or a crash
+        before it loses nothing."""
         found: dict[tuple[str, int], tuple[set[str], str | None]] = {}
+        for edition, article_id in keys:
+            rows = self._db.execute(
+                "SELECT section, lead FROM context WHERE edition=? AND article_id=?",
+                (edition, article_id),
+            ).fetchall()
+            if rows:
+                lead = next((str(row[1]) for row in rows if row[1]), None)
+                found[(edition, article_id)] = ({str(row[0]) for row in rows}, lead)
+        return {key: (sorted(sections), lead) for key, (sections, lead) in found.items()}
+
+    def mark_stored(self, requests: Iterable[str], articles: Iterable[tuple[str, int]]) -> None:
+        """After the archive committed these articles: their requests done and their saved
+        context forgotten, in one transaction."""
         self._db.execute("BEGIN")
         try:
-            for edition, article_id in keys:
-                where = (edition, article_id)
-                rows = self._db.execute(
-                    "SELECT section, lead FROM context WHERE edition=? AND article_id=?", where
-                ).fetchall()
-                if rows:
-                    self._db.execute("DELETE FROM context WHERE edition=? AND article_id=?", where)
-                    lead = next((str(row[1]) for row in rows if row[1]), None)
-                    found[(edition, article_id)] = ({str(row[0]) for row in rows}, lead)
+            self._db.executemany(
+                "UPDATE requests SET state='done' WHERE key=?", [(key,) for key in requests]
+            )
+            self._db.executemany(
+                "DELETE FROM context WHERE edition=? AND article_id=?", list(articles)
+            )
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        return {key: (sorted(sections), lead) for key, (sections, lead) in found.items()}
 
     # -- reading --------------------------------------------------------------------------
 

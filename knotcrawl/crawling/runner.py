@@ -57,6 +57,13 @@ def build_settings(options: CrawlOptions, overrides: dict[str, Any] | None = Non
     return settings
 
 
+class _OneLine(logging.Formatter):
+    """The console gets one line per message; tracebacks go to the log file only."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname}: {record.getMessage()}"
+
+
 def setup_logging(settings: Any, log_dir: Path | None = None, verbose: bool = False) -> Path:
     """Scrapy's log to ``data/logs/knotcrawl.log`` (rotated); stderr only on a terminal."""
     from knotcrawl.crawling.context import default_job_dir
@@ -84,7 +91,7 @@ def setup_logging(settings: Any, log_dir: Path | None = None, verbose: bool = Fa
     if verbose or sys.stderr.isatty():
         console = logging.StreamHandler(sys.stderr)
         console.setLevel(max(level, logging.INFO) if verbose else logging.ERROR)
-        console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        console.setFormatter(_OneLine())
         console._knotcrawl = True  # type: ignore[attr-defined]
         root.addHandler(console)
     return path

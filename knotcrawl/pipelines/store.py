@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from knotcrawl.crawling.context import CrawlContext, context_of
+from knotcrawl.crawling.context import STORAGE_ERRORS, CrawlContext, context_of, stop_crawl
 from knotcrawl.crawling.items import (
     ArticleGone,
     FetchedArticle,
@@ -70,6 +70,15 @@ class StorePipeline:
 
     def process_item(self, item: Any) -> Any:
         context = self.context
+        if context.fatal is not None:
+            return item  # nothing more is written; its request stays pending in the job
+        try:
+            self._store(context, item)
+        except STORAGE_ERRORS as exc:
+            stop_crawl(self.crawler, exc)
+        return item
+
+    def _store(self, context: CrawlContext, item: Any) -> None:
         archive = context.archive
         stats = self.crawler.stats
         if isinstance(item, FetchedArticle):
@@ -90,6 +99,8 @@ class StorePipeline:
         elif isinstance(item, ArticleGone):
             if (item.edition, item.article_id) in self.buffer:
                 self.flush()
+                if context.fatal is not None:
+                    return
             if archive.mark_gone(item.edition, item.article_id, datetime.now(UTC), item.status):
                 stats.inc_value("knotcrawl/gone")
                 context.count("gone")
@@ -106,55 +117,57 @@ class StorePipeline:
             context.count("gaps")
             self._done(context, item.key)
         elif isinstance(item, FetchFailed):
-            context.record_error(item.url, item.error, item.edition, item.article_id)
+            context.fail(item.key, item.url, item.error, item.edition, item.article_id)
             stats.inc_value(f"knotcrawl/failed/{item.reason}")
-            context.count("failed")
-            if context.frontier is not None:
-                context.frontier.mark(item.key, "failed")
-        return item
 
     def _context(self, context: CrawlContext, item: ListingSeen) -> None:
-        """A listing showed these articles: the section and each lead go to the record
-        waiting in the batch, to the archive, or (not fetched yet) to the frontier until it
-        is. One transaction each for the archive and the frontier per listing page."""
+        """A listing showed these articles: the section and each lead go to the archive
+        (articles stored already) or to the job (the rest: applied when the article is
+        stored, and kept there until then, even for an article waiting in the batch, which a
+        failed write or a crash may lose). One transaction each per listing page."""
         assert item.section is not None
         section, edition = item.section, item.edition
-        entries = []
+        waiting, entries = [], []
         for entry in item.entries:
-            waiting = self.buffer.get((edition, entry.article_id))
-            if waiting is not None:
-                record = waiting.record
-                record.sections = sorted(set(record.sections) | {section})
-                if entry.lead and not record.lead:
-                    record.lead = entry.lead
+            if (edition, entry.article_id) in self.buffer:
+                waiting.append((edition, entry.article_id, section, entry.lead))
             else:
                 entries.append((entry.article_id, [section], entry.lead))
         stored = context.archive.add_listing_contexts(edition, entries)
-        if context.frontier is not None:
-            context.frontier.add_context(
+        assert context.frontier is not None
+        context.frontier.add_context(
+            waiting
+            + [
                 (edition, article_id, section, lead)
                 for article_id, _, lead in entries
                 if article_id not in stored
-            )
+            ]
+        )
 
     def flush(self) -> None:
-        """Write the waiting articles (one transaction), then mark them done."""
+        """Write the waiting articles (one transaction), then mark them done. If the write
+        fails, the crawl stops: the batch is still pending in the job (docs/crawling.md)."""
         if not self.buffer:
             return
-        from knotcrawl.db import RawPage
-
         context = self.context
         items = list(self.buffer.values())
         self.buffer.clear()
+        if context.fatal is not None:
+            return
+        try:
+            self._write(context, items)
+        except Exception as exc:  # any failed batch: its articles are still pending in the job
+            # Called from the timer and from close_spider too: nothing may escape there.
+            stop_crawl(self.crawler, exc)
+
+    def _write(self, context: CrawlContext, items: list[FetchedArticle]) -> None:
+        from knotcrawl.db import RawPage
+
         pairs = []
         latest = None
-        saved = (
-            context.frontier.take_context(
-                (item.record.edition, item.record.article_id) for item in items
-            )
-            if context.frontier is not None
-            else {}
-        )
+        assert context.frontier is not None
+        articles = [(item.record.edition, item.record.article_id) for item in items]
+        saved = context.frontier.saved_context(articles)
         for item in items:
             record = item.record
             sections, lead = saved.get((record.edition, record.article_id), ([], None))
@@ -180,8 +193,7 @@ class StorePipeline:
             name = str(getattr(outcome, "value", outcome))
             stats.inc_value(f"knotcrawl/stored/{name}", n)
             context.count(name, n)
-        if context.frontier is not None:
-            context.frontier.mark_many(item.key for item in items)
+        context.frontier.mark_stored([item.key for item in items], articles)
         for item in items:
             for url in {_url_of(item.key), item.record.fetched_url}:
                 context.clear_error(url)

@@ -61,16 +61,13 @@ class ValidatePipeline:
             stats.inc_value(f"knotcrawl/dropped/{reason}")
             context = context_of(self.crawler)
             if context is not None:
-                context.count("failed")
-                if context.archive is not None:
-                    context.record_error(
-                        record.fetched_url or record.url,
-                        f"invalid record: {reason}",
-                        record.edition,
-                        record.article_id,
-                    )
-                if context.frontier is not None:
-                    context.frontier.mark(item.key, "failed")
+                context.fail(
+                    item.key,
+                    record.fetched_url or record.url,
+                    f"invalid record: {reason}",
+                    record.edition,
+                    record.article_id,
+                )
             raise DropItem(f"{record.url}: {reason}")
         return item
 

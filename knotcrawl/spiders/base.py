@@ -18,7 +18,7 @@ from scrapy import signals
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from knotcrawl.crawling.context import CrawlContext, attach
+from knotcrawl.crawling.context import STORAGE_ERRORS, CrawlContext, attach, stop_crawl
 from knotcrawl.crawling.frontier import Spec
 from knotcrawl.crawling.items import (
     ArticleGone,
@@ -97,6 +97,8 @@ class KnotSpider(scrapy.Spider):
         attach(crawler, context)
         spider.parser = ArticleParser(workers_from_settings(crawler.settings))
         crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._on_spider_error, signal=signals.spider_error)
+        crawler.signals.connect(spider._on_item_error, signal=signals.item_error)
         return spider
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -119,6 +121,51 @@ class KnotSpider(scrapy.Spider):
         if path and stats is not None:
             write_stats(path, stats.get_stats(), dict(self.context.counts))
         self.context.close(reason, requests)
+
+    def _on_spider_error(self, failure: Failure, response: Response, spider: Any) -> None:
+        """A callback raised (a parser bug, say). Scrapy logs it and goes on; the request
+        must not vanish with a job that then finishes, so it fails like a fetch that failed
+        for good: the crawl-errors table, exit status 1, fetched again by the next run."""
+        if spider is not self:
+            return
+        spec: Spec | None = response.meta.get("spec")
+        if spec is None:
+            self._failed(failure, None, response.url, None, None)
+        else:
+            self._failed(failure, spec.key, spec.url, spec.edition, spec.article_id)
+
+    def _on_item_error(self, item: Any, response: Any, spider: Any, failure: Failure) -> None:
+        """A pipeline raised on an item: its request fails as in :meth:`_on_spider_error`."""
+        if spider is not self:
+            return
+        key: str | None = getattr(item, "key", None)
+        record = getattr(item, "record", None)
+        url = getattr(item, "url", None) or (record and (record.fetched_url or record.url))
+        if not url:
+            url = key.split(" ", 1)[-1] if key else getattr(response, "url", "")
+        edition = getattr(item, "edition", None) or (record and record.edition)
+        article_id = getattr(item, "article_id", None) or (record and record.article_id)
+        self._failed(failure, key, url, edition, article_id)
+
+    def _failed(
+        self,
+        failure: Failure,
+        key: str | None,
+        url: str,
+        edition: str | None,
+        article_id: int | None,
+    ) -> None:
+        exc = failure.value
+        if not isinstance(exc, STORAGE_ERRORS):
+            text = " ".join(str(exc).split())[:500]
+            try:
+                self.context.fail(key, url, f"{type(exc).__name__}: {text}", edition, article_id)
+            except STORAGE_ERRORS as error:
+                exc = error
+            else:
+                self.crawler.stats.inc_value("knotcrawl/failed/exception")
+                return
+        stop_crawl(self.crawler, exc)  # the archive or the job cannot be written
 
     async def start(self) -> AsyncIterator[Any]:
         context = self.context

@@ -87,10 +87,14 @@ def test_frontier_dedupes_persists_and_removes(tmp_path):
     assert again.resumed
     assert [s.key for s in again.pending()] == [two.key]
     assert again.article_ids("en") == {1}
-    assert again.take_context([("en", 5), ("en", 7)]) == {
+    assert again.saved_context([("en", 5), ("en", 7)]) == {
         ("en", 5): (["abhazia", "rubric/11"], "Lead")
     }
-    assert again.take_context([("en", 5), ("ru", 6)]) == {("ru", 6): (["rubric/2"], None)}
+    # Kept until the archive has the article: a failed write or a crash loses nothing.
+    assert again.saved_context([("en", 5)]) == {("en", 5): (["abhazia", "rubric/11"], "Lead")}
+    again.mark_stored([two.key], [("en", 5)])
+    assert list(again.pending()) == []
+    assert again.saved_context([("en", 5), ("ru", 6)]) == {("ru", 6): (["rubric/2"], None)}
     again.remove()
     assert not path.exists()
 

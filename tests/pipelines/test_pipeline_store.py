@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from pipekit import make_item, make_record
+from sqlalchemy.exc import OperationalError
+from twisted.internet.defer import Deferred, succeed
 
 from knotcrawl.crawling.frontier import Spec
 from knotcrawl.crawling.items import ArticleGone, FetchFailed, IdGap, ListingEntry, ListingSeen
@@ -62,7 +64,7 @@ def test_listing_context_before_and_after_the_article_is_stored(crawler, context
     # Seen on a listing before the article was stored: kept in the frontier, applied on store.
     pipeline.process_item(_listing(context, "category/3", [ListingEntry(100, "A lead.")]))
     pipeline.process_item(make_item(make_record(100, sections=["rubric/11"]), context))
-    # Seen while the article waits in the batch: merged into the waiting record.
+    # Seen while the article waits in the batch: kept in the frontier too, applied on store.
     pipeline.process_item(_listing(context, "rubric/10", [ListingEntry(100, None)]))
     pipeline.flush()
     record = context.archive.get("en", 100)
@@ -114,3 +116,88 @@ def test_a_stored_article_clears_its_error(crawler, context):
     pipeline.process_item(item)
     pipeline.flush()
     assert not context.archive.open_errors()
+
+
+class _Engine:
+    """What ``stop_crawl`` needs of Scrapy's engine: the spider and a way to close it (here
+    a Deferred already fired: these tests run without a reactor)."""
+
+    spider = object()
+
+    def __init__(self) -> None:
+        self.reasons: list[str] = []
+
+    def close_spider_async(self, *, reason: str = "cancelled") -> Deferred[None]:
+        self.reasons.append(reason)
+        return succeed(None)
+
+
+def _full(*args, **kwargs):
+    raise OperationalError("INSERT ...", {}, Exception("database or disk is full"))
+
+
+def test_a_failed_write_stops_the_crawl_and_loses_nothing(crawler, context, monkeypatch):
+    crawler.engine = _Engine()
+    pipeline = StorePipeline.from_crawler(crawler)
+    first = make_item(make_record(100), context)
+    pipeline.process_item(first)
+    # A listing seen while the article waits in the batch.
+    listing = _listing(context, "rubric/10", [ListingEntry(100, "A lead.")])
+    pipeline.process_item(listing)
+
+    monkeypatch.setattr(context.archive, "store_many", _full)
+    pipeline.flush()  # as the timer calls it: nothing escapes
+    assert context.fatal == "cannot store the crawl: database or disk is full"
+    assert crawler.engine.reasons == ["storage_error"]
+    assert crawler.stats.get_value("knotcrawl/storage_error") == 1
+    # The article is still pending, and the listing's section and lead wait for it.
+    assert context.frontier.state(first.key) == "pending"
+    assert context.frontier.saved_context([("en", 100)]) == {
+        ("en", 100): (["rubric/10"], "A lead.")
+    }
+    # Nothing more is written or marked, and the crawl does not count as finished.
+    later = make_item(make_record(101), context)
+    pipeline.process_item(later)
+    pipeline.close_spider()
+    assert crawler.engine.reasons == ["storage_error"]
+    assert context.frontier.state(later.key) == "pending"
+    result = context.close("finished", 3)
+    assert result.status == 1
+    assert result.summary.endswith(
+        "stopped: cannot store the crawl: database or disk is full (run again to resume)"
+    )
+    assert context.frontier.path.exists()  # kept for the next run
+
+
+def test_the_next_run_applies_the_kept_listing_context(crawler, context, monkeypatch):
+    crawler.engine = _Engine()
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.process_item(make_item(make_record(100), context))
+    pipeline.process_item(_listing(context, "rubric/10", [ListingEntry(100, "A lead.")]))
+    with monkeypatch.context() as patch:
+        patch.setattr(context.archive, "store_many", _full)
+        pipeline.flush()
+    # The resumed run fetches the article again; the section and lead are applied then.
+    context.fatal = None
+    again = make_item(make_record(100), context)
+    pipeline.process_item(again)
+    pipeline.flush()
+    record = context.archive.get("en", 100)
+    assert record.sections == ["rubric/10"] and record.lead == "A lead."
+    assert context.frontier.state(again.key) == "done"
+    assert context.frontier.saved_context([("en", 100)]) == {}
+
+
+def test_a_failed_listing_write_stops_the_crawl(crawler, context, monkeypatch):
+    crawler.engine = _Engine()
+    pipeline = StorePipeline.from_crawler(crawler)
+
+    def broken(*args, **kwargs):
+        raise OperationalError("UPDATE ...", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(context.archive, "add_listing_contexts", broken)
+    listing = _listing(context, "rubric/10", [ListingEntry(100, None)])
+    assert pipeline.process_item(listing) is listing
+    assert context.fatal == "cannot store the crawl: disk I/O error"
+    assert context.frontier.state(listing.key) == "pending"
+    assert crawler.engine.reasons == ["storage_error"]

@@ -1,0 +1,144 @@
+"""Nothing is lost when the crawl itself fails: an archive that cannot be written (a full disk)
+stops the crawl at once with one line and status 1, and the next run resumes it; a parser that
+raises on one page fails that page like a failed fetch, and the next run fetches it again.
+
+Each failure is injected into the crawl's own process by a wrapper of the command line (the
+code below), so the crawl runs exactly as `knotcrawl update` does."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from datetime import UTC, datetime
+
+from crawlkit import CrawlRun, Workspace, assert_matches_truth, replica, replica_truth, summary_line
+
+NOW = datetime(2026, 2, 1, tzinfo=UTC)
+CONFIG = {"seed": 6, "articles": 80, "now": NOW}
+
+# The archive's file may not grow past N pages: SQLite then answers SQLITE_FULL, "database or
+# disk is full", as it does on a full disk. The job file is a plain sqlite3 connection and
+# keeps working, as it would on another disk.
+SMALL_DISK = """
+import sys
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+pages = int(sys.argv.pop(1))
+
+@event.listens_for(Engine, "connect")
+def small_disk(dbapi_connection, record):
+    dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
+
+from knotcrawl.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+# The page objects raise an unexpected error (a parser bug) on one article.
+PARSER_BUG = """
+import sys
+from knotcrawl.pages import ArticlePage
+
+article_id = int(sys.argv.pop(1))
+to_record = ArticlePage.to_record
+
+def buggy(self):
+    record = to_record(self)
+    if record.article_id == article_id:
+        raise RuntimeError("parser bug on purpose")
+    return record
+
+ArticlePage.to_record = buggy
+from knotcrawl.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def run_wrapped(workspace: Workspace, code: str, value: int, *args: str) -> CrawlRun:
+    command = workspace.command(*args)
+    assert command[1:3] == ["-m", "knotcrawl.cli"]
+    command[1:3] = ["-c", code, str(value)]
+    workspace.stats_file.unlink(missing_ok=True)
+    proc = subprocess.run(
+        command,
+        cwd=workspace.root,
+        env=workspace.env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    run = CrawlRun(proc.returncode, proc.stdout, proc.stderr, {}, {})
+    if workspace.stats_file.exists():
+        import json
+
+        run.stats = json.loads(workspace.stats_file.read_text().splitlines()[-1])["stats"]
+    return run
+
+
+def _stored(workspace: Workspace) -> int:
+    with workspace.archive() as archive:
+        return int(archive.counts()["articles"])
+
+
+def test_a_full_disk_stops_the_crawl_and_the_next_run_resumes(workspace):
+    truth = replica_truth(**CONFIG)
+    args = ("update", "--sections", "--now", NOW.isoformat(), "-s", "KNOTCRAWL_STORE_BATCH=10")
+    workspace.archive().close()  # a new archive at the newest schema
+    with sqlite3.connect(workspace.db) as conn:
+        empty = conn.execute("PRAGMA page_count").fetchone()[0]
+    with replica(**CONFIG) as server:
+        full = run_wrapped(
+            workspace, SMALL_DISK, empty + 150, args[0], "--replica", server.proxy_url, *args[1:]
+        )
+        assert full.status == 1, full.stderr
+        line = summary_line(full)
+        assert line.endswith(
+            " stopped: cannot store the crawl: database or disk is full (run again to resume)"
+        )
+        # One line on stderr, no traceback (that goes to the log file).
+        assert full.stderr.splitlines() == [
+            "knotcrawl update: cannot store the crawl: database or disk is full; what was not "
+            "stored is still queued, and running the same command again resumes the job"
+        ]
+        assert full.stats["knotcrawl/storage_error"] == 1
+        before = _stored(workspace)
+        assert 0 < before < len(truth)
+        assert len(list((workspace.data / "jobs").glob("*.sqlite"))) == 1  # the job is kept
+
+        again = workspace.run(args[0], "--replica", server.proxy_url, *args[1:])
+    assert again.status == 0, again.stderr
+    assert f"new={len(truth) - before} " in summary_line(again)
+    assert not list((workspace.data / "jobs").glob("*.sqlite"))
+    with workspace.archive() as archive:
+        # Every field, the listing sections and leads included: the context a listing gave
+        # an article waiting in the failed batch was kept in the job.
+        assert_matches_truth(archive, truth)
+        assert archive.counts()["articles"] == len(truth)
+        assert [r["status"] for r in archive.runs()] == ["ok", "failures"]
+
+
+def test_a_parser_error_fails_the_page_and_the_next_run_fetches_it(workspace):
+    truth = replica_truth(**CONFIG)
+    victim = sorted(truth)[len(truth) // 2]
+    args = ("update", "--now", NOW.isoformat(), "-s", "KNOTCRAWL_PARSE_WORKERS=0")
+    with replica(**CONFIG) as server:
+        bug = run_wrapped(
+            workspace, PARSER_BUG, victim[1], args[0], "--replica", server.proxy_url, *args[1:]
+        )
+        assert bug.status == 1, bug.stderr
+        assert " failed=1 " in summary_line(bug)
+        assert bug.stats["knotcrawl/failed/exception"] == 1
+        with workspace.archive() as archive:
+            assert archive.get(*victim) is None
+            assert archive.counts()["articles"] == len(truth) - 1
+            errors = archive.open_errors()
+        assert len(errors) == 1
+        assert errors[0].error == "RuntimeError: parser bug on purpose"
+        assert f"/articles/{victim[1]}" in errors[0].url
+
+        again = workspace.run(args[0], "--replica", server.proxy_url, *args[1:])
+    assert again.status == 0, again.stderr
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, truth, skip=frozenset({"sections", "lead"}))
+        assert archive.open_errors() == []
