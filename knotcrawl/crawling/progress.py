@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 import time
-from typing import Any, Self
+from typing import Any, Self, TextIO
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from knotcrawl.crawling.context import context_of
+from knotcrawl.terminal import LiveLine, eta, progress_stream
 
 
 class ProgressLine:
@@ -17,18 +17,16 @@ class ProgressLine:
 
     Enabled when stderr is a terminal (``KNOTCRAWL_PROGRESS``: ``auto``, ``on``, ``off``)."""
 
-    def __init__(self, crawler: Any, stream: Any) -> None:
+    def __init__(self, crawler: Any, stream: TextIO) -> None:
         self.crawler = crawler
-        self.stream = stream
+        self.live = LiveLine(stream)
         self.started = time.monotonic()
         self._call: Any = None
-        self._width = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Self:
-        mode = str(crawler.settings.get("KNOTCRAWL_PROGRESS", "auto")).lower()
-        stream = sys.stderr
-        if mode == "off" or (mode == "auto" and not stream.isatty()):
+        stream = progress_stream(crawler.settings.get("KNOTCRAWL_PROGRESS"))
+        if stream is None:
             raise NotConfigured
         ext = cls(crawler, stream)
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
@@ -45,9 +43,7 @@ class ProgressLine:
     def closed(self, spider: Any, reason: str) -> None:
         if self._call is not None and self._call.running:
             self._call.stop()
-        if self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self.stream.flush()
+        self.live.clear()
 
     def line(self) -> str:
         stats = self.crawler.stats
@@ -69,12 +65,8 @@ class ProgressLine:
             except Exception:
                 pending = None
         if pending is not None and rate > 0:
-            eta = int(pending / rate)
-            text += f" | queued {pending} | ETA {eta // 60}:{eta % 60:02d}"
+            text += f" | queued {pending} | ETA {eta(pending / rate)}"
         return text
 
     def show(self) -> None:
-        text = self.line()
-        self._width = max(self._width, len(text))
-        self.stream.write("\r" + text.ljust(self._width))
-        self.stream.flush()
+        self.live.show(self.line())

@@ -76,6 +76,29 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _reparse_filters(
+    edition: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    shard: tuple[int, int] | None,
+) -> list[ColumnElement[bool]]:
+    """Which raw pages a reparse reads (with ``articles`` joined), besides current/earlier."""
+    a, r = m.articles, m.raw_pages
+    conditions: list[ColumnElement[bool]] = []
+    if shard is not None:
+        k, n = shard
+        if not 0 <= k < n:
+            raise UsageError(f"shard {k} of {n}: want 0 <= k < n")
+        conditions.append((r.c.id % n) == k)
+    if edition is not None:
+        conditions.append(a.c.edition == edition)
+    if since is not None:
+        conditions.append(a.c.published_at >= _aware(since))
+    if until is not None:
+        conditions.append(a.c.published_at < _aware(until))
+    return conditions
+
+
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"the archive needs aware datetimes, got {moment!r}")
@@ -1089,18 +1112,8 @@ class Archive:
         share one reparse."""
         report = ReparseReport(parser_version)
         a, r = m.articles, m.raw_pages
-        conditions: list[ColumnElement[bool]] = [r.c.revision_id.is_(None)]
-        if shard is not None:
-            k, n = shard
-            if not 0 <= k < n:
-                raise UsageError(f"shard {k} of {n}: want 0 <= k < n")
-            conditions.append((r.c.id % n) == k)
-        if edition is not None:
-            conditions.append(a.c.edition == edition)
-        if since is not None:
-            conditions.append(a.c.published_at >= _aware(since))
-        if until is not None:
-            conditions.append(a.c.published_at < _aware(until))
+        chosen = _reparse_filters(edition, since, until, shard)
+        conditions: list[ColumnElement[bool]] = [r.c.revision_id.is_(None), *chosen]
         last = 0
         while True:
             with self._read() as conn:
@@ -1163,8 +1176,25 @@ class Archive:
             if progress is not None:
                 progress(report)
         if revisions:
-            self._reparse_revisions(parse, parser_version, conditions[1:], batch, report)
+            self._reparse_revisions(parse, parser_version, chosen, batch, report, progress)
         return report
+
+    def reparse_pages(
+        self,
+        *,
+        edition: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        revisions: bool = True,
+    ) -> int:
+        """How many raw pages :meth:`reparse` reads with these arguments (for its progress)."""
+        a, r = m.articles, m.raw_pages
+        conditions = _reparse_filters(edition, since, until, None)
+        if not revisions:
+            conditions.append(r.c.revision_id.is_(None))
+        with self._read() as conn:
+            stmt = select(func.count()).select_from(r.join(a, a.c.id == r.c.article_pk))
+            return int(conn.execute(stmt.where(*conditions)).scalar_one())
 
     def _stored_by_pk(self, conn: Connection, pks: list[int]) -> dict[int, ArticleRecord]:
         if not pks:
@@ -1199,6 +1229,7 @@ class Archive:
         article_conditions: list[Any],
         batch: int,
         report: ReparseReport,
+        progress: Callable[[ReparseReport], None] | None,
     ) -> None:
         a, r, rv = m.articles, m.raw_pages, m.revisions
         last = 0
@@ -1253,6 +1284,8 @@ class Archive:
                     conn.execute(
                         update(r).where(r.c.id == raw_id).values(parser_version=parser_version)
                     )
+            if progress is not None:
+                progress(report)
 
     # ------------------------------------------------------------------ locking
 

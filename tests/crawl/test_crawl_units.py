@@ -138,3 +138,46 @@ def test_retry_after():
     assert retry_after_seconds(later, now=now) == 30.0
     assert retry_after_seconds(b"soon") is None
     assert retry_after_seconds(None) is None
+
+
+@pytest.mark.parametrize(
+    ("setting", "env", "tty", "shown"),
+    [
+        (None, None, False, False),  # cron: nothing
+        (None, None, True, True),  # a terminal
+        (None, "off", True, False),
+        (None, "on", False, True),
+        ("off", "on", True, False),  # the crawl's -s setting wins over the environment
+        ("on", "off", False, True),
+        ("auto", "on", False, True),
+    ],
+)
+def test_progress_line_is_for_terminals_unless_told(monkeypatch, setting, env, tty, shown):
+    import io
+
+    from knotcrawl.terminal import progress_stream
+
+    stream = io.StringIO()
+    stream.isatty = lambda: tty  # type: ignore[method-assign]
+    monkeypatch.setattr("sys.stderr", stream)
+    if env is None:
+        monkeypatch.delenv("KNOTCRAWL_PROGRESS", raising=False)
+    else:
+        monkeypatch.setenv("KNOTCRAWL_PROGRESS", env)
+    assert (progress_stream(setting) is stream) == shown
+
+
+def test_live_line_rewrites_in_place_and_clears():
+    import io
+
+    from knotcrawl.terminal import LiveLine, eta
+
+    stream = io.StringIO()
+    line = LiveLine(stream)
+    line.show("pages 10 | ETA 1:05")
+    line.show("pages 12")  # shorter: padded over the old text
+    line.clear()
+    assert stream.getvalue() == (
+        "\rpages 10 | ETA 1:05" + "\rpages 12" + " " * 11 + "\r" + " " * 19 + "\r"
+    )
+    assert (eta(65.9), eta(0), eta(3600)) == ("1:05", "0:00", "60:00")

@@ -116,3 +116,30 @@ def test_reparse_command_with_worker_processes(
         _assert_repaired(archive, pages)
     assert main(["reparse", "--db", db, "--workers", "0"]) == 2
     assert "--workers must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_reparse_shows_its_progress_on_a_terminal(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+) -> None:
+    db = str(tmp_path / "k.sqlite")
+    with Archive.open(db) as archive:
+        _store_with_an_older_parser(archive, _pages())
+    monkeypatch.setenv("KNOTCRAWL_PROGRESS", "on")  # as on a terminal
+    assert main(["reparse", "--db", db, "--workers", str(workers), "--batch", "2"]) == 0
+    err = capsys.readouterr().err
+    # In one process the first batch is drawn at once; worker processes report through
+    # shared memory, drawn once a second and when they are done.
+    first = (
+        "\rreparse: 2 of 15 pages (13%) | "
+        if workers == 1
+        else "\rreparse: 15 of 15 pages (100%) | "
+    )
+    assert first in err
+    assert err.endswith("\r")  # the line is cleared before the summary on stdout
+    monkeypatch.setenv("KNOTCRAWL_PROGRESS", "off")
+    assert main(["reparse", "--db", db, "--workers", str(workers)]) == 0
+    assert capsys.readouterr().err == ""
