@@ -1130,12 +1130,7 @@ def search(
     vector: Any = literal_column("articles.search_vector")
     matched = [vector.op("@@")(tsq), *where]
     if window is not None and not sort:
-        newest = (
-            select(a.c.id)
-            .where(*matched)
-            .order_by(a.c.published_at.desc().nulls_last(), a.c.id.desc())
-            .limit(window)
-        )
+        newest = select(a.c.id).where(*matched).order_by(*newest_first()).limit(window)
         matched = [a.c.id.in_(newest.scalar_subquery())]
     score = func.ts_rank_cd(vector, tsq).label("score")
     inner = (
@@ -1182,6 +1177,13 @@ def _hit(row: Any, snippet: str | None) -> SearchHit:
         snippet=" ".join((snippet or "").split()),
         gone=row.gone_at is not None,
     )
+
+
+def newest_first() -> tuple[Any, Any]:
+    """PostgreSQL's order of the search window, newest publication first. Index
+    ``ix_articles_search_window`` (migration 0005) has exactly this order, so the planner can
+    walk it and stop after the window's matches instead of sorting every match."""
+    return (_a.c.published_at.desc().nulls_last(), _a.c.id.desc())
 
 
 def _search_sqlite(

@@ -240,3 +240,28 @@ def test_parser_and_translations() -> None:
         (Phrase(("war",)), Phrase(("and",)), Phrase(("peace",)))
     )
     assert parse_query("Ёлка") == Phrase(("елка",))
+
+
+# PostgreSQL only: SQLite finds the window in the full-text index's key order (migration 0003).
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_the_window_order_is_an_index_on_postgresql(filled: Archive) -> None:
+    """The newest-matches window walks ``ix_articles_search_window`` on PostgreSQL (migration
+    0005) instead of sorting every match: the index's order must be the query's exactly. With
+    sorts and the other scans priced out, the planner uses the index only if it can."""
+    from sqlalchemy import literal_column, select, text
+
+    a = queries._a
+    vector = literal_column("articles.search_vector")
+    words = literal_column("to_tsquery('simple', 'rights')")
+    window = select(a.c.published_at, a.c.id).where(vector.op("@@")(words))
+    window = window.order_by(*queries.newest_first()).limit(2000)
+    sql = str(window.compile(filled.engine, compile_kwargs={"literal_binds": True}))
+    with filled.engine.connect() as conn:
+        for setting in ("enable_sort", "enable_seqscan", "enable_bitmapscan"):
+            conn.execute(text(f"SET {setting} = off"))
+        plan = "\n".join(row[0] for row in conn.execute(text(f"EXPLAIN {sql}")))
+        rows = [tuple(row) for row in conn.execute(text(sql))]
+    assert "Index Scan using ix_articles_search_window on articles" in plan, plan
+    assert "Sort" not in plan, plan
+    assert len(rows) == 3  # the three articles with "rights"
+    assert rows == sorted(rows, reverse=True)  # newest first
