@@ -265,3 +265,35 @@ def test_the_window_order_is_an_index_on_postgresql(filled: Archive) -> None:
     assert "Sort" not in plan, plan
     assert len(rows) == 3  # the three articles with "rights"
     assert rows == sorted(rows, reverse=True)  # newest first
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    ("slices", "window", "all_articles"),
+    [
+        ((2,), 1, False),  # newest 2 articles: 1 and 2; 2 is the newest match
+        ((2,), 2, True),  # one match there: every article is searched
+        ((2, 4), 2, False),  # newest 4: matches 2, 3, 4
+        ((1, 3), 3, True),
+    ],
+)
+def test_the_window_is_looked_for_in_slices_of_the_newest_articles(
+    filled: Archive,
+    monkeypatch: pytest.MonkeyPatch,
+    slices: tuple[int, ...],
+    window: int,
+    all_articles: bool,
+) -> None:
+    """PostgreSQL finds the newest matches among the newest articles first; a slice that
+    holds the window gives it, otherwise every article is searched (queries._newest_matches_pg).
+    Article i is published i days before T0; "rights" matches 2, 3 and 4."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    event.listen(filled.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    monkeypatch.setattr(queries, "PG_WINDOW_SLICES", slices)
+    assert search_ids(filled, "rights", window=window) == [2, 3, 4][:window]
+    assert any("coalesce" in sql for sql in statements) == all_articles
+    # With the filters, on the slices as well.
+    only_ru = queries.Filters(edition="ru")
+    assert search_ids(filled, "protest OR протест", only_ru, window=1) == [5]

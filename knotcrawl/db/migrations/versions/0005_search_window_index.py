@@ -4,9 +4,9 @@ The default search ranks the newest 2,000 matches (``queries.RANK_WINDOW``). On 
 window is ``ORDER BY published_at DESC NULLS LAST, id DESC LIMIT 2000`` over the matches; with
 only the ascending ``ix_articles_published_at`` it had to read every match of a common word
 from the GIN index, check its tsvector, and sort them (a phrase of two common words: 320 ms at
-100,000 articles, 1.4 s at 500,000). With an index in exactly that order the planner walks it
-from the newest article and stops after 2,000 matches when the words are common (33 ms), and
-keeps the GIN scan for rare words. SQLite finds its window in the full-text index's own key
+100,000 articles, 1.4 s at 500,000). With an index in exactly that order, the newest 20,000
+articles are a range found at once, and the window of a common word is found among them
+(``queries._newest_matches_pg``). SQLite finds its window in the full-text index's own key
 order (migration 0003) and gets nothing here.
 
 Revision ID: 0005
