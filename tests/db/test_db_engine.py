@@ -48,3 +48,22 @@ def test_a_plain_path_is_a_sqlite_file(tmp_path: Path, monkeypatch: pytest.Monke
         resolve_url("missing/dir/archive.db")
     with pytest.raises(UsageError, match="unsupported database"):
         resolve_url("mysql://u@h/db")
+
+
+def test_a_new_sqlite_archive_has_16k_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    import sqlite3
+
+    from knotcrawl.db import Archive
+    from knotcrawl.db.engine import PAGE_SIZE
+
+    new = tmp_path / "new.sqlite"
+    Archive.open(str(new)).close()
+    with sqlite3.connect(new) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16_384
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as conn:  # an archive made before: 4 KiB pages
+        conn.execute("CREATE TABLE t (x)")
+    Archive.open(str(old)).close()  # migrated to the newest schema, pages untouched
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == 4_096
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
