@@ -87,9 +87,11 @@ def test_a_full_disk_stops_the_crawl_and_the_next_run_resumes(workspace):
     workspace.archive().close()  # a new archive at the newest schema
     with sqlite3.connect(workspace.db) as conn:
         empty = conn.execute("PRAGMA page_count").fetchone()[0]
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    room = empty + 600_000 // page_size  # about a third of this crawl
     with replica(**CONFIG) as server:
         full = run_wrapped(
-            workspace, SMALL_DISK, empty + 150, args[0], "--replica", server.proxy_url, *args[1:]
+            workspace, SMALL_DISK, room, args[0], "--replica", server.proxy_url, *args[1:]
         )
         assert full.status == 1, full.stderr
         line = summary_line(full)
