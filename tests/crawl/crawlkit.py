@@ -47,8 +47,9 @@ class Workspace:
         env.pop("KNOTCRAWL_DATABASE_URL", None)
         return env
 
-    def command(self, *args: str, stats: bool = True) -> list[str]:
-        cmd = [sys.executable, "-m", "knotcrawl.cli", *args]
+    def command(self, *args: str, stats: bool = True, entry: list[str] | None = None) -> list[str]:
+        """``python -m knotcrawl.cli ARGS`` (or ``python ENTRY ARGS``, e.g. ``-c CODE``)."""
+        cmd = [sys.executable, *(entry or ["-m", "knotcrawl.cli"]), *args]
         if stats and args and args[0] in ("update", "crawl"):
             cmd += ["-s", f"KNOTCRAWL_STATS_FILE={self.stats_file}", "-s", "KNOTCRAWL_PROGRESS=off"]
         return cmd
@@ -67,10 +68,10 @@ class Workspace:
             text=True,
         )
 
-    def run(self, *args: str, timeout: float = 180) -> CrawlRun:
+    def run(self, *args: str, timeout: float = 180, entry: list[str] | None = None) -> CrawlRun:
         self.stats_file.unlink(missing_ok=True)
         proc = subprocess.run(
-            self.command(*args),
+            self.command(*args, entry=entry),
             cwd=self.root,
             env=self.env(),
             capture_output=True,

@@ -8,7 +8,6 @@ code below), so the crawl runs exactly as `knotcrawl update` does."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 from datetime import UTC, datetime
 
 from crawlkit import CrawlRun, Workspace, assert_matches_truth, replica, replica_truth, summary_line
@@ -55,25 +54,8 @@ sys.exit(main(sys.argv[1:]))
 
 
 def run_wrapped(workspace: Workspace, code: str, value: int, *args: str) -> CrawlRun:
-    command = workspace.command(*args)
-    assert command[1:3] == ["-m", "knotcrawl.cli"]
-    command[1:3] = ["-c", code, str(value)]
-    workspace.stats_file.unlink(missing_ok=True)
-    proc = subprocess.run(
-        command,
-        cwd=workspace.root,
-        env=workspace.env(),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    run = CrawlRun(proc.returncode, proc.stdout, proc.stderr, {}, {})
-    if workspace.stats_file.exists():
-        import json
-
-        run.stats = json.loads(workspace.stats_file.read_text().splitlines()[-1])["stats"]
-    return run
+    """``knotcrawl ARGS`` run by one of the wrappers above, which reads ``value`` first."""
+    return workspace.run(*args, entry=["-c", code, str(value)])
 
 
 def _stored(workspace: Workspace) -> int:
