@@ -24,8 +24,10 @@ def utc_iso(moment: datetime) -> str:
 
 
 def local_iso(moment: datetime) -> str:
-    """``2019-05-17T18:17:00+03:00``: Moscow time with its offset."""
-    return moment.astimezone(MOSCOW).isoformat(timespec="seconds")
+    """``2019-05-17T18:17:00+03:00``: Moscow time with its offset. Through UTC, so that a
+    wall time that never existed (the spring-forward gap) is printed as the instant it stands
+    for: ``astimezone`` to the zone a time already has returns it unchanged."""
+    return moment.astimezone(UTC).astimezone(MOSCOW).isoformat(timespec="seconds")
 
 
 def parse_utc_iso(text: str) -> datetime:

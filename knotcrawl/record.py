@@ -113,4 +113,8 @@ class ListingPage:
     next_page: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if self.kind == "feed":
+            # RECORD.md's feed shape has no page numbers (the shared sample's proposal did).
+            del data["page"], data["next_page"]
+        return data

@@ -19,7 +19,8 @@ def register(subparsers: Any) -> None:
         description="Write the matching articles with every RECORD.md field (or --fields) to "
         "FILE, or to standard output with -o -. Streamed in batches: memory stays flat for "
         "any archive size. The file appears only when complete (written beside the target "
-        "and renamed). CSV: UTF-8, header row, lists and objects as JSON text. Parquet: "
+        "and renamed). CSV: UTF-8, header row, lists and objects as JSON text, an empty cell "
+        "for null (never an empty text). Parquet: "
         "typed columns (UTC timestamps, lists, structs).",
     )
     one_line_errors(parser, "export")

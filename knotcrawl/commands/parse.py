@@ -128,7 +128,8 @@ def _explain(result: Any, sources: dict[str, str] | None) -> None:
         print(f"{'kind':16} {result.kind}", file=out)
         print(f"{'edition':16} {sources.get('edition', '-')}", file=out)
         print(f"{'items':16} {len(result.items)} ({sources.get('items', '-')})", file=out)
-        print(f"{'page':16} {result.page}, next {result.next_page or '-'}", file=out)
+        if result.kind == "listing":
+            print(f"{'page':16} {result.page}, next {result.next_page or '-'}", file=out)
         for name in ("title", "published_at", "lead", "photo_caption"):
             have = sum(1 for item in result.items if getattr(item, name) is not None)
             print(f"{'  ' + name:16} {have} of {len(result.items)} items", file=out)

@@ -162,6 +162,21 @@ RU_GENITIVE = [
             "2010-01-01T12:00:00+03:00",
             "time_day_month",
         ),
+        # 02:30 never happened in Moscow on 28 March 2010 (02:00 became 03:00): the offset
+        # before the change gives the instant, and the Moscow time is that instant's.
+        (
+            "28 March 2010, 02:30",
+            "2010-03-27T23:30:00Z",
+            "2010-03-28T03:30:00+04:00",
+            "day_month_year",
+        ),
+        # 02:30 happened twice on 31 October 2010: the first (summer time) is taken.
+        (
+            "02:30, 31 октября 2010",
+            "2010-10-30T22:30:00Z",
+            "2010-10-31T02:30:00+04:00",
+            "time_day_month",
+        ),
     ],
 )
 def test_known_format(text: str, utc: str, local: str, fmt: str) -> None:
