@@ -40,6 +40,10 @@ RETRY_TIMES = 4
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote-control extension (on by default) opens a localhost HTTP endpoint that runs
+# Python code in the crawl and leaves a token file per run in ~/.local/state/scrapy: nothing
+# here uses it, and an unattended cron crawl should not expose one.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 # knotcrawl installs its own handlers (a rotated file in data/logs; stderr on a terminal).
 LOG_INSTALL_ROOT_HANDLER = False

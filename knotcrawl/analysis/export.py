@@ -15,7 +15,8 @@ order given):
   (arrow) read it without options.
 
 The output goes to a temporary file beside the target, renamed over it at the end: a failure
-never leaves a partial file. ``-`` writes to standard output.
+never leaves a partial file. A symlink is written through (the file it points to is
+replaced); a device or a named pipe is written to directly. ``-`` writes to standard output.
 
 The writers take batches of RECORD dicts or, faster, the column batches of
 :func:`knotcrawl.db.queries.iter_record_columns` (what ``knotcrawl export`` reads). For Parquet
@@ -69,13 +70,22 @@ class ExportResult:
 
 
 def check_target(target: str) -> Path | None:
-    """Refuse an output path that cannot be written, before any query runs."""
+    """Refuse an output path that cannot be written, before any query runs.
+
+    Returns the path to write: a symlink's final target, so that the rename replaces the file
+    it points to and the link stays a link."""
     if target == "-":
         return None
-    path = Path(target).expanduser()
+    path = Path(os.path.realpath(Path(target).expanduser()))
     if path.is_dir():
         raise UsageError(f"output {target}: is a directory")
-    parent = path.parent if str(path.parent) else Path(".")
+    if _is_stream(path):
+        # A device or a named pipe is written to as it is (see atomic_output): no temporary
+        # file, so its directory need not be writable.
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"output {target}: not writable")
+        return path
+    parent = path.parent
     if not parent.is_dir():
         raise UsageError(f"output {target}: no such directory {parent}")
     if path.exists() and not os.access(path, os.W_OK):
@@ -91,6 +101,11 @@ def check_target(target: str) -> Path | None:
     return path
 
 
+def _is_stream(path: Path) -> bool:
+    """An existing target that is not a regular file: a FIFO, /dev/stdout, /dev/full…"""
+    return path.exists() and not path.is_file()
+
+
 @contextmanager
 def atomic_output(target: str) -> Iterator[IO[bytes]]:
     """A binary file that becomes ``target`` only if the block finishes without error."""
@@ -98,6 +113,13 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
     if path is None:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
+        return
+    if _is_stream(path):
+        # Renaming a file over a device or a pipe would replace it (the reader of a FIFO would
+        # never get the data; /dev/full became a regular file): write to it directly. A stream
+        # cannot be taken back anyway, so atomicity has no meaning here.
+        with open(path, "wb") as stream:
+            yield stream
         return
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)

@@ -1,1 +1,39 @@
-"""One module per ``knotcrawl`` command; see :mod:`knotcrawl.cli`."""
+"""One module per ``knotcrawl`` command; see :mod:`knotcrawl.cli`.
+
+Also the argparse value types the commands share."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+# SQLite's INTEGER (and PostgreSQL's bigint) range: a larger number given as an id, a limit or
+# an offset made the driver raise OverflowError, a traceback instead of a usage error.
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+# articles.article_id is an INTEGER column: 32 bits on PostgreSQL.
+ARTICLE_ID_MAX = 2**31 - 1
+
+
+def whole_number(minimum: int = INT64_MIN, maximum: int = INT64_MAX) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number from ``minimum`` to ``maximum``.
+
+    The default range is the database's, so that commands keep their own, clearer messages
+    for a negative value (``limit: -3 is negative``)."""
+
+    def parse(text: str) -> int:
+        value = int(text)  # a ValueError: argparse says "invalid int value: 'many'", as before
+        if not minimum <= value <= maximum:
+            raise argparse.ArgumentTypeError(
+                f"{text} is out of range ({minimum} to {maximum})"
+                if minimum != INT64_MIN
+                else f"{text} is out of range (at most {maximum})"
+            )
+        return value
+
+    parse.__name__ = "int"  # the name in argparse's message
+    return parse
+
+
+# Database-bound counts: --limit, --offset, --window, --batch…
+count = whole_number()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from knotcrawl.analysis.cli import one_line_errors
 from knotcrawl.errors import UsageError
 
 
@@ -48,7 +49,8 @@ def add_crawl_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="also fetch articles through this mirror host (round robin; repeatable)",
     )
-    parser.add_argument(
+    resume = parser.add_mutually_exclusive_group()
+    resume.add_argument(
         "--resume",
         dest="resume",
         action="store_const",
@@ -56,7 +58,7 @@ def add_crawl_options(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="continue the interrupted run of the same job (the default whenever one is left)",
     )
-    parser.add_argument(
+    resume.add_argument(
         "--fresh",
         dest="resume",
         action="store_const",
@@ -119,6 +121,7 @@ def register(subparsers: Any) -> None:
         "category and region listing to record sections and leads; URLs or ids fetch single "
         "articles. An interrupted crawl continues when run again.",
     )
+    one_line_errors(parser, "crawl")
     parser.add_argument(
         "targets",
         nargs="*",
@@ -165,8 +168,12 @@ def mode_of(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from knotcrawl.crawling.options import CrawlOptions
+    from knotcrawl.crawling.options import CrawlOptions, preflight
     from knotcrawl.crawling.runner import parse_overrides, run_crawl
+
+    # The archive and the directories are checked before Scrapy starts: a bad --db, --job-dir
+    # or --log-dir is one line and status 2, not status 1 (which cron takes for "failures").
+    preflight(args)
 
     mode = mode_of(args)
     arguments = common_arguments(args)

@@ -24,7 +24,8 @@ def register(subparsers: Any) -> None:
         "db",
         help="manage the archive database (schema upgrade, current revision, counts)",
         description="Manage the archive database. A new database is created at the newest "
-        "schema by any command that opens it; an existing one is upgraded only by "
+        "schema by `db upgrade`, `update`, `crawl` and `demo` (never by `db current`, "
+        "`db counts`, `reparse` or the read commands); an existing one is upgraded only by "
         "`knotcrawl db upgrade` (back it up first).",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -42,16 +43,22 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from knotcrawl.db import migrate
-    from knotcrawl.db.engine import make_engine, resolve_url, sqlite_path
+    from knotcrawl.db.engine import check_database, make_engine
     from knotcrawl.errors import KnotcrawlError, UsageError
 
-    url = resolve_url(args.db)
+    # Alembic's own error for an unknown revision is a traceback-sized message.
+    known = migrate.known_revisions()
+    if args.action == "upgrade" and args.revision != "head" and args.revision not in known:
+        choices = ", ".join(sorted(known))
+        raise UsageError(f"unknown schema revision {args.revision!r} (one of {choices}, head)")
+    # Only upgrade may create an archive; current and counts report on an existing one, and
+    # current (like upgrade) must also work on an archive at an older schema.
+    url = check_database(
+        args.db, create=args.action == "upgrade", need_head=args.action == "counts"
+    )
     shown = url.render_as_string(hide_password=True)
     engine = make_engine(url)
     try:
-        path = sqlite_path(engine)
-        if args.action in ("current", "counts") and path is not None and not path.exists():
-            raise UsageError(f"no database at {path}")
         if args.action == "current":
             current = migrate.current_revision(engine)
             head = migrate.head_revision()

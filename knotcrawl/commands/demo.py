@@ -47,8 +47,11 @@ def run(args: argparse.Namespace) -> int:
     from knotcrawl.crawling.options import CrawlOptions, parse_moment
     from knotcrawl.crawling.runner import run_crawl
     from knotcrawl.db import Archive
+    from knotcrawl.db.engine import check_database
     from knotcrawl.replica import ReplicaConfig, serve_in_thread
 
+    # Before the replica starts: a bad --db is one line, not a traceback after a crawl.
+    check_database(args.db, create=True)
     now = parse_moment(args.now)
     config = ReplicaConfig(seed=args.seed, articles=args.articles, now=now)
     summaries = io.StringIO()

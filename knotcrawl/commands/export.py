@@ -6,6 +6,8 @@ import argparse
 from typing import Any
 
 from knotcrawl.analysis.cli import add_common, add_filters, one_line_errors
+from knotcrawl.commands import count
+from knotcrawl.crawling.options import check_range
 
 # Articles per read: 10,000 (one Parquet row group) keeps the per-batch costs small; peak
 # memory was about 490 MiB on a 500,000-article archive (docs/performance.md).
@@ -40,10 +42,10 @@ def register(subparsers: Any) -> None:
     )
     add_common(parser)
     add_filters(parser, sort="id")
-    parser.add_argument("--limit", type=int, default=None, help="at most this many articles")
+    parser.add_argument("--limit", type=count, default=None, help="at most this many articles")
     parser.add_argument(
         "--batch",
-        type=int,
+        type=count,
         default=EXPORT_BATCH,
         help=f"articles read per batch (default {EXPORT_BATCH:,}; memory grows with it, not "
         "with the archive)",
@@ -63,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     export.check_target(args.output)
     fmt = export.format_of(args.format, args.output)
     filters = filters_from(args)
+    check_range(filters.since, filters.until)
     queries.sort_spec(args.sort)
     limit = check_limit(args.limit)
     if args.batch < 1:

@@ -6,6 +6,8 @@ import argparse
 from typing import Any
 
 from knotcrawl.analysis.cli import add_common, add_filters, one_line_errors
+from knotcrawl.commands import count
+from knotcrawl.crawling.options import check_range
 
 DEFAULT_LIMIT = 50
 
@@ -22,7 +24,7 @@ def register(subparsers: Any) -> None:
     add_filters(parser, sort="-published")
     parser.add_argument(
         "--limit",
-        type=int,
+        type=count,
         default=DEFAULT_LIMIT,
         help=f"at most this many (default {DEFAULT_LIMIT}; 0 = all)",
     )
@@ -38,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from knotcrawl.db import queries
 
     filters = filters_from(args)
+    check_range(filters.since, filters.until)
     queries.sort_spec(args.sort)
     limit = check_limit(args.limit)
     with open_archive(args) as archive:

@@ -18,7 +18,10 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TextIO
 
+from knotcrawl.analysis.cli import one_line_errors
+from knotcrawl.commands import count
 from knotcrawl.commands.db import add_db_option
+from knotcrawl.crawling.options import check_range
 from knotcrawl.db.types import ReparseReport
 from knotcrawl.errors import UsageError
 from knotcrawl.terminal import LiveLine, eta, progress_stream
@@ -42,6 +45,7 @@ def register(subparsers: Any) -> None:
         "update the records it now extracts differently (no revisions are made; lead, sections "
         "and seen times are kept). Reports how many records changed.",
     )
+    one_line_errors(parser, "reparse")
     add_db_option(parser)
     parser.add_argument("--edition", choices=("en", "ru"), help="only this edition")
     parser.add_argument(
@@ -51,11 +55,11 @@ def register(subparsers: Any) -> None:
         "--until", type=_moment, metavar="DATE", help="only articles published before DATE"
     )
     parser.add_argument(
-        "--batch", type=int, default=200, metavar="N", help="raw pages per batch (default 200)"
+        "--batch", type=count, default=200, metavar="N", help="raw pages per batch (default 200)"
     )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=count,
         default=min(os.cpu_count() or 1, 4),
         metavar="N",
         help="processes sharing the work (default: the machine's cores, at most 4)",
@@ -70,11 +74,13 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from knotcrawl.db import Archive
+    from knotcrawl.db.engine import check_database
 
     if args.batch < 1:
         raise UsageError("--batch must be at least 1")
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    check_range(args.since, args.until)
     options = {
         "edition": args.edition,
         "since": args.since,
@@ -82,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
         "batch": args.batch,
         "revisions": not args.no_revisions,
     }
+    # Never creates an archive: a mistyped --db must not leave a new, empty one behind.
+    check_database(args.db, create=False)
     with Archive.open(args.db) as archive, archive.lock("reparse"):
         db = archive.engine.url.render_as_string(False)
         stream = progress_stream()

@@ -8,6 +8,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from knotcrawl.analysis.cli import one_line_errors
+from knotcrawl.commands import whole_number
 from knotcrawl.errors import UsageError
 
 MARKUP_NAMES = (
@@ -65,7 +67,9 @@ def _add_serving_options(parser: argparse.ArgumentParser, title: str = "serving"
     group.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
     )
-    group.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0: any)")
+    group.add_argument(
+        "--port", type=whole_number(0, 65535), default=8765, help="port (default: 8765; 0: any)"
+    )
     group.add_argument(
         "--listing-end",
         choices=("empty", "404"),
@@ -126,6 +130,8 @@ def register(subparsers: Any) -> None:
         "kinds: error[:CODE] (or 500/502/503/504), 429, slow, truncate, drop, "
         "malformed, cp1251, loop, robots",
     )
+    # A bad value (--port 99999) is one line, as in the other commands, not a usage dump.
+    one_line_errors(serve, "replica serve")
     _add_state_options(serve)
     _add_serving_options(serve)
     serve.set_defaults(run=run)

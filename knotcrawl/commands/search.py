@@ -6,6 +6,8 @@ import argparse
 from typing import Any
 
 from knotcrawl.analysis.cli import add_common, add_filters, one_line_errors
+from knotcrawl.commands import count
+from knotcrawl.crawling.options import check_range
 
 
 def register(subparsers: Any) -> None:
@@ -27,14 +29,14 @@ def register(subparsers: Any) -> None:
         metavar="KEY",
         help="order hits by published, -published, id, title… instead of relevance",
     )
-    parser.add_argument("--limit", type=int, default=20, help="hits to show (default 20)")
-    parser.add_argument("--offset", type=int, default=0, help="skip this many hits first")
+    parser.add_argument("--limit", type=count, default=20, help="hits to show (default 20)")
+    parser.add_argument("--offset", type=count, default=0, help="skip this many hits first")
     parser.add_argument(
         "--forms", action="store_true", help="match other word forms (stem + prefix)"
     )
     parser.add_argument(
         "--window",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="rank the best of the newest N matches (default 2000: a common word matches "
@@ -59,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
     parse_query(args.query)  # a syntax error is reported before the database is opened
     filters = filters_from(args)
+    check_range(filters.since, filters.until)
     if args.sort is not None:
         queries.sort_spec(args.sort)
     limit = check_limit(args.limit) or 20

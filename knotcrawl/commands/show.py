@@ -7,6 +7,7 @@ import difflib
 from typing import Any
 
 from knotcrawl.analysis.cli import add_common, one_line_errors
+from knotcrawl.commands import ARTICLE_ID_MAX
 from knotcrawl.errors import KnotcrawlError, UsageError
 
 
@@ -30,6 +31,13 @@ def register(subparsers: Any) -> None:
 
 def parse_ref(ref: str, edition: str | None) -> tuple[str | None, int]:
     """``(edition or None, article_id)`` of ``en:123``, a URL or a bare id."""
+    found_edition, article_id = _parse_ref(ref, edition)
+    if article_id > ARTICLE_ID_MAX:  # the database would refuse it (an integer out of range)
+        raise UsageError(f"{ref!r}: no article has an id that large")
+    return found_edition, article_id
+
+
+def _parse_ref(ref: str, edition: str | None) -> tuple[str | None, int]:
     from knotcrawl.hosts import article_ref
 
     text = ref.strip()

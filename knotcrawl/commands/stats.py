@@ -7,6 +7,8 @@ import argparse
 from typing import Any
 
 from knotcrawl.analysis.cli import add_common, add_filters, one_line_errors
+from knotcrawl.commands import count
+from knotcrawl.crawling.options import check_range
 
 
 def register(subparsers: Any) -> None:
@@ -19,7 +21,7 @@ def register(subparsers: Any) -> None:
     one_line_errors(parser, "stats")
     add_common(parser)
     add_filters(parser)
-    parser.add_argument("--top", type=int, default=10, help="rows in each top list (default 10)")
+    parser.add_argument("--top", type=count, default=10, help="rows in each top list (default 10)")
     parser.add_argument(
         "--by",
         choices=("month", "year"),
@@ -52,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from knotcrawl.errors import UsageError
 
     filters = filters_from(args)
+    check_range(filters.since, filters.until)
     if args.top < 1:
         raise UsageError("top: must be at least 1")
     if args.plot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from knotcrawl.analysis.cli import one_line_errors
 from knotcrawl.commands.crawl import add_crawl_options, common_arguments
 
 
@@ -17,8 +18,10 @@ def register(subparsers: Any) -> None:
         "--overlap pages in a row with nothing new; re-fetch the articles of the last "
         "--recheck-days days (edits become revisions, 404/410 marks them gone); retry the "
         "URLs in the crawl-errors table. Prints one summary line. Exit status: 0 all well, "
-        "1 failures (retried next run), 2 usage, 3 layout drift, 75 another run holds the lock.",
+        "1 failures (retried next run), 2 usage or configuration, 3 layout drift, 75 another run "
+        "holds the lock, 130 interrupted.",
     )
+    one_line_errors(parser, "update")
     parser.add_argument(
         "--overlap",
         type=int,
@@ -51,8 +54,12 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from knotcrawl.crawling.options import CrawlOptions
+    from knotcrawl.crawling.options import CrawlOptions, preflight
     from knotcrawl.crawling.runner import parse_overrides, run_crawl
+
+    # The archive and the directories are checked before Scrapy starts: a bad --db, --job-dir
+    # or --log-dir is one line and status 2, not status 1 (which cron takes for "failures").
+    preflight(args)
 
     arguments = common_arguments(args)
     arguments.update(

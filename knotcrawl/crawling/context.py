@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from knotcrawl.crawling.frontier import Frontier, job_key
 from knotcrawl.crawling.options import CrawlOptions
 from knotcrawl.errors import KnotcrawlError
+from knotcrawl.terminal import clear_live_line
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ class CrawlContext:
         self.summary_stream = summary_stream if summary_stream is not None else sys.stdout
         self._lock: Any = None
         self.error_urls: set[str] = set()
+        self.failed_before = 0
         # Why the crawl stopped early when a write to the archive or the job failed.
         self.fatal: str | None = None
         self.is_open = False
@@ -140,8 +142,13 @@ class CrawlContext:
         self.frontier = Frontier(path)
         if self.options.resume == "yes" and not self.frontier.resumed:
             logger.info("nothing to resume for this job: starting it afresh")
+        # Requests of this job that failed before it was interrupted: still failed (their
+        # URLs are in the crawl-errors table for the next run), so the summary counts them.
+        self.failed_before = self.frontier.count("failed") if self.frontier.resumed else 0
         # URLs in the crawl-errors table: a stored page clears its row (no write otherwise).
         self.error_urls = {e.url for e in self.archive.open_errors()}
+        if self._lock is not None:
+            self.archive.end_stale_runs()  # no other crawl can be running: we hold the lock
         self.run_id = self.archive.start_run(self.options.mode, self.options.arguments())
         self.started = time.monotonic()
         self.is_open = True
@@ -157,18 +164,25 @@ class CrawlContext:
             self.error_urls.discard(url)
 
     def record_error(
-        self, url: str, error: str, edition: str | None, article_id: int | None
+        self,
+        url: str,
+        error: str,
+        edition: str | None,
+        article_id: int | None,
+        retry: dict[str, Any] | None = None,
     ) -> None:
-        self.archive.record_error(url, error, edition, article_id)
+        self.archive.record_error(url, error, edition, article_id, retry)
         self.error_urls.add(url)
 
     def fail(
         self, key: str | None, url: str, error: str, edition: str | None, article_id: int | None
     ) -> None:
         """A request failed for good in this run: its URL goes to the crawl-errors table (the
-        next run fetches it again), the run counts a failure, the job marks it failed."""
+        next run fetches it again, carrying on a listing's walk, and giving an article the
+        sections and lead this run saw), the run counts a failure, the job marks it failed."""
         if self.archive is not None:
-            self.record_error(url, error, edition, article_id)
+            retry = self.frontier.retry_of(key) if self.frontier is not None and key else None
+            self.record_error(url, error, edition, article_id, retry)
         self.count("failed")
         if self.frontier is not None and key is not None:
             self.frontier.mark(key, "failed")
@@ -177,6 +191,30 @@ class CrawlContext:
 
     def count(self, name: str, n: int = 1) -> None:
         self.counts[name] += n
+
+    def save_progress(self, requests: int) -> None:
+        """The counts so far into the run's ledger row (after each stored batch)."""
+        if self.archive is not None and self.run_id is not None:
+            self.archive.run_progress(self.run_id, self._totals(), requests)
+
+    def _totals(self) -> dict[str, int]:
+        counts = {
+            name: int(self.counts[name])
+            for name in (
+                "new",
+                "updated",
+                "unchanged",
+                "gone",
+                "gaps",
+                "failed",
+                "listings",
+                "parsed",
+                "missing_fields",
+                "text_only",
+            )
+        }
+        counts["failed"] += self.failed_before
+        return counts
 
     def drift_ratio(self) -> float:
         parsed = self.counts["parsed"] + self.counts["missing_fields"]
@@ -199,25 +237,11 @@ class CrawlContext:
             status = FAILURES
         elif self.drift_ratio() > DRIFT_THRESHOLD:
             status = DRIFT
-        elif self.counts["failed"]:
+        elif self.counts["failed"] or self.failed_before:
             status = FAILURES
         else:
             status = OK
-        counts = {
-            name: int(self.counts[name])
-            for name in (
-                "new",
-                "updated",
-                "unchanged",
-                "gone",
-                "gaps",
-                "failed",
-                "listings",
-                "parsed",
-                "missing_fields",
-                "text_only",
-            )
-        }
+        counts = self._totals()
         run_status = {OK: "ok", FAILURES: "failures", DRIFT: "drift"}.get(status, "interrupted")
         summary = (
             f"knotcrawl {self.options.mode}: new={counts['new']} updated={counts['updated']} "
@@ -244,6 +268,7 @@ class CrawlContext:
                 self.frontier.close()
         self._release()
         self.result = RunResult(status, counts, requests, duration, reason, summary)
+        clear_live_line()
         print(summary, file=self.summary_stream, flush=True)
         if self.fatal is not None:
             print(

@@ -189,6 +189,36 @@ class Frontier:
     def has(self, key: str) -> bool:
         return self._db.execute("SELECT 1 FROM requests WHERE key=?", (key,)).fetchone() is not None
 
+    def spec(self, key: str) -> Spec | None:
+        row = self._db.execute("SELECT spec FROM requests WHERE key=?", (key,)).fetchone()
+        return None if row is None else Spec.loads(row[0])
+
+    def retry_of(self, key: str) -> dict[str, Any]:
+        """What a later run's retry of this request needs once the job is gone: a listing's
+        or feed's walk (its meta), an article's listing context (sections and lead from its
+        request and from the listings saved for it)."""
+        spec = self.spec(key)
+        if spec is None:
+            return {}
+        if spec.kind in ("listing", "feed"):
+            meta = {k: v for k, v in spec.meta.items() if k != "retry"}
+            return {"meta": meta} if meta else {}
+        if spec.kind != "article" or spec.article_id is None:
+            return {}
+        sections = set(spec.meta.get("sections") or ())
+        lead = spec.meta.get("lead")
+        saved = self.saved_context([(spec.edition, spec.article_id)])
+        if saved:
+            saved_sections, saved_lead = saved[(spec.edition, spec.article_id)]
+            sections.update(saved_sections)
+            lead = lead or saved_lead
+        retry: dict[str, Any] = {}
+        if sections:
+            retry["sections"] = sorted(sections)
+        if lead:
+            retry["lead"] = lead
+        return retry
+
     def state(self, key: str) -> str | None:
         row = self._db.execute("SELECT state FROM requests WHERE key=?", (key,)).fetchone()
         return None if row is None else str(row[0])

@@ -6,6 +6,8 @@ The CLI turns its options into the same string arguments a ``scrapy crawl`` user
 
 from __future__ import annotations
 
+import argparse
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -100,11 +102,37 @@ def _bool(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
-def _base_url(text: str) -> str:
+def _base_url(text: str, option: str) -> str:
+    """``scheme://host[:port]`` of an http(s) URL given to ``option``.
+
+    A word that is not a host name (``--base-url en=notaurl``) is refused: the crawl would
+    otherwise ask a proxy or replica for ``https://notaurl/…``, get 404s and record live
+    articles as gone. A host is ``localhost``, an IP address or a dotted name."""
     parts = urlsplit(text if "://" in text else f"https://{text}")
-    if not parts.scheme or not parts.netloc:
-        raise UsageError(f"bad base URL {text!r}")
+    try:
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range or not a number
+    except ValueError:
+        host = ""
+    if parts.scheme not in ("http", "https") or not _is_host(host):
+        raise UsageError(f"bad {option} {text!r}: expected an http(s) URL with a host name")
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        # Only the scheme and host are used: a path would be dropped without a word.
+        raise UsageError(f"bad {option} {text!r}: give the host only, without a path")
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _is_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return True
+    labels = host.rstrip(".").split(".")
+    return len(labels) >= 2 and all(re.fullmatch(r"[\w-]{1,63}", label) for label in labels)
 
 
 @dataclass(slots=True)
@@ -152,18 +180,18 @@ class CrawlOptions:
         opts.db = args.get("db") or None
         replica = args.get("replica") or None
         if replica:
-            opts.proxy = _base_url(str(replica))
+            opts.proxy = _base_url(str(replica), "--replica")
             opts.replica = True
             opts.base = dict(_REPLICA_BASE)
         if args.get("proxy"):
-            opts.proxy = _base_url(str(args["proxy"]))
+            opts.proxy = _base_url(str(args["proxy"]), "--proxy")
         for item in _split(args.get("base_url")):
             name, sep, url = item.partition("=")
             if not sep or name not in EDITIONS:
                 raise UsageError(f"bad --base-url {item!r}: expected en=URL or ru=URL")
-            opts.base[name] = _base_url(url)
+            opts.base[name] = _base_url(url, "--base-url")
         for item in _split(args.get("mirror")):
-            url = _base_url(item)
+            url = _base_url(item, "--mirror")
             host_edition = edition_of_host(urlsplit(url).hostname)
             if host_edition is None:
                 raise UsageError(f"--mirror {item!r}: not a host of either edition")
@@ -198,8 +226,8 @@ class CrawlOptions:
         return opts
 
     def validate(self) -> None:
-        if self.since and self.until and self.until <= self.since:
-            raise UsageError("--until is before --since")
+        check_range(self.since, self.until)
+        self._check_one_mode()
         if self.mode == "range" and not (self.since or self.until):
             raise UsageError("a date-range crawl needs --since and/or --until")
         if self.mode == "ids" and not self.ids and not (self.by_id and self.since):
@@ -208,6 +236,23 @@ class CrawlOptions:
             raise UsageError("give article URLs or ids to crawl")
         for target in self.targets:
             resolve_target(target, self.editions)
+
+    def _check_one_mode(self) -> None:
+        """Refuse options of two modes together: the mode's spider would silently ignore the
+        others (``--ids 1-9 en:12000`` never fetched en:12000)."""
+        given = [
+            name
+            for name, present in (
+                ("--sections", self.mode == "sections"),
+                ("--ids", bool(self.ids)),
+                ("--by-id", self.by_id),
+                ("--since/--until", bool(self.since or self.until)),
+                ("article URLs or ids", bool(self.targets)),
+            )
+            if present
+        ]
+        if not any(set(given) <= allowed for allowed in _MODE_OPTIONS[self.mode]):
+            raise UsageError(f"{' and '.join(given)} cannot be combined (run separate crawls)")
 
     # -- views ----------------------------------------------------------------------------
 
@@ -238,6 +283,47 @@ class CrawlOptions:
     def fetch_bases(self, edition: Edition) -> list[str]:
         """Where to fetch from: the edition's base URL, then its mirrors (round robin)."""
         return [self.base[edition], *self.mirrors.get(edition, [])]
+
+
+# What each mode takes of the options that say what to crawl (update's --sections only adds
+# the section walk to it, so it is not one of them).
+_MODE_OPTIONS: dict[str, tuple[set[str], ...]] = {
+    "update": (set(),),
+    "range": ({"--since/--until"},),
+    "ids": ({"--ids"}, {"--by-id", "--since/--until"}),
+    "sections": ({"--sections"},),
+    "articles": ({"article URLs or ids"},),
+}
+
+
+def check_range(since: datetime | None, until: datetime | None) -> None:
+    """The one message for a reversed range, in every command that takes --since/--until."""
+    if since is not None and until is not None and until <= since:
+        raise UsageError("--until is before --since")
+
+
+def check_directory(text: str | None, option: str) -> None:
+    """Create a crawl's --job-dir or --log-dir now, so that a path that cannot be a directory
+    (a regular file, somewhere under /proc) is one line rather than a traceback mid-start."""
+    if not text:
+        return
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{option} {text}: not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{option} {text}: cannot create it ({exc.strerror or exc})") from None
+
+
+def preflight(args: argparse.Namespace) -> None:
+    """Check what ``knotcrawl crawl|update`` will write to before Scrapy starts: the archive
+    (created when missing, refused when it cannot be one: status 2) and the directories."""
+    from knotcrawl.db.engine import check_database
+
+    check_database(args.db, create=True)
+    check_directory(args.job_dir, "--job-dir")
+    check_directory(args.log_dir, "--log-dir")
 
 
 _ARGUMENTS = (

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from knotcrawl.crawling.context import CrawlContext
 from knotcrawl.crawling.options import FAST_SETTINGS, CrawlOptions
 from knotcrawl.crawling.parsing import workers_from_settings
 from knotcrawl.errors import UsageError
+from knotcrawl.terminal import clear_live_line
 
 LOG_MAX_BYTES = 5 * 1024 * 1024
 LOG_BACKUPS = 5
@@ -64,6 +67,14 @@ class _OneLine(logging.Formatter):
         return f"{record.levelname}: {record.getMessage()}"
 
 
+class _Console(logging.StreamHandler):
+    """stderr, with the progress line cleared before each message."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        clear_live_line()
+        super().emit(record)
+
+
 def setup_logging(settings: Any, log_dir: Path | None = None, verbose: bool = False) -> Path:
     """Scrapy's log to ``data/logs/knotcrawl.log`` (rotated); stderr only on a terminal."""
     from knotcrawl.crawling.context import default_job_dir
@@ -89,7 +100,7 @@ def setup_logging(settings: Any, log_dir: Path | None = None, verbose: bool = Fa
     file_handler._knotcrawl = True  # type: ignore[attr-defined]
     root.addHandler(file_handler)
     if verbose or sys.stderr.isatty():
-        console = logging.StreamHandler(sys.stderr)
+        console = _Console(sys.stderr)
         console.setLevel(max(level, logging.INFO) if verbose else logging.ERROR)
         console.setFormatter(_OneLine())
         console._knotcrawl = True  # type: ignore[attr-defined]
@@ -114,12 +125,53 @@ def run_crawl(
     settings = build_settings(options, overrides)
     setup_logging(settings, log_dir, verbose)
     context = CrawlContext(options, summary_stream=summary_stream).open()
+    interrupted: list[int] = []
+    crawler: Any = None
     try:
         process = AsyncCrawlerProcess(settings)
-        process.crawl(spider_class(options.mode), context=context)
+        crawler = process.create_crawler(spider_class(options.mode))
+        process.crawl(crawler, context=context)
+        _note_signals(interrupted)
         process.start()
+    except KeyboardInterrupt:  # Ctrl-C before Scrapy's own handlers were installed
+        interrupted.append(signal.SIGINT)
     finally:
         if context.result is None:  # the crawl never ran to its spider_closed signal
-            context.close("failed", 0)
+            # A second Ctrl-C stops the reactor before the spider closes: still an
+            # interruption (the job is kept), not a failure.
+            stats = getattr(crawler, "stats", None)
+            requests = int(stats.get_value("downloader/request_count", 0) or 0) if stats else 0
+            context.close("shutdown" if interrupted else "failed", requests)
+        if interrupted:
+            # The crawl is over and its job kept: a further Ctrl-C while the process exits
+            # (the reactor gone, Python's default handler back) must not turn status 130
+            # into a KeyboardInterrupt.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     assert context.result is not None
     return context.result.status
+
+
+def _note_signals(received: list[int]) -> None:
+    """Once the reactor runs (Scrapy installs its SIGINT/SIGTERM handlers at its start), wrap
+    them so that ``received`` tells whether a stop was asked for."""
+    from twisted.internet import reactor as installed
+
+    reactor: Any = installed  # the interfaces' stubs type its methods without self
+
+    def wrap() -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous = signal.getsignal(signum)
+            if not callable(previous):
+                continue
+
+            def handler(number: int, frame: Any, previous: Callable[..., Any] = previous) -> None:
+                received.append(number)
+                previous(number, frame)
+
+            signal.signal(signum, handler)
+
+    def soon() -> None:
+        # A call queued once running comes after every startup trigger, Scrapy's included.
+        reactor.callLater(0.0, wrap)
+
+    reactor.callWhenRunning(soon)

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from knotcrawl.db import phrase_index
 from knotcrawl.errors import UsageError
@@ -71,6 +71,59 @@ def resolve_url(url: str | None = None) -> URL:
     if backend == "sqlite":
         return parsed
     raise UsageError(f"unsupported database {backend!r}: use a SQLite path or a postgresql:// URL")
+
+
+def check_database(db: str | None, *, create: bool, need_head: bool = True) -> URL:
+    """Refuse a ``--db`` that cannot be the archive, before a command starts any work.
+
+    The commands that write (crawl, update, demo, reparse, db) would otherwise fail deep inside
+    SQLAlchemy or Scrapy with a traceback and status 1, which cron reads as "failures, retried
+    next run"; a wrong path or an unreachable server is a usage error (status 2), as the read
+    commands report it (:func:`knotcrawl.db.queries.open_for_reading`). ``create``: a missing or
+    empty SQLite file and an empty database may become a new archive (else they are refused, so a
+    typo never leaves a new archive behind). ``need_head``: an archive at another schema revision
+    is refused (run ``knotcrawl db upgrade``). Returns the resolved URL.
+    """
+    from knotcrawl.db import migrate
+
+    url = resolve_url(db)
+    shown = url.render_as_string(hide_password=True)
+    database = url.database or ""
+    if url.get_backend_name() == "sqlite" and database not in ("", ":memory:"):
+        file = Path(database)
+        shown = str(file)
+        if file.is_dir():
+            raise UsageError(f"{file} is a directory, not a database file")
+        if not file.exists() or file.stat().st_size == 0:
+            if create:
+                return url
+            # Checked before connecting: SQLite would write a header into an empty file.
+            empty = " (an empty file)" if file.exists() else ""
+            raise UsageError(f"no database at {file}{empty}")
+    engine = make_engine(url)
+    try:
+        current = migrate.current_revision(engine)
+    except DBAPIError as exc:
+        first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else str(exc)
+        raise UsageError(f"cannot read the database {shown}: {first}") from None
+    finally:
+        engine.dispose()
+    if current is None:
+        if create:
+            return url
+        raise UsageError(f"{shown} is not a knotcrawl archive (it has no schema)")
+    head = migrate.head_revision()
+    if need_head and current != head:
+        if current not in migrate.known_revisions():
+            raise UsageError(
+                f"{shown} is at schema revision {current}, newer than this knotcrawl knows "
+                f"({head}): upgrade knotcrawl"
+            )
+        raise UsageError(
+            f"{shown} is at schema revision {current}, this knotcrawl needs {head}: "
+            "back it up and run `knotcrawl db upgrade`"
+        )
+    return url
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -232,6 +232,8 @@ class CrawlErrorRow(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # JSON: a listing's walk, or an article's listing context (migration 0006).
+    retry: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Gap(Base):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import tempfile
 from collections import Counter, defaultdict
@@ -998,6 +999,29 @@ class Archive:
                 .values(status=status, finished_at=_now(), requests=requests, **values)
             )
 
+    def run_progress(self, run_id: int, counts: Mapping[str, int], requests: int) -> None:
+        """A running crawl's counts so far (after each stored batch), so that the ledger of
+        a run killed before it could finish still says what it stored."""
+        fields = ("new", "updated", "unchanged", "gone", "failed")
+        values: dict[str, Any] = {f: int(counts.get(f, 0)) for f in fields}
+        with self._write() as conn:
+            conn.execute(
+                update(m.crawl_runs)
+                .where(m.crawl_runs.c.id == run_id, m.crawl_runs.c.status == "running")
+                .values(requests=requests, **values)
+            )
+
+    def end_stale_runs(self) -> int:
+        """Ledger rows still ``running`` when this process holds the crawl lock belong to
+        crawls that were killed (SIGKILL, power cut): mark them ``killed``. Returns how many."""
+        with self._write() as conn:
+            result = conn.execute(
+                update(m.crawl_runs)
+                .where(m.crawl_runs.c.status == "running")
+                .values(status="killed")
+            )
+            return int(result.rowcount or 0)
+
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:
         c = m.crawl_runs
         with self._read() as conn:
@@ -1005,11 +1029,19 @@ class Archive:
         return [dict(row) for row in rows]
 
     def record_error(
-        self, url: str, error: str, edition: str | None = None, article_id: int | None = None
+        self,
+        url: str,
+        error: str,
+        edition: str | None = None,
+        article_id: int | None = None,
+        retry: dict[str, Any] | None = None,
     ) -> None:
-        """Remember a failed URL (one row per URL, ``attempts`` counts); the next run retries it."""
+        """Remember a failed URL (one row per URL, ``attempts`` counts); the next run retries it.
+        ``retry``: what that retry needs (a listing's walk, an article's listing context); an
+        earlier row's is kept when this failure brings none."""
         e = m.crawl_errors
         moment = _now()
+        retry_text = json.dumps(retry, sort_keys=True, ensure_ascii=False) if retry else None
         with self._write() as conn:
             stmt = self._upsert(conn, e).values(
                 url=url,
@@ -1019,6 +1051,7 @@ class Archive:
                 attempts=1,
                 first_seen_at=moment,
                 last_seen_at=moment,
+                retry=retry_text,
             )
             conn.execute(
                 stmt.on_conflict_do_update(
@@ -1029,6 +1062,7 @@ class Archive:
                         "last_seen_at": moment,
                         "edition": func.coalesce(stmt.excluded.edition, e.c.edition),
                         "article_id": func.coalesce(stmt.excluded.article_id, e.c.article_id),
+                        "retry": func.coalesce(stmt.excluded.retry, e.c.retry),
                     },
                 )
             )
@@ -1050,6 +1084,7 @@ class Archive:
                 row.attempts,
                 row.first_seen_at,
                 row.last_seen_at,
+                json.loads(row.retry) if row.retry else {},
             )
             for row in rows
         ]

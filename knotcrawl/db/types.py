@@ -51,6 +51,8 @@ class CrawlError:
     attempts: int
     first_seen_at: datetime
     last_seen_at: datetime
+    # What the retry needs (a listing's walk, an article's listing context); {} if nothing.
+    retry: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -197,6 +197,7 @@ class StorePipeline:
         for item in items:
             for url in {_url_of(item.key), item.record.fetched_url}:
                 context.clear_error(url)
+        context.save_progress(int(stats.get_value("downloader/request_count", 0) or 0))
 
     @staticmethod
     def _done(context: CrawlContext, key: str) -> None:

@@ -193,16 +193,26 @@ class KnotSpider(scrapy.Spider):
         return ()
 
     def error_seeds(self) -> Iterator[Spec]:
-        """The URLs in the crawl-errors table (for the editions of this run): fetched again."""
+        """The URLs in the crawl-errors table (for the editions of this run): fetched again.
+        An article gets the sections and lead the failed run saw for it; a listing page that
+        failed inside a walk carries that walk on (migration 0006 keeps both with the error;
+        rows recorded before it are fetched alone, as before)."""
         for row in self.context.archive.open_errors():
             url = _field(row, "url")
             if not url:
                 continue
+            retry = _field(row, "retry") or {}
             ref = article_ref(url)
             if ref is not None and ref.article_id is not None:
                 if ref.edition not in self.options.editions:
                     continue
-                yield self.article_spec(ref.edition, ref.article_id, retry=True)
+                yield self.article_spec(
+                    ref.edition,
+                    ref.article_id,
+                    retry=True,
+                    sections=retry.get("sections") or None,
+                    lead=retry.get("lead"),
+                )
                 continue
             edition = _field(row, "edition")
             if edition not in self.options.editions:
@@ -210,12 +220,8 @@ class KnotSpider(scrapy.Spider):
             path = urlsplit(url).path
             kind = "feed" if path.endswith(".rss") else "listing"
             section = section_of(path) if kind == "listing" else None
-            yield Spec(
-                kind,
-                self.rebase(edition, url),
-                edition,
-                meta={"walk": None, "section": section, "retry": True},
-            )
+            meta = retry.get("meta") or {"walk": None, "section": section}
+            yield Spec(kind, self.rebase(edition, url), edition, meta={**meta, "retry": True})
 
     # -- building requests ----------------------------------------------------------------
 

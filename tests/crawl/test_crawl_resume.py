@@ -61,8 +61,12 @@ def test_sigkill_then_resume(workspace):
         assert_matches_truth(archive, truth)
         assert archive.counts()["articles"] == len(truth)
         assert archive.counts()["revisions"] == 0
-        statuses = [r["status"] for r in archive.runs()]
-        assert statuses[0] == "ok" and statuses[1] == "running"  # the killed run's row
+        runs = archive.runs()
+    # The killed run's ledger row: ended by the next run, and holding what it stored (its
+    # counts are written after every stored batch).
+    assert [r["status"] for r in runs] == ["ok", "killed"]
+    assert runs[1]["new"] == before
+    assert runs[0]["new"] + runs[1]["new"] == len(truth)
 
 
 def test_sigterm_exits_130_and_the_next_run_resumes(workspace):

@@ -181,3 +181,38 @@ def test_live_line_rewrites_in_place_and_clears():
         "\rpages 10 | ETA 1:05" + "\rpages 12" + " " * 11 + "\r" + " " * 19 + "\r"
     )
     assert (eta(65.9), eta(0), eta(3600)) == ("1:05", "0:00", "60:00")
+
+
+def test_log_messages_and_the_summary_never_share_the_progress_line(tmp_path, monkeypatch):
+    import io
+    import logging
+
+    from knotcrawl.crawling import runner
+    from knotcrawl.crawling.context import CrawlContext
+    from knotcrawl.crawling.options import CrawlOptions
+    from knotcrawl.terminal import LiveLine
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(runner.sys, "stderr", terminal)
+    monkeypatch.setattr(terminal, "isatty", lambda: True, raising=False)
+    runner.setup_logging({"LOG_LEVEL": "INFO"}, tmp_path / "logs")
+    line = LiveLine(terminal)
+    line.show("pages 10 | ETA 1:05")
+    logging.getLogger("knotcrawl.test").error("Gave up retrying")
+    assert terminal.getvalue().endswith("\r" + " " * 19 + "\rERROR: Gave up retrying\n")
+
+    line.show("pages 12 | ETA 0:01")
+    options = CrawlOptions.from_arguments(
+        "articles",
+        {"db": str(tmp_path / "a.sqlite"), "job_dir": str(tmp_path / "jobs"), "targets": "en:1"},
+    )
+    context = CrawlContext(options, summary_stream=terminal).open()
+    context.close("finished", 0)
+    context.archive.close()
+    shown = terminal.getvalue()
+    summary_at = shown.rindex("knotcrawl articles: new=0 ")
+    assert shown[:summary_at].endswith("\r" + " " * 19 + "\r")
+    for handler in list(logging.getLogger().handlers):
+        if getattr(handler, "_knotcrawl", False):
+            logging.getLogger().removeHandler(handler)
+            handler.close()

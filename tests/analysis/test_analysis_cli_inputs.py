@@ -1,0 +1,95 @@
+"""Numbers too large for the database, a bad port and reversed date ranges: one line on
+stderr, exit status 2, no traceback, no output file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from analysis_fixtures import Filled, Outcome
+
+Cli = Callable[..., Outcome]
+HUGE = "99999999999999999999999"
+INT64_MAX = str(2**63 - 1)
+
+
+def refused(result: Outcome, *words: str) -> None:
+    assert result.status == 2, (result.status, result.err)
+    assert result.err.count("\n") == 1, result.err
+    assert "Traceback" not in result.err
+    for word in words:
+        assert word in result.err, (word, result.err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["show", f"en:{HUGE}"], ["id that large"]),
+        (["show", HUGE, "--edition", "en"], ["id that large"]),
+        (["show", f"https://www.eng.kavkaz-uzel.eu/articles/{HUGE}"], ["id that large"]),
+        (["list", "--limit", HUGE], ["--limit", "out of range"]),
+        (["search", "court", "--offset", HUGE], ["--offset", "out of range"]),
+        (["search", "court", "--window", HUGE], ["--window", "out of range"]),
+        (["search", "court", "--limit", HUGE], ["--limit", "out of range"]),
+        (["export", "-o", "{out}", "--limit", HUGE], ["--limit", "out of range"]),
+        (["stats", "--top", HUGE], ["--top", "out of range"]),
+    ],
+)
+def test_numbers_beyond_the_database_range(
+    cli: Cli, filled: Filled, tmp_path: Path, argv: list[str], words: list[str]
+) -> None:
+    out = tmp_path / "out.csv"
+    argv = [a.replace("{out}", str(out)) for a in argv]
+    refused(cli(*argv, "--db", filled.url), *words)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["show", f"en:{2**31 - 1}"],  # the largest article id the schema holds
+        ["list", "--limit", INT64_MAX],
+        ["search", "court", "--offset", INT64_MAX, "--window", INT64_MAX, "--limit", INT64_MAX],
+    ],
+)
+def test_the_largest_database_integer_still_works(
+    cli: Cli, filled: Filled, argv: list[str]
+) -> None:
+    result = cli(*argv, "--db", filled.url)
+    assert result.status in (0, 1), result.err  # show: no such article (status 1)
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "65536"])
+def test_replica_serve_refuses_a_port_out_of_range(cli: Cli, port: str) -> None:
+    refused(cli("replica", "serve", "--port", port), "--port", "out of range")
+
+
+_RANGES = [("2025", "2020"), ("2025-01-01", "2020-01-01"), ("2025-01-01T12:00", "2025-01-01T11:00")]
+
+
+@pytest.mark.parametrize(
+    ("argv", "since", "until"),
+    [
+        (argv, since, until)
+        for argv in (
+            ["list"],
+            ["search", "court"],
+            ["export", "-o", "{out}"],
+            ["stats"],
+            ["reparse"],
+        )
+        for since, until in _RANGES
+        # reparse reads full dates only (a bare year is refused as not a date)
+        if not (argv == ["reparse"] and len(since) == 4)
+    ],
+)
+def test_a_reversed_range_is_refused_everywhere(
+    cli: Cli, filled: Filled, tmp_path: Path, argv: list[str], since: str, until: str
+) -> None:
+    out = tmp_path / "out.csv"
+    argv = [a.replace("{out}", str(out)) for a in argv]
+    result = cli(*argv, "--since", since, "--until", until, "--db", filled.url)
+    refused(result, "--until is before --since")
+    assert not out.exists()

@@ -1,0 +1,244 @@
+"""Crawl settings and options the command line refuses before any crawl starts (status 2, one
+line), and the --db checks of every command that writes the archive."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from knotcrawl.crawling.options import CrawlOptions
+from knotcrawl.crawling.runner import build_settings
+from knotcrawl.db import migrate
+from knotcrawl.db.engine import make_engine
+from knotcrawl.errors import UsageError
+
+UNREACHABLE = "postgresql://nobody@127.0.0.1:1/x"
+DEAD_REPLICA = "http://127.0.0.1:1"  # never reached: every case is refused before a request
+
+
+@dataclass
+class Outcome:
+    status: int
+    out: str
+    err: str
+
+
+Cli = Callable[..., Outcome]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    from knotcrawl.cli import main
+
+    # The default data directory (logs, jobs) of a crawl that got further than it should.
+    monkeypatch.setenv("KNOTCRAWL_DATA_DIR", str(tmp_path / "data"))
+
+    def run(*argv: str) -> Outcome:
+        capsys.readouterr()
+        try:
+            status = main(list(argv))
+        except SystemExit as exc:
+            status = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Outcome(status, captured.out, captured.err)
+
+    return run
+
+
+def refused(result: Outcome, *words: str) -> None:
+    assert result.status == 2, (result.status, result.err)
+    assert result.err.count("\n") == 1, result.err
+    assert "Traceback" not in result.err
+    for word in words:
+        assert word in result.err, (word, result.err)
+
+
+def test_scrapy_remote_control_is_off() -> None:
+    for replica in (None, DEAD_REPLICA):
+        settings = build_settings(CrawlOptions.from_arguments("update", {"replica": replica}))
+        assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
+        assert settings.getbool("TELNETCONSOLE_ENABLED") is False
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ({"base_url": "en=notaurl"}, ["--base-url", "notaurl"]),
+        ({"base_url": "en=ftp://caucasianknot.info"}, ["--base-url"]),
+        ({"base_url": "en=https://caucasianknot.info/news"}, ["without a path"]),
+        ({"proxy": "notaurl"}, ["--proxy"]),
+        ({"proxy": "http://proxy.example.org:99999"}, ["--proxy"]),
+        ({"replica": "notaurl"}, ["--replica"]),
+        ({"replica": "http://"}, ["--replica"]),
+        ({"mirror": "notaurl"}, ["--mirror"]),
+    ],
+)
+def test_url_options_must_be_http_urls_with_a_host(args: dict[str, str], words: list[str]) -> None:
+    with pytest.raises(UsageError) as caught:
+        CrawlOptions.from_arguments("update", args)
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_good_url_options_still_work() -> None:
+    opts = CrawlOptions.from_arguments(
+        "update",
+        {
+            "proxy": "http://user:secret@proxy.example.org:3128/",
+            "base_url": ["en=https://caucasianknot.info", "ru=kavkazuzel.com"],
+        },
+    )
+    assert opts.proxy == "http://user:secret@proxy.example.org:3128"
+    assert opts.base == {"en": "https://caucasianknot.info", "ru": "https://kavkazuzel.com"}
+    for replica in ("http://127.0.0.1:8765", "http://localhost:8765", "http://[::1]:8765"):
+        assert CrawlOptions.from_arguments("update", {"replica": replica}).proxy == replica
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (
+            ["--ids", "75700-75706", "--edition", "en", "en:12000"],
+            ["--ids", "article URLs", "cannot be combined"],
+        ),
+        (
+            ["--since", "2025-12-01", "--until", "2025-12-08", "en:12000"],
+            ["--since/--until", "cannot be combined"],
+        ),
+        (["--sections", "--ids", "1-3"], ["--sections", "--ids", "cannot be combined"]),
+        (
+            ["--sections", "--since", "2025-12-01"],
+            ["--sections", "--since/--until", "cannot be combined"],
+        ),
+        (["--sections", "en:1"], ["--sections", "article URLs", "cannot be combined"]),
+        (
+            ["--ids", "1-3", "--since", "2025-12-01"],
+            ["--ids", "--since/--until", "cannot be combined"],
+        ),
+        (
+            ["--ids", "1-3", "--by-id", "--since", "2025-12-01"],
+            ["--ids", "--by-id", "cannot be combined"],
+        ),
+        (["--since", "2025-12-08", "--until", "2025-12-01"], ["--until is before --since"]),
+        (["--sections", "--resume", "--fresh"], ["--fresh", "not allowed with", "--resume"]),
+    ],
+)
+def test_crawl_refuses_what_it_would_ignore(
+    cli: Cli, tmp_path: Path, argv: list[str], words: list[str]
+) -> None:
+    db = tmp_path / "a.sqlite"
+    result = cli("crawl", "--db", str(db), "--replica", DEAD_REPLICA, *argv)
+    refused(result, *words)
+    assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    ("mode", "args"),
+    [
+        ("range", {"since": "2025-12-01", "until": "2025-12-08"}),
+        ("range", {"until": "2025-12-08"}),
+        ("ids", {"ids": "1-3,7"}),
+        ("ids", {"by_id": "1", "since": "2025-12-01"}),
+        ("ids", {"by_id": "1", "since": "2025-12-01", "until": "2025-12-08"}),
+        ("sections", {}),
+        ("articles", {"targets": ["en:1", "ru:2"]}),
+        ("update", {"sections": "1"}),
+    ],
+)
+def test_single_modes_are_still_accepted(mode: str, args: dict[str, object]) -> None:
+    assert CrawlOptions.from_arguments(mode, args).mode == mode
+
+
+@pytest.mark.parametrize("option", ["--job-dir", "--log-dir"])
+@pytest.mark.parametrize("where", ["proc", "file"])
+def test_directories_that_cannot_be_made_are_refused(
+    cli: Cli, tmp_path: Path, option: str, where: str
+) -> None:
+    path = "/proc/knotcrawl-nope/jobs"
+    if where == "file":
+        (tmp_path / "afile").write_text("x")
+        path = str(tmp_path / "afile")
+    for command in (["update"], ["crawl", "en:1"]):
+        result = cli(
+            *command, "--db", str(tmp_path / "a.sqlite"), "--replica", DEAD_REPLICA, option, path
+        )
+        refused(result, option, path)
+
+
+def _not_a_database(tmp_path: Path) -> str:
+    path = tmp_path / "notdb.bin"
+    path.write_bytes(os.urandom(4096))
+    return str(path)
+
+
+def _directory(tmp_path: Path) -> str:
+    return str(tmp_path)
+
+
+def _old_schema(tmp_path: Path) -> str:
+    path = tmp_path / "old.sqlite"
+    engine = make_engine(str(path))
+    migrate.upgrade(engine, "0002")
+    engine.dispose()
+    return str(path)
+
+
+WRITERS = [
+    ["db", "current"],
+    ["db", "upgrade"],
+    ["db", "counts"],
+    ["reparse"],
+    ["update", "--replica", DEAD_REPLICA],
+    ["crawl", "--replica", DEAD_REPLICA, "en:75706"],
+    ["demo"],
+]
+
+
+@pytest.mark.parametrize("command", WRITERS, ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize(
+    ("make_db", "words"),
+    [
+        (_directory, ["is a directory"]),
+        (_not_a_database, ["cannot read the database", "not a database"]),
+        (lambda _tmp: UNREACHABLE, ["cannot read the database", "127.0.0.1"]),
+    ],
+    ids=["directory", "not-a-database", "unreachable"],
+)
+def test_a_bad_db_is_one_line_and_status_2(
+    cli: Cli,
+    tmp_path: Path,
+    command: list[str],
+    make_db: Callable[[Path], str],
+    words: list[str],
+) -> None:
+    refused(cli(*command, "--db", make_db(tmp_path)), *words)
+
+
+@pytest.mark.parametrize("command", [c for c in WRITERS if c[-1] not in ("current", "upgrade")])
+def test_an_old_schema_is_status_2(cli: Cli, tmp_path: Path, command: list[str]) -> None:
+    refused(cli(*command, "--db", _old_schema(tmp_path)), "db upgrade")
+
+
+@pytest.mark.parametrize("command", [["reparse"], ["db", "current"], ["db", "counts"]])
+@pytest.mark.parametrize("empty", [False, True], ids=["missing", "empty"])
+def test_commands_that_only_read_an_archive_never_create_one(
+    cli: Cli, tmp_path: Path, command: list[str], empty: bool
+) -> None:
+    db = tmp_path / "typo.sqlite"
+    if empty:
+        db.touch()
+    refused(cli(*command, "--db", str(db)), "no database at")
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["typo.sqlite"] if empty else [])
+    assert not empty or db.stat().st_size == 0
+
+
+def test_db_upgrade_still_creates_an_archive(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "new.sqlite"
+    assert cli("db", "upgrade", "--db", str(db)).status == 0
+    result = cli("db", "current", "--db", str(db))
+    assert result.status == 0 and "up to date" in result.out
+    refused(cli("db", "upgrade", "--db", str(db), "--revision", "bogus"), "bogus")

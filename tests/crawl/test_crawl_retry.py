@@ -1,0 +1,108 @@
+"""What a failure leaves for the next run: a listing page that failed inside a walk carries
+the walk on when retried, an article that failed gets the sections and lead the failed run saw,
+and a resumed job still counts the failures from before its interruption."""
+
+from __future__ import annotations
+
+import io
+import signal
+import time
+from datetime import UTC, datetime
+
+from crawlkit import assert_matches_truth, replica, replica_truth, summary_line
+
+from knotcrawl.crawling.context import CrawlContext
+from knotcrawl.crawling.frontier import Spec
+from knotcrawl.crawling.options import CrawlOptions
+
+NOW = datetime(2026, 2, 1, tzinfo=UTC)
+CONFIG = {"seed": 12, "articles": 80, "now": NOW}
+
+
+def _newest_en(truth: dict[tuple[str, int], object]) -> int:
+    return max(article_id for edition, article_id in truth if edition == "en")
+
+
+def test_a_retry_carries_the_walk_on_and_gives_the_failed_article_its_sections(workspace):
+    truth = replica_truth(**CONFIG)
+    failing = _newest_en(truth)
+    faults = ["/rubric/11?page?2=500", f"/articles/{failing}=500"]
+    args = ("--now", NOW.isoformat(), "-s", "RETRY_TIMES=0")
+    with replica(**CONFIG, faults=faults) as server:
+        first = workspace.run("crawl", "--sections", "--replica", server.proxy_url, *args)
+    assert first.status == 1, first.stderr
+    with workspace.archive() as archive:
+        errors = archive.open_errors()
+    retry = {err.url.split("/", 3)[3]: err.retry for err in errors}
+    assert f"failed={len(errors)} " in summary_line(first)
+    # "All news" page 2 of each edition, and the article.
+    assert sorted(retry) == [f"articles/{failing}", "rubric/11?page=2"], retry
+    listed = truth[("en", failing)]
+    want = {"sections": sorted(listed.sections)}
+    if listed.lead:
+        want["lead"] = listed.lead
+    assert retry[f"articles/{failing}"] == want
+    assert retry["rubric/11?page=2"]["meta"]["walk"] == "full"
+
+    # The next run is an update: it walks "All news" only until known articles, and reads no
+    # category or region listing. Only what the failures left can complete the archive.
+    with replica(**CONFIG) as server:
+        again = workspace.run("update", "--replica", server.proxy_url, *args)
+    assert again.status == 0, again.stderr
+    with workspace.archive() as archive:
+        assert not archive.open_errors()
+        assert_matches_truth(archive, truth)  # sections and leads included
+
+
+def test_a_resumed_job_counts_the_failures_from_before_it_was_interrupted(tmp_path):
+    options = CrawlOptions.from_arguments(
+        "articles",
+        {"db": str(tmp_path / "a.sqlite"), "job_dir": str(tmp_path / "jobs"), "targets": "en:1"},
+    )
+    first = CrawlContext(options, summary_stream=io.StringIO()).open()
+    assert first.frontier is not None
+    specs = [
+        Spec("article", f"http://www.eng.kavkaz-uzel.eu/articles/{n}", "en", n) for n in (1, 2)
+    ]
+    first.frontier.add(specs)
+    first.fail(specs[0].key, specs[0].url, "HTTP 500", "en", 1)
+    assert first.close("shutdown", 2).status == 130  # interrupted: the job is kept
+
+    summary = io.StringIO()
+    resumed = CrawlContext(options, summary_stream=summary).open()
+    assert resumed.resumed
+    result = resumed.close("finished", 1)  # this run failed nothing itself
+    resumed.archive.close()
+    assert result.status == 1
+    assert result.counts["failed"] == 1
+    assert " failed=1 " in summary.getvalue()
+
+
+def test_a_second_ctrl_c_is_an_interruption_not_a_failure(workspace):
+    truth = replica_truth(**CONFIG)
+    args = ("crawl", "--sections", "--now", NOW.isoformat(), "-s", "CONCURRENT_REQUESTS=2")
+    with replica(**CONFIG, faults=["/articles/*=slow:0.05"]) as server:
+        proc = workspace.start(args[0], "--replica", server.proxy_url, *args[1:])
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            try:
+                with workspace.archive() as archive:
+                    if archive.counts()["articles"] >= 10:
+                        break
+            except Exception:
+                pass
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, (out, err)
+        assert out.strip().endswith("interrupted (run again to resume)"), out
+        with workspace.archive() as archive:
+            assert archive.runs()[0]["status"] == "interrupted"
+        resumed = workspace.run(args[0], "--replica", server.proxy_url, *args[1:])
+    assert resumed.status == 0, resumed.stderr
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, truth)
