@@ -81,7 +81,8 @@ def add_crawl_options(parser: argparse.ArgumentParser) -> None:
         "--now",
         metavar="TIME",
         default=None,
-        help="the current time for the recheck window (default: the clock)",
+        help="the current time (default: the clock): where `--by-id --since` without --until "
+        "stops, and where update's recheck window ends",
     )
     parser.add_argument(
         "-s",

@@ -91,5 +91,6 @@ def run(args: argparse.Namespace) -> int:
         dump_json(summary)
     else:
         where = "standard output" if args.output == "-" else args.output
-        print(f"exported {result.rows} articles to {where} ({fmt})", file=sys.stderr)
+        noun = "article" if result.rows == 1 else "articles"
+        print(f"exported {result.rows} {noun} to {where} ({fmt})", file=sys.stderr)
     return 0

@@ -81,7 +81,8 @@ def _add_serving_options(parser: argparse.ArgumentParser, title: str = "serving"
         action="append",
         default=[],
         metavar="RULE",
-        help="a fault rule PATH_GLOB=KIND[:ARG][xCOUNT] (see serve --help); repeatable",
+        help="a fault rule PATH_GLOB=KIND[:ARG][xCOUNT] (examples in `replica serve --help`); "
+        "repeatable",
     )
     group.add_argument(
         "--fault-rate",

@@ -122,7 +122,17 @@ def run(args: argparse.Namespace) -> int:
         if hit.snippet:
             print(f"{pad}{highlight(hit.snippet, color=color)}")
         print()
-    if not hits:
+    if not hits and total and args.offset:
+        ranked = min(total, window) if window is not None and not args.sort else total
+        print(
+            f"no hits past {args.offset:,}: {total:,} articles match {args.query!r}"
+            + (
+                f" and the newest {ranked:,} are ranked (--window 0 ranks all)"
+                if ranked < total
+                else ""
+            )
+        )
+    elif not hits:
         print(f"no articles match {args.query!r}")
     else:
         first = args.offset + 1

@@ -220,7 +220,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{item['relation']}: {ref}  {short_time(item['published_at'])}  {title}")
         print(f"  {item['url']}")
     print()
-    print(bold(f"Revisions ({len(shown['revisions'])} earlier versions)"))
+    earlier = len(shown["revisions"])
+    print(bold(f"Revisions ({earlier} earlier version{'' if earlier == 1 else 's'})"))
     for rev in shown["revisions"]:
         print(
             f"revision {rev['revision']}: seen {short_time(rev['first_seen_at'])} – "

@@ -111,6 +111,9 @@ class CrawlContext:
         self._lock: Any = None
         self.error_urls: set[str] = set()
         self.failed_before = 0
+        # Why this run's requests failed ("HTTP 503", "ConnectionRefusedError"…), for the
+        # one stderr line that says so at the end (the log has every URL).
+        self.failure_kinds: Counter[str] = Counter()
         # Why the crawl stopped early when a write to the archive or the job failed.
         self.fatal: str | None = None
         self.is_open = False
@@ -184,6 +187,7 @@ class CrawlContext:
             retry = self.frontier.retry_of(key) if self.frontier is not None and key else None
             self.record_error(url, error, edition, article_id, retry)
         self.count("failed")
+        self.failure_kinds[error.split(":", 1)[0].strip()[:60] or "error"] += 1
         if self.frontier is not None and key is not None:
             self.frontier.mark(key, "failed")
 
@@ -274,6 +278,17 @@ class CrawlContext:
             print(
                 f"knotcrawl {self.options.mode}: {self.fatal}; what was not stored is still "
                 "queued, and running the same command again resumes the job",
+                file=sys.stderr,
+                flush=True,
+            )
+        elif self.failure_kinds:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in self.failure_kinds.most_common(3))
+            more = ", …" if len(self.failure_kinds) > 3 else ""
+            failed = sum(self.failure_kinds.values())
+            print(
+                f"knotcrawl {self.options.mode}: {failed} URL{'' if failed == 1 else 's'} "
+                f"failed ({kinds}{more}); they are in the crawl-errors table (knotcrawl stats) "
+                "and the next run fetches them again",
                 file=sys.stderr,
                 flush=True,
             )

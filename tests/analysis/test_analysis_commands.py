@@ -271,7 +271,7 @@ def test_show_english_article_with_original_and_revision(cli: Cli, filled: Fille
     text = cli("show", record.url, "--db", filled.url)
     assert text.status == 0
     assert record.title in text.out and f"+{ADDED_PARAGRAPH}" in text.out
-    assert "Revisions (1 earlier versions)" in text.out
+    assert "Revisions (1 earlier version)" in text.out
 
 
 def test_show_russian_article_lists_its_translations(cli: Cli, filled: Filled) -> None:

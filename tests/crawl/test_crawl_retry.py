@@ -35,6 +35,8 @@ def test_a_retry_carries_the_walk_on_and_gives_the_failed_article_its_sections(w
         errors = archive.open_errors()
     retry = {err.url.split("/", 3)[3]: err.retry for err in errors}
     assert f"failed={len(errors)} " in summary_line(first)
+    # One stderr line says why, so that a cron mail explains the exit status.
+    assert f"{len(errors)} URLs failed ({len(errors)} HTTP 500); they are in the" in first.stderr
     # "All news" page 2 of each edition, and the article.
     assert sorted(retry) == [f"articles/{failing}", "rubric/11?page=2"], retry
     listed = truth[("en", failing)]
