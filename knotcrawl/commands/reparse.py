@@ -14,7 +14,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TextIO
 
@@ -25,16 +24,6 @@ from knotcrawl.crawling.options import check_range
 from knotcrawl.db.types import ReparseReport
 from knotcrawl.errors import UsageError
 from knotcrawl.terminal import LiveLine, eta, progress_stream
-
-
-def _moment(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not a date: {text!r} (use 2019-05-17 or 2019-05-17T15:17:00Z)"
-        ) from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def register(subparsers: Any) -> None:
@@ -49,10 +38,16 @@ def register(subparsers: Any) -> None:
     add_db_option(parser)
     parser.add_argument("--edition", choices=("en", "ru"), help="only this edition")
     parser.add_argument(
-        "--since", type=_moment, metavar="DATE", help="only articles published at or after DATE"
+        "--since",
+        metavar="DATE",
+        help="only articles published at or after DATE (2019, 2019-05, 2019-05-17, "
+        "2019-05-17T15:17, …+03:00; UTC unless a zone is given), as in `knotcrawl list`",
     )
     parser.add_argument(
-        "--until", type=_moment, metavar="DATE", help="only articles published before DATE"
+        "--until",
+        metavar="DATE",
+        help="only articles published before the end of DATE (--until 2019-05 includes all of "
+        "May; a date-time is an exclusive bound)",
     )
     parser.add_argument(
         "--batch", type=count, default=200, metavar="N", help="raw pages per batch (default 200)"
@@ -75,16 +70,19 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from knotcrawl.db import Archive
     from knotcrawl.db.engine import check_database
+    from knotcrawl.db.queries import parse_moment
 
     if args.batch < 1:
         raise UsageError("--batch must be at least 1")
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
-    check_range(args.since, args.until)
+    since = parse_moment(args.since, option="--since") if args.since else None
+    until = parse_moment(args.until, end=True, option="--until") if args.until else None
+    check_range(since, until)
     options = {
         "edition": args.edition,
-        "since": args.since,
-        "until": args.until,
+        "since": since,
+        "until": until,
         "batch": args.batch,
         "revisions": not args.no_revisions,
     }

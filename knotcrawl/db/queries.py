@@ -74,6 +74,7 @@ def open_for_reading(db: str | None = None) -> Archive:
     from knotcrawl.db.engine import default_path, make_engine, resolve_url, sqlite_path
 
     text = db or os.environ.get("KNOTCRAWL_DATABASE_URL") or ""
+    path: Path | None = None
     if not text:
         path = default_path()
         if not path.exists():
@@ -82,6 +83,9 @@ def open_for_reading(db: str | None = None) -> Archive:
         path = Path(text).expanduser()
         if not path.is_file():
             raise UsageError(f"no database at {path}")
+    if path is not None and path.stat().st_size == 0:
+        # Connecting would write a SQLite header (page size, WAL) into it: a read must not.
+        raise UsageError(f"{path} is an empty file, not a knotcrawl archive")
     url = resolve_url(text or None)
     engine = make_engine(url)
     shown = url.render_as_string(hide_password=True)
