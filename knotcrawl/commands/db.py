@@ -70,6 +70,12 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "upgrade":
             before = migrate.current_revision(engine)
             target = migrate.head_revision() if args.revision == "head" else args.revision
+            # Revisions are numbered 0001, 0002…: their order is the strings' order.
+            if before is not None and target < before:
+                raise UsageError(
+                    f"{shown} is at {before}, past {target}: `db upgrade` only moves forward "
+                    "(restore a backup to go back)"
+                )
             if before not in (None, target):
                 # Some migrations rebuild a full-text index: minutes on a large archive.
                 print(

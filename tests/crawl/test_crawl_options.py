@@ -242,3 +242,9 @@ def test_db_upgrade_still_creates_an_archive(cli: Cli, tmp_path: Path) -> None:
     result = cli("db", "current", "--db", str(db))
     assert result.status == 0 and "up to date" in result.out
     refused(cli("db", "upgrade", "--db", str(db), "--revision", "bogus"), "bogus")
+    # An older revision than the archive's is refused, not reported as "already at".
+    refused(
+        cli("db", "upgrade", "--db", str(db), "--revision", "0001"),
+        "past 0001",
+        "only moves forward",
+    )
