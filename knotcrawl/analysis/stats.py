@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
 from knotcrawl.db import queries
 from knotcrawl.db.queries import Filters
+from knotcrawl.errors import UsageError
 
 EDITION_NAMES = {"en": "English", "ru": "Russian"}
 EDITION_COLORS = {"en": "#1f77b4", "ru": "#d62728"}
@@ -66,10 +68,25 @@ def _month_range(months: list[str]) -> list[str]:
     return out
 
 
+PLOT_FORMATS = ("png", "svg", "pdf")
+
+
+def plot_format(target: str) -> str:
+    """The image format of ``--plot TARGET``: its suffix (``-`` and no suffix: PNG)."""
+    suffix = Path(target).suffix.lower().lstrip(".")
+    if target == "-" or not suffix:
+        return "png"
+    if suffix not in PLOT_FORMATS:
+        raise UsageError(f"--plot {target}: cannot draw .{suffix} (use a .png, .svg or .pdf name)")
+    return suffix
+
+
 def plot_monthly(per_month: list[dict[str, Any]], target: str, *, title: str | None = None) -> int:
-    """Draw articles per month per edition to a PNG at ``target`` (written atomically).
+    """Draw articles per month per edition to ``target`` (written atomically), as PNG, SVG
+    or PDF by its suffix (:func:`plot_format`).
 
     Returns the number of months drawn."""
+    fmt = plot_format(target)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -109,10 +126,12 @@ def plot_monthly(per_month: list[dict[str, Any]], target: str, *, title: str | N
         ax.grid(True, alpha=0.3)
         if not rows:
             ax.text(0.5, 0.5, "no articles", transform=ax.transAxes, ha="center", va="center")
+            # No dates to show: matplotlib would label the empty axis with 1970.
+            ax.tick_params(axis="x", bottom=False, labelbottom=False)
         else:
             ax.legend(title="Edition", loc="upper left")
         with atomic_output(target) as out:
-            fig.savefig(out, format="png")
+            fig.savefig(out, format=fmt)
     finally:
         plt.close(fig)
     return len(rows)

@@ -29,7 +29,10 @@ def register(subparsers: Any) -> None:
         help="the period of the articles table (default month; the JSON has months)",
     )
     parser.add_argument(
-        "--plot", metavar="FILE.png", help="draw articles per month per edition to this PNG"
+        "--plot",
+        metavar="FILE.png",
+        help="draw articles per month per edition to this image (.png, .svg or .pdf by the "
+        "name; - for PNG on stdout)",
     )
     parser.set_defaults(run=run)
 
@@ -60,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         if args.plot == "-" and sys.stdout.isatty():
             raise UsageError("refusing to write a PNG to a terminal: give --plot FILE.png")
+        stats.plot_format(args.plot)  # an unknown suffix is refused before any work
         check_target(args.plot)
     with open_archive(args) as archive:
         data = stats.gather(archive.engine, filters, top=args.top)

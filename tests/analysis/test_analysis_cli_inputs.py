@@ -112,3 +112,15 @@ def test_read_commands_leave_an_empty_file_alone(cli: Cli, tmp_path: Path, argv:
     refused(cli(*argv, "--db", str(empty)), "empty file", "not a knotcrawl archive")
     assert empty.stat().st_size == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite"]
+
+
+def test_stats_plot_format_follows_the_name(cli: Cli, filled: Filled, tmp_path: Path) -> None:
+    jpg = tmp_path / "m.jpg"
+    refused(cli("stats", "--plot", str(jpg), "--db", filled.url), "cannot draw .jpg")
+    assert not jpg.exists()
+    svg = tmp_path / "m.svg"
+    assert cli("stats", "--plot", str(svg), "--db", filled.url).status == 0
+    assert svg.read_bytes().startswith(b"<?xml") and b"<svg" in svg.read_bytes()[:500]
+    png = tmp_path / "empty.png"  # no article in 2030: a plot without dates, not a traceback
+    assert cli("stats", "--since", "2030", "--plot", str(png), "--db", filled.url).status == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
