@@ -8,18 +8,11 @@ from pathlib import Path
 
 import pytest
 from analysis_fixtures import Filled, Outcome
+from clikit import refused
 
 Cli = Callable[..., Outcome]
 HUGE = "99999999999999999999999"
 INT64_MAX = str(2**63 - 1)
-
-
-def refused(result: Outcome, *words: str) -> None:
-    assert result.status == 2, (result.status, result.err)
-    assert result.err.count("\n") == 1, result.err
-    assert "Traceback" not in result.err
-    for word in words:
-        assert word in result.err, (word, result.err)
 
 
 @pytest.mark.parametrize(

@@ -18,21 +18,21 @@ PNG = b"\x89PNG"
     ("command", "head"),
     [
         (["export", "--format", "csv", "-o"], b"edition,"),
-        (["stats", "--plot"], PNG),
+        (["stats", "--plot"], PNG),  # the suffix (.png) gives the image format
     ],
 )
 def test_a_symlink_target_is_written_through(
     cli: Cli, filled: Filled, tmp_path: Path, command: list[str], head: bytes
 ) -> None:
-    real = tmp_path / "real.out"
+    real = tmp_path / "real.png"
     real.write_bytes(b"old")
-    link = tmp_path / "link.out"
+    link = tmp_path / "link.png"
     link.symlink_to(real)
     result = cli(*command, str(link), "--db", filled.url)
     assert result.status == 0, result.err
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert real.read_bytes().startswith(head)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.out", "real.out"]  # no temp left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.png", "real.png"]  # no temp left
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_a_symlink_target_is_written_through(
 def test_a_named_pipe_target_gets_the_data(
     cli: Cli, filled: Filled, tmp_path: Path, command: list[str], head: bytes
 ) -> None:
-    pipe = tmp_path / "pipe.out"
+    pipe = tmp_path / "pipe.png"
     os.mkfifo(pipe)
     received: list[bytes] = []
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from clikit import refused
 
 from knotcrawl.crawling.options import CrawlOptions
 from knotcrawl.crawling.runner import build_settings
@@ -47,14 +48,6 @@ def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.
         return Outcome(status, captured.out, captured.err)
 
     return run
-
-
-def refused(result: Outcome, *words: str) -> None:
-    assert result.status == 2, (result.status, result.err)
-    assert result.err.count("\n") == 1, result.err
-    assert "Traceback" not in result.err
-    for word in words:
-        assert word in result.err, (word, result.err)
 
 
 def test_scrapy_remote_control_is_off() -> None:
