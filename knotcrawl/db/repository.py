@@ -990,8 +990,7 @@ class Archive:
     def finish_run(
         self, run_id: int, status: str, counts: Mapping[str, int], requests: int
     ) -> None:
-        fields = ("new", "updated", "unchanged", "gone", "failed")
-        values: dict[str, Any] = {f: int(counts.get(f, 0)) for f in fields}
+        values = _run_counts(counts)
         with self._write() as conn:
             conn.execute(
                 update(m.crawl_runs)
@@ -1002,8 +1001,7 @@ class Archive:
     def run_progress(self, run_id: int, counts: Mapping[str, int], requests: int) -> None:
         """A running crawl's counts so far (after each stored batch), so that the ledger of
         a run killed before it could finish still says what it stored."""
-        fields = ("new", "updated", "unchanged", "gone", "failed")
-        values: dict[str, Any] = {f: int(counts.get(f, 0)) for f in fields}
+        values = _run_counts(counts)
         with self._write() as conn:
             conn.execute(
                 update(m.crawl_runs)
@@ -1382,3 +1380,10 @@ class Archive:
             finally:
                 conn.execute(select(func.pg_advisory_unlock(key)))
                 conn.commit()
+
+
+def _run_counts(counts: Mapping[str, int]) -> dict[str, Any]:
+    """The ledger's count columns of a crawl run, from its counters."""
+    return {
+        name: int(counts.get(name, 0)) for name in ("new", "updated", "unchanged", "gone", "failed")
+    }
