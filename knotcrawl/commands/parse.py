@@ -13,6 +13,7 @@ import json
 import re
 import sys
 from typing import Any
+from urllib.parse import urlsplit
 
 from knotcrawl.errors import KnotcrawlError, UsageError
 
@@ -20,6 +21,7 @@ _CANONICAL = re.compile(rb"""<link\b[^>]*?\brel\s*=\s*["']?canonical["']?[^>]*>"
 _OG_URL = re.compile(rb"""<meta\b[^>]*?\bproperty\s*=\s*["']og:url["'][^>]*>""", re.IGNORECASE)
 _ATOM_SELF = re.compile(rb"""<atom:link\b[^>]*?\brel\s*=\s*["']self["'][^>]*>""", re.IGNORECASE)
 _HREF = re.compile(rb"""\b(?:href|content)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_BARE_SLUG = re.compile(r"^/[a-z][a-z0-9_-]*/?$")
 _MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -100,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
             reject_error_page(listing, url)
             result = listing.to_listing()
             explain = listing.sources
+            _refuse_article_as_listing(data, url, len(result.items))
             if not result.items:
                 print(
                     f"knotcrawl parse: warning: {url}: the listing has no article items",
@@ -117,6 +120,24 @@ def run(args: argparse.Namespace) -> int:
     if args.explain:
         _explain(result, explain)
     return 0
+
+
+def _refuse_article_as_listing(data: bytes, url: str, items: int) -> None:
+    """Region pages sit at the site root (``/abhazia``), so any ``/foo`` reads as a listing.
+    An article saved under such a URL shows as a listing of the one or two article links in
+    its text; when the page also reads as a whole article (title, date, a body of several
+    paragraphs), the URL is wrong, not the page."""
+    from knotcrawl.pages import ArticlePage
+
+    if items >= 3 or _BARE_SLUG.match(urlsplit(url).path) is None:
+        return
+    page = ArticlePage(data, url)
+    if page.title and page.published and page.body.count("\n\n") >= 2:
+        raise KnotcrawlError(
+            f"{url}: the page is an article, but this is not an article address "
+            "(/articles/ID); give the article's URL with --url",
+            3,
+        )
 
 
 def _explain(result: Any, sources: dict[str, str] | None) -> None:

@@ -191,6 +191,35 @@ def test_listing_with_no_items_warns(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "no article items" in err
 
 
+ARTICLE_SAMPLES = sorted(p.name for p in SAMPLES.glob("*-article*.html"))
+
+
+@pytest.mark.parametrize("name", ARTICLE_SAMPLES)
+def test_article_under_a_region_path_is_refused(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Region pages sit at the site root, so ``/foo`` reads as a listing; an article saved
+    under it is a wrong URL (status 3), not a listing of the links in its text."""
+    got, out, err = _run(capsys, str(SAMPLES / name), "--url", "https://example.com/foo")
+    assert (got, out) == (3, "")
+    assert "not an article address" in err
+
+
+@pytest.mark.parametrize("path", ["/abhazia", "/karachaevo"])
+def test_region_listing_of_two_items_is_a_listing(
+    path: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from knotcrawl import replica
+
+    rep = replica.Replica(replica.ReplicaConfig(seed=1, articles=20))
+    response = rep.respond("GET", "www.eng.kavkaz-uzel.eu", path)
+    page = tmp_path / "region.html"
+    page.write_bytes(response.body)
+    got, out, _err = _run(capsys, str(page), "--url", f"https://www.eng.kavkaz-uzel.eu{path}")
+    assert got == 0
+    assert len(json.loads(out)["items"]) == len(rep.listing_ids(path)) == 2
+
+
 def test_stdin_subprocess() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "knotcrawl.cli", "parse", "-", "--url", URL],
