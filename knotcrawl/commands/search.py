@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from knotcrawl.analysis.cli import add_common, add_filters, one_line_errors
@@ -130,16 +131,18 @@ def run(args: argparse.Namespace) -> int:
                 f" and the newest {ranked:,} are ranked (--window 0 ranks all)"
                 if ranked < total
                 else ""
-            )
+            ),
+            file=sys.stderr,
         )
     elif not hits:
-        print(f"no articles match {args.query!r}")
+        print(f"no articles match {args.query!r}", file=sys.stderr)
     else:
         first = args.offset + 1
-        print(f"hits {first}–{args.offset + len(hits)} of {total:,}")
+        print(f"hits {first}–{args.offset + len(hits)} of {total:,}", file=sys.stderr)
         if window is not None and not args.sort and total > window:
             print(
                 f"(best of the newest {window:,} matches; --window 0 ranks all {total:,}, "
-                "--sort -published lists them newest first)"
+                "--sort -published lists them newest first)",
+                file=sys.stderr,
             )
     return 0

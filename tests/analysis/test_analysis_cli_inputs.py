@@ -88,11 +88,12 @@ def test_a_reversed_range_is_refused_everywhere(
 
 def test_search_past_the_ranked_hits_says_how_many_match(cli: Cli, filled: Filled) -> None:
     everything = cli("search", "court", "--window", "0", "--limit", "1", "--db", filled.url)
-    total = int(everything.out.strip().splitlines()[-1].rsplit(" of ", 1)[1].replace(",", ""))
+    total = int(everything.err.strip().splitlines()[-1].rsplit(" of ", 1)[1].replace(",", ""))
     assert total >= 2
     past = cli("search", "court", "--window", "1", "--offset", "5", "--db", filled.url)
     assert past.status == 0, past.err
-    assert past.out.strip() == (
+    assert past.out == ""
+    assert past.err.strip() == (
         f"no hits past 5: {total:,} articles match 'court' and the newest 1 are ranked "
         "(--window 0 ranks all)"
     )

@@ -222,7 +222,7 @@ def test_search_window_ranks_the_newest_matches(cli: Cli, filled: Filled) -> Non
     assert all(h["published_at"] >= dates[-3] for h in data["hits"])
     assert hit_keys(searched(cli, filled, word, "--window", "0")) == everything
     text = cli("search", word, "--db", filled.url, "--window", "3", "--limit", "2")
-    assert f"best of the newest 3 matches; --window 0 ranks all {len(everything):,}" in text.out
+    assert f"best of the newest 3 matches; --window 0 ranks all {len(everything):,}" in text.err
     bad = cli("search", word, "--db", filled.url, "--window", "-1")
     assert bad.status == 2 and "window: must not be negative" in bad.err
 
@@ -245,9 +245,11 @@ def test_search_terminal_output(cli: Cli, filled: Filled) -> None:
     assert result.status == 0
     first = next(iter(_expected(filled, _has(word))))
     assert any(f"{first[0]}:{first[1]}" in line for line in result.out.splitlines())
-    assert "[" in result.out and "hits 1–" in result.out
+    assert "[" in result.out and "hits 1–" not in result.out
+    # The count goes to stderr, as list's does: stdout holds only the hits.
+    assert result.err.startswith("hits 1–")
     none = cli("search", "qqqzzzxxy", "--db", filled.url)
-    assert none.status == 0 and "no articles match" in none.out
+    assert none.status == 0 and none.out == "" and "no articles match" in none.err
 
 
 # ----------------------------------------------------------------------------- show
