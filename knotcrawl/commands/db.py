@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from knotcrawl.db import migrate
-    from knotcrawl.db.engine import check_database, make_engine
+    from knotcrawl.db.engine import check_database, describe, make_engine
     from knotcrawl.errors import KnotcrawlError, UsageError
 
     # Alembic's own error for an unknown revision is a traceback-sized message.
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     url = check_database(
         args.db, create=args.action == "upgrade", need_head=args.action == "counts"
     )
-    shown = url.render_as_string(hide_password=True)
+    shown = describe(url)
     engine = make_engine(url)
     try:
         if args.action == "current":

@@ -73,6 +73,14 @@ def resolve_url(url: str | None = None) -> URL:
     raise UsageError(f"unsupported database {backend!r}: use a SQLite path or a postgresql:// URL")
 
 
+def describe(url: URL) -> str:
+    """How messages name the archive: a SQLite file by its path, a server by its URL with
+    the password hidden."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
 def check_database(db: str | None, *, create: bool, need_head: bool = True) -> URL:
     """Refuse a ``--db`` that cannot be the archive, before a command starts any work.
 
@@ -87,11 +95,10 @@ def check_database(db: str | None, *, create: bool, need_head: bool = True) -> U
     from knotcrawl.db import migrate
 
     url = resolve_url(db)
-    shown = url.render_as_string(hide_password=True)
+    shown = describe(url)
     database = url.database or ""
     if url.get_backend_name() == "sqlite" and database not in ("", ":memory:"):
         file = Path(database)
-        shown = str(file)
         if file.is_dir():
             raise UsageError(f"{file} is a directory, not a database file")
         if not file.exists() or file.stat().st_size == 0:

@@ -71,7 +71,7 @@ def open_for_reading(db: str | None = None) -> Archive:
     file that is not a knotcrawl archive or an unreachable server raise :class:`UsageError`.
     """
     from knotcrawl.db import Archive, migrate
-    from knotcrawl.db.engine import default_path, make_engine, resolve_url, sqlite_path
+    from knotcrawl.db.engine import default_path, describe, make_engine, resolve_url, sqlite_path
 
     text = db or os.environ.get("KNOTCRAWL_DATABASE_URL") or ""
     path: Path | None = None
@@ -88,7 +88,7 @@ def open_for_reading(db: str | None = None) -> Archive:
         raise UsageError(f"{path} is an empty file, not a knotcrawl archive")
     url = resolve_url(text or None)
     engine = make_engine(url)
-    shown = url.render_as_string(hide_password=True)
+    shown = describe(url)
     try:
         file = sqlite_path(engine)
         if file is not None and not file.is_file():

@@ -41,7 +41,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from knotcrawl.db import migrate
 from knotcrawl.db import models as m
-from knotcrawl.db.engine import WRITE_OPTION, is_sqlite, make_engine, sqlite_path
+from knotcrawl.db.engine import WRITE_OPTION, describe, is_sqlite, make_engine, sqlite_path
 from knotcrawl.db.types import (
     CrawlError,
     RawPage,
@@ -237,7 +237,7 @@ class Archive:
 
     @property
     def url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+        return describe(self.engine.url)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from knotcrawl.db.engine import resolve_url
+from knotcrawl.db.engine import describe, resolve_url
 from knotcrawl.errors import UsageError
 
 
@@ -39,6 +39,23 @@ def test_default_is_data_knotcrawl_sqlite_below_the_current_directory(
 def test_urls(given: str, driver: str, database: str) -> None:
     url = resolve_url(given)
     assert (url.drivername, url.database) == (driver, database)
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("sqlite:////tmp/x.sqlite", "/tmp/x.sqlite"),
+        (
+            "postgresql://user:secret@db.example:5433/archive",
+            "postgresql+psycopg://user:***@db.example:5433/archive",
+        ),
+        (":memory:", ":memory:"),
+    ],
+)
+def test_messages_name_a_sqlite_archive_by_its_path_and_hide_passwords(
+    given: str, shown: str
+) -> None:
+    assert describe(resolve_url(given)) == shown
 
 
 def test_a_plain_path_is_a_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
