@@ -34,7 +34,12 @@ def one_line_errors(parser: argparse.ArgumentParser, command: str) -> None:
             joined: list[str] = []
             i = 0
             while i < len(args):
-                if args[i] in VALUE_OPTIONS and i + 1 < len(args) and args[i + 1][:1] == "-":
+                if (
+                    args[i] in VALUE_OPTIONS
+                    and i + 1 < len(args)
+                    and args[i + 1][:1] == "-"
+                    and args[i + 1][:2] != "--"  # `--sort --title`: a missing value, not -title
+                ):
                     joined.append(f"{args[i]}={args[i + 1]}")
                     i += 2
                     continue

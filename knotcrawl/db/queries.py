@@ -280,7 +280,8 @@ def sort_spec(sort: str | None) -> tuple[tuple[str, ...], bool]:
     """The article columns and direction of ``--sort`` (``published``, ``-published``, ``id``…)."""
     key = (sort or "id").strip()
     descending = key.startswith("-")
-    name = key.lstrip("-+").replace("-", "_")
+    name = key[1:] if key[:1] in ("-", "+") else key
+    name = name.replace("-", "_")
     if name.endswith("_at"):
         name = name[: -len("_at")]
     if name == "article_id":

@@ -118,3 +118,20 @@ def test_stats_plot_format_follows_the_name(cli: Cli, filled: Filled, tmp_path: 
     png = tmp_path / "empty.png"  # no article in 2030: a plot without dates, not a traceback
     assert cli("stats", "--since", "2030", "--plot", str(png), "--db", filled.url).status == 0
     assert png.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    "command", [["list"], ["search", "court"], ["export", "-o", "-", "--format", "jsonl"]]
+)
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--sort", "--title"], "--sort: expected one argument"),
+        (["--sort=--title"], "unknown key '--title'"),
+    ],
+)
+def test_a_sort_key_takes_one_sign(
+    cli: Cli, filled: Filled, command: list[str], argv: list[str], says: str
+) -> None:
+    """`-title` is descending; `--title` is a typo (or a missing value), never `-title`."""
+    refused(cli(*command, *argv, "--db", filled.url), says)
