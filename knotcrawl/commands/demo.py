@@ -50,8 +50,11 @@ def run(args: argparse.Namespace) -> int:
     from knotcrawl.db.engine import check_database
     from knotcrawl.replica import ReplicaConfig, serve_in_thread
 
-    # Before the replica starts: a bad --db is one line, not a traceback after a crawl.
+    # Before the replica starts: a bad --db is one line, not a traceback after a crawl, and a
+    # crawl already running on the archive (status 75) is said before anything is served.
     check_database(args.db, create=True)
+    with Archive.open(args.db) as archive, archive.lock("crawl"):
+        pass
     now = parse_moment(args.now)
     config = ReplicaConfig(seed=args.seed, articles=args.articles, now=now)
     summaries = io.StringIO()

@@ -37,3 +37,13 @@ def test_second_update_exits_75(workspace):
     assert out.startswith("knotcrawl update: new=")
     with workspace.archive() as archive:
         assert [r["status"] for r in archive.runs()] == ["ok"]
+
+
+def test_demo_says_the_lock_is_held_before_it_serves_anything(workspace):
+    with workspace.archive() as archive, archive.lock("crawl"):
+        demo = workspace.run("demo")
+    assert demo.status == 75
+    assert "holds the crawl lock" in demo.stderr
+    # One line: the replica never started, so nothing says where it was served.
+    assert demo.stderr.count("\n") == 1 and "replica" not in demo.stderr
+    assert demo.stdout == ""
