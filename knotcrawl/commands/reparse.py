@@ -1,7 +1,9 @@
 """``knotcrawl reparse``: run the current extraction over the stored raw pages.
 
 Records whose extracted fields change because the parser changed are updated in place (no
-revision: the site did not edit them); lead, sections and seen times are kept. With
+revision: the site did not edit them); lead, sections and seen times are kept. Pages the current
+parser version has read already are skipped (``--all`` reads them again), so a reparse stopped
+by Ctrl-C resumes where it stopped when run again. With
 ``--workers N`` (default: the machine's cores, at most 4) N processes share the raw pages by id
 modulo N, each reading, parsing and writing its own short batches.
 """
@@ -60,6 +62,12 @@ def register(subparsers: Any) -> None:
         help="processes sharing the work (default: the machine's cores, at most 4)",
     )
     parser.add_argument(
+        "--all",
+        action="store_true",
+        help="also the pages the current parser version has read already (by default they "
+        "are skipped, so an interrupted reparse resumes where it stopped)",
+    )
+    parser.add_argument(
         "--no-revisions",
         action="store_true",
         help="leave the stored pages of earlier revisions alone",
@@ -85,16 +93,21 @@ def run(args: argparse.Namespace) -> int:
         "until": until,
         "batch": args.batch,
         "revisions": not args.no_revisions,
+        "redo": args.all,
     }
     # Never creates an archive: a mistyped --db must not leave a new, empty one behind.
     check_database(args.db, create=False)
+    from knotcrawl.pages import PARSER_VERSION
+
     with Archive.open(args.db) as archive, archive.lock("reparse"):
         db = archive.engine.url.render_as_string(False)
+        filters = {k: options[k] for k in ("edition", "since", "until", "revisions")}
+        pending = archive.reparse_pages(**filters, pending_for=None if args.all else PARSER_VERSION)
+        done_before = 0 if args.all else archive.reparse_pages(**filters) - pending
         stream = progress_stream()
         line = None
         if stream is not None:
-            filters = {k: options[k] for k in ("edition", "since", "until", "revisions")}
-            line = ReparseProgress(stream, archive.reparse_pages(**filters))
+            line = ReparseProgress(stream, pending)
         try:
             if args.workers == 1:
                 report = _reparse_shard(db, None, options, line.report if line else None)
@@ -113,6 +126,12 @@ def run(args: argparse.Namespace) -> int:
             f"; {report.revision_pages} pages of earlier revisions, "
             f"{report.revisions_changed} changed"
             if report.revision_pages
+            else ""
+        )
+        + (
+            f"; {done_before:,} pages this parser had read already were left alone "
+            "(--all reads them again)"
+            if done_before
             else ""
         )
     )

@@ -82,10 +82,14 @@ def _reparse_filters(
     since: datetime | None,
     until: datetime | None,
     shard: tuple[int, int] | None,
+    pending_for: str | None = None,
 ) -> list[ColumnElement[bool]]:
-    """Which raw pages a reparse reads (with ``articles`` joined), besides current/earlier."""
+    """Which raw pages a reparse reads (with ``articles`` joined), besides current/earlier.
+    ``pending_for``: only pages that parser version has not read yet."""
     a, r = m.articles, m.raw_pages
     conditions: list[ColumnElement[bool]] = []
+    if pending_for is not None:
+        conditions.append(r.c.parser_version.is_distinct_from(pending_for))
     if shard is not None:
         k, n = shard
         if not 0 <= k < n:
@@ -1137,15 +1141,17 @@ class Archive:
         revisions: bool = True,
         progress: Callable[[ReparseReport], None] | None = None,
         shard: tuple[int, int] | None = None,
+        redo: bool = False,
     ) -> ReparseReport:
         """Run ``parse`` over the stored raw pages and update what the parser now extracts
         differently. No revisions are made (the site did not change); lead, sections and seen
         times stay. Streams: ``batch`` raw pages per read, one short write per batch.
         ``shard=(k, n)`` takes only the raw pages whose id is k modulo n, so n processes can
-        share one reparse."""
+        share one reparse. Pages ``parser_version`` has read already (each batch marks its
+        pages) are skipped unless ``redo``: an interrupted reparse resumes where it stopped."""
         report = ReparseReport(parser_version)
         a, r = m.articles, m.raw_pages
-        chosen = _reparse_filters(edition, since, until, shard)
+        chosen = _reparse_filters(edition, since, until, shard, None if redo else parser_version)
         conditions: list[ColumnElement[bool]] = [r.c.revision_id.is_(None), *chosen]
         last = 0
         while True:
@@ -1219,10 +1225,12 @@ class Archive:
         since: datetime | None = None,
         until: datetime | None = None,
         revisions: bool = True,
+        pending_for: str | None = None,
     ) -> int:
-        """How many raw pages :meth:`reparse` reads with these arguments (for its progress)."""
+        """How many raw pages :meth:`reparse` reads with these arguments (for its progress);
+        ``pending_for``: only those that parser version has not read yet."""
         a, r = m.articles, m.raw_pages
-        conditions = _reparse_filters(edition, since, until, None)
+        conditions = _reparse_filters(edition, since, until, None, pending_for)
         if not revisions:
             conditions.append(r.c.revision_id.is_(None))
         with self._read() as conn:

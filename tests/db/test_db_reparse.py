@@ -61,7 +61,7 @@ def test_reparse_after_a_parser_change_updates_records_without_revisions(archive
     assert {h.article_id for h in archive.search("subscribe")} == set()
 
     # Idempotent; and a crawl with parser v2 now finds every article unchanged.
-    again = archive.reparse(V2, "test-2")
+    again = archive.reparse(V2, "test-2", redo=True)
     assert (again.changed, again.unchanged) == (0, 12)
     recrawl = [
         (V2(raw.body, raw.url, raw.headers), raw)

@@ -37,9 +37,11 @@ def test_reparse_with_the_current_parser_changes_nothing(archive: Archive) -> No
         record = parse_article(body, url)
         archive.store(record, seen_at=SEEN, raw=_raw(url, body, PARSER_VERSION))
 
-    report = archive.reparse(parse_article, PARSER_VERSION)
+    report = archive.reparse(parse_article, PARSER_VERSION, redo=True)
 
     assert (report.pages, report.changed, report.failed) == (15, 0, 0)
+    # Without redo, pages this parser version has read already are not read again.
+    assert archive.reparse(parse_article, PARSER_VERSION).pages == 0
 
 
 def test_reparse_repairs_what_an_older_parser_got_wrong(archive: Archive) -> None:
@@ -93,6 +95,27 @@ def test_reparse_in_shards_reads_every_page_once(archive: Archive) -> None:
     _assert_repaired(archive, pages)
 
 
+def test_an_interrupted_reparse_resumes_where_it_stopped(archive: Archive) -> None:
+    pages = _pages()
+    _store_with_an_older_parser(archive, pages)
+    read: list[str] = []
+
+    def parse_then_stop(body: bytes, url: str, headers: object = None) -> object:
+        if len(read) == 4:  # Ctrl-C in the third batch of two
+            raise KeyboardInterrupt
+        read.append(url)
+        return parse_article(body, url)
+
+    with pytest.raises(KeyboardInterrupt):
+        archive.reparse(parse_then_stop, PARSER_VERSION, batch=2)  # type: ignore[arg-type]
+
+    # The two batches written before the interruption are not read again.
+    report = archive.reparse(parse_article, PARSER_VERSION, batch=2)
+    assert (report.pages, report.failed) == (11, 0)
+    _assert_repaired(archive, pages)
+    assert archive.reparse(parse_article, PARSER_VERSION).pages == 0
+
+
 @pytest.mark.parametrize("shard", [(3, 3), (-1, 2)])
 def test_a_shard_outside_its_count_is_refused(archive: Archive, shard: tuple[int, int]) -> None:
     with pytest.raises(UsageError, match="shard"):
@@ -114,6 +137,15 @@ def test_reparse_command_with_worker_processes(
     ) in capsys.readouterr().out
     with Archive.open(db) as archive:
         _assert_repaired(archive, pages)
+    assert main(["reparse", "--db", db, "--workers", "3"]) == 0
+    assert capsys.readouterr().out == (
+        f"reparsed 0 pages with parser {PARSER_VERSION}: 0 changed, 0 unchanged, 0 failed; "
+        "15 pages this parser had read already were left alone (--all reads them again)\n"
+    )
+    assert main(["reparse", "--db", db, "--workers", "3", "--all"]) == 0
+    assert capsys.readouterr().out == (
+        f"reparsed 15 pages with parser {PARSER_VERSION}: 0 changed, 15 unchanged, 0 failed\n"
+    )
     assert main(["reparse", "--db", db, "--workers", "0"]) == 2
     assert "--workers must be at least 1" in capsys.readouterr().err
 
