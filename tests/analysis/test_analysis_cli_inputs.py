@@ -135,3 +135,12 @@ def test_a_sort_key_takes_one_sign(
 ) -> None:
     """`-title` is descending; `--title` is a typo (or a missing value), never `-title`."""
     refused(cli(*command, *argv, "--db", filled.url), says)
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "court"], ["stats"], ["show", "en:1"]])
+def test_an_unknown_option_is_the_commands_one_line(
+    cli: Cli, filled: Filled, command: list[str]
+) -> None:
+    """Said by the command (`knotcrawl list: …`), not by the top level's usage dump."""
+    result = cli(*command, "--format", "json", "--db", filled.url)
+    refused(result, f"knotcrawl {command[0]}: unrecognized arguments: --format json")
