@@ -124,15 +124,6 @@ class Frontier:
             raise
         return added
 
-    def requeue(self, spec: Spec) -> None:
-        """Insert or reset ``spec`` to pending (a retry of a URL this job already knows)."""
-        self._seq += 1
-        self._db.execute(
-            "INSERT INTO requests (key, seq, state, spec) VALUES (?, ?, 'pending', ?) "
-            "ON CONFLICT(key) DO UPDATE SET state='pending', spec=excluded.spec",
-            (spec.key, self._seq, spec.dumps()),
-        )
-
     def mark(self, key: str, state: str = "done") -> None:
         self._db.execute("UPDATE requests SET state=? WHERE key=?", (state, key))
 

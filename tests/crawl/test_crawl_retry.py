@@ -1,13 +1,18 @@
 """What a failure leaves for the next run: a listing page that failed inside a walk carries
 the walk on when retried, an article that failed gets the sections and lead the failed run saw,
-and a resumed job still counts the failures from before its interruption."""
+and a resumed job still counts the failures from before its interruption (without fetching
+them again)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import signal
+import sqlite3
 import time
+from collections import Counter
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from crawlkit import assert_matches_truth, replica, replica_truth, summary_line
 
@@ -108,3 +113,51 @@ def test_a_second_ctrl_c_is_an_interruption_not_a_failure(workspace):
     assert resumed.status == 0, resumed.stderr
     with workspace.archive() as archive:
         assert_matches_truth(archive, truth)
+
+
+def _frontier_state(workspace, key: str) -> str | None:
+    """The state of ``key`` in the job's frontier file, if the job has one yet."""
+    for path in (workspace.data / "jobs").glob("*.sqlite"):
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            row = db.execute("SELECT state FROM requests WHERE key=?", (key,)).fetchone()
+        if row:
+            return str(row[0])
+    return None
+
+
+def test_a_job_interrupted_after_a_failure_resumes_without_refetching_it(workspace):
+    ids = sorted(article_id for edition, article_id in replica_truth(**CONFIG) if edition == "en")
+    chosen, failing = ids[:40], ids[2]
+    requests: Counter[str] = Counter()
+    config = {**CONFIG, "faults": [f"/articles/{failing}=500", "/articles/*=slow:0.05"]}
+    with replica(**config) as server:
+        respond = server.replica.respond
+
+        def counted(method: str, host: str, target: str, **kwargs: object) -> object:
+            requests[urlsplit(target).path] += 1
+            return respond(method, host, target, **kwargs)
+
+        server.replica.respond = counted
+        args = ("crawl", "--edition", "en", "--ids", ",".join(map(str, chosen)))
+        args += ("--replica", server.proxy_url, "--now", NOW.isoformat())
+        args += ("-s", "RETRY_TIMES=0", "-s", "CONCURRENT_REQUESTS=1")
+        proc = workspace.start(*args)
+        # Through the replica's proxy the crawl fetches the canonical http:// URLs.
+        key = f"article http://www.eng.kavkaz-uzel.eu/articles/{failing}"
+        deadline = time.monotonic() + 120
+        # Interrupted once the job has the failure (the crawl-errors row comes first).
+        while _frontier_state(workspace, key) != "failed":
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, (out, err)
+        assert requests[f"/articles/{failing}"] == 1
+        resumed = workspace.run(*args)
+    assert resumed.status == 1, resumed.stderr  # the failure from before still counts
+    assert " failed=1 " in summary_line(resumed)
+    assert requests[f"/articles/{failing}"] == 1  # not fetched again by the resumed job
+    with workspace.archive() as archive:
+        assert [err.url.rsplit("/", 1)[1] for err in archive.open_errors()] == [str(failing)]
+        assert archive.counts()["articles"] == len(chosen) - 1
