@@ -1,5 +1,10 @@
 """Downloader middlewares.
 
+:class:`RobotsTxtMiddleware` is Scrapy's, with every request that arrives while a host's
+robots.txt is still being fetched checked against it: Scrapy 2.19's awaits the one Deferred
+from each waiting request, and a Deferred passes its result only to the first awaiter (the
+others get ``None``, "no robots.txt", and are sent unchecked: a crawl's first requests).
+
 :class:`BackoffRetryMiddleware` replaces Scrapy's ``RetryMiddleware`` (which retries at once and
 ignores ``Retry-After``): before handing a retry back to the scheduler it waits for the server's
 ``Retry-After`` (seconds or an HTTP date, capped) or for an exponential backoff with jitter.
@@ -14,8 +19,13 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxt
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.asyncio import sleep
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -35,6 +45,25 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
+
+
+class RobotsTxtMiddleware(ScrapyRobotsTxt):
+    """Scrapy's robots.txt middleware; requests waiting for a robots.txt all get its parser."""
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if not isinstance(pending, Deferred):
+            return await super().robot_parser(request)
+        # A Deferred of its own for this waiter, fed by a callback that passes the parser on
+        # to the waiters after it.
+        mine: Deferred[RobotParser | None] = Deferred()
+
+        def relay(parser: RobotParser | None) -> RobotParser | None:
+            mine.callback(parser)
+            return parser
+
+        pending.addCallback(relay)
+        return await maybe_deferred_to_future(mine)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

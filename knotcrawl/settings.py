@@ -59,6 +59,9 @@ KNOTCRAWL_RETRY_AFTER_MAX = 600.0
 DOWNLOADER_MIDDLEWARES = {
     # --proxy / --replica for every request, robots.txt included.
     "knotcrawl.middlewares.RunProxyMiddleware": 90,
+    # Scrapy 2.19's lets the requests sent while robots.txt loads through unchecked.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "knotcrawl.middlewares.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "knotcrawl.middlewares.BackoffRetryMiddleware": 550,
 }

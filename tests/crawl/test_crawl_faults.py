@@ -5,6 +5,7 @@ fetched by the next run; nothing is stored twice and nothing is lost."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from crawlkit import assert_matches_truth, replica, summary_line
 
@@ -74,3 +75,27 @@ def test_faults_then_recovery(workspace):
         assert counts["articles"] == len(truth)
         assert counts["revisions"] == 0  # nothing stored twice
         assert counts["raw_pages"] == len(truth)
+
+
+def test_robots_txt_holds_for_the_first_requests_of_a_crawl(workspace):
+    """A sections crawl starts with many listing requests at once, all sent while robots.txt
+    is still loading: none of the disallowed ones may reach the site."""
+    fetched: list[str] = []
+    with replica(**BASE, robots_disallow=["/category"]) as server:
+        respond = server.replica.respond
+
+        def logged(method: str, host: str, target: str, **kwargs: object) -> object:
+            fetched.append(urlsplit(target).path)
+            return respond(method, host, target, **kwargs)
+
+        server.replica.respond = logged
+        run = workspace.run(
+            "crawl", "--sections", "--edition", "en", "--replica", server.proxy_url,
+            "--now", NOW.isoformat(),
+        )  # fmt: skip
+    assert "/robots.txt" in fetched and "/rubric/11" in fetched
+    assert [path for path in fetched if path.startswith("/category")] == []
+    assert run.stats["robotstxt/forbidden"] >= 3  # every category the crawl wanted
+    with workspace.archive() as archive:
+        errors = archive.open_errors()
+    assert errors and all("robots" in err.error for err in errors)
