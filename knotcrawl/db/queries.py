@@ -1414,7 +1414,9 @@ def totals(engine: Engine, filters: Filters | None = None) -> dict[str, Any]:
             ).where(*where)
         ).one()
         changed = conn.execute(
-            select(func.count()).where(exists().where(rv.c.article_pk == a.c.id), *where)
+            select(func.count())
+            .select_from(a)
+            .where(exists().where(rv.c.article_pk == a.c.id), *where)
         ).scalar_one()
         en_total, en_original = conn.execute(
             select(func.count(), func.count(a.c.original_url)).where(a.c.edition == "en", *where)

@@ -168,6 +168,23 @@ def test_listing_context_of_a_whole_page_in_one_call(archive: Archive) -> None:
     assert archive.add_listing_contexts("en", []) == set()
 
 
+def test_totals_count_every_edited_article(archive: Archive) -> None:
+    """`stats`' "edited" count: the articles with a revision, with or without a filter."""
+    from knotcrawl.db import queries
+
+    for article_id in range(1, 7):
+        archive.store(make_record(article_id, "en"), seen_at=T0)
+    later = T0 + timedelta(hours=5)
+    for article_id in (2, 3, 5):  # edited twice, once, once
+        archive.store(make_record(article_id, "en", title=f"Edited {article_id}"), seen_at=later)
+    archive.store(make_record(2, "en", title="Edited again"), seen_at=later + timedelta(hours=1))
+
+    everything = queries.totals(archive.engine)
+    assert (everything["changed"], everything["revisions"]) == (3, 4)
+    filtered = queries.totals(archive.engine, queries.Filters(edition="en"))
+    assert (filtered["changed"], filtered["revisions"]) == (3, 4)
+
+
 def test_listing_context_merges_without_a_revision(archive: Archive) -> None:
     assert not archive.add_listing_context("en", 1, ["rubric/2"], "lead")
     archive.store(make_record(1, sections=["rubric/5"]), seen_at=T0)
