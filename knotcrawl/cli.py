@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from knotcrawl import __version__
@@ -53,8 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         # Said by the command's parser (its usage, its one-line errors), not the top level's.
         args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    previous = _stop_on_sigterm()
     try:
         status: int = args.run(args)
+    except Terminated:
+        # 130 as for Ctrl-C, and as a crawl stopped by SIGTERM exits: one "interrupted" status.
+        print(f"knotcrawl {args.command}: interrupted (SIGTERM)", file=sys.stderr)
+        return 130
     except KnotcrawlError as exc:
         print(f"knotcrawl {args.command}: {exc}", file=sys.stderr)
         return exc.status
@@ -65,7 +72,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `knotcrawl export ... | head` closes the pipe early; that is not an error.
         sys.stderr.close()
         return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return status
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the command is, so that its cleanup runs (an export's temporary
+    file is removed, a reparse's pool stopped) as it does for Ctrl-C."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _stop_on_sigterm() -> signal.Handlers | None:
+    """Make SIGTERM raise :class:`Terminated` (crawls replace it with Scrapy's graceful stop
+    once their reactor runs); the handler it replaced, or None when left alone."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    return signal.SIG_DFL
 
 
 if __name__ == "__main__":

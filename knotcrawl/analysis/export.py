@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeAlias
+from typing import IO, Any, TypeAlias, cast
 
 from knotcrawl.db.queries import CHILD_TABLES, STORED_TIME, RecordColumns, optional_utc_iso
 from knotcrawl.errors import KnotcrawlError, UsageError
@@ -111,8 +111,13 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
     """A binary file that becomes ``target`` only if the block finishes without error."""
     path = check_target(target)
     if path is None:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
+        stdout: IO[bytes] = sys.stdout.buffer
+        if isinstance(stdout, io.RawIOBase):
+            # PYTHONUNBUFFERED=1 or -u: a raw write may stop short (the reader went away, a
+            # signal), and nothing says so unless every write is carried on to the end.
+            stdout = cast(IO[bytes], _WriteAll(stdout))
+        yield stdout
+        stdout.flush()
         return
     if _is_stream(path):
         # Renaming a file over a device or a pipe would replace it (the reader of a FIFO would
@@ -138,6 +143,27 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+class _WriteAll:
+    """A raw binary stream whose ``write`` writes everything or raises (``BrokenPipeError``
+    once the reader is gone), as a buffered stream's does."""
+
+    def __init__(self, raw: io.RawIOBase) -> None:
+        self.raw = raw
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        total = len(view)
+        while view:
+            written = self.raw.write(view)
+            if not written:
+                raise BlockingIOError(f"{self.raw!r} took no bytes")
+            view = view[written:]
+        return total
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
 
 
 # ----------------------------------------------------------------------------- CSV, JSONL

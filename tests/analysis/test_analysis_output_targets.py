@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,3 +64,68 @@ def test_a_named_pipe_target_gets_the_data(
     assert result.status == 0, result.err
     assert not reader.is_alive() and received and received[0].startswith(head)
     assert pipe.is_fifo()
+
+
+def _export_to_a_pipe(db: str, unbuffered: str, read: int | None) -> tuple[int, bytes, str]:
+    """``knotcrawl export -o - --format jsonl`` into a pipe read up to ``read`` bytes (all
+    when None) and then closed; ``unbuffered`` is PYTHONUNBUFFERED (a raw stdout when "1")."""
+    env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
+    cmd = [sys.executable, "-m", "knotcrawl.cli", "export", "-o", "-", "--format", "jsonl"]
+    proc = subprocess.Popen(
+        [*cmd, "--db", db], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    if read is None:
+        data = proc.stdout.read()
+    else:
+        data = proc.stdout.read(read)
+        time.sleep(0.5)  # the writer blocks on the full pipe before the reader goes
+        proc.stdout.close()
+    err = proc.stderr.read().decode()
+    return proc.wait(timeout=60), data, err
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_export_to_a_pipe_closed_early_does_not_claim_a_full_export(
+    filled: Filled, unbuffered: str
+) -> None:
+    status, whole, err = _export_to_a_pipe(filled.url, unbuffered, None)
+    assert status == 0 and err.startswith("exported ")
+    assert whole.count(b"\n") == len(filled.records)
+    status, _part, err = _export_to_a_pipe(filled.url, unbuffered, 10)
+    # `| head` ends the export quietly, and the summary does not pretend all was written.
+    assert (status, err) == (0, "")
+
+
+# An export whose writer stops after the first line until it is killed.
+STALLED_EXPORT = """
+import sys, time
+from knotcrawl.analysis import export
+from knotcrawl.cli import main
+
+def stalled(out, batches, fields):
+    out.write(b"{}\\n")
+    out.flush()
+    print("writing", file=sys.stderr, flush=True)
+    time.sleep(60)
+
+export.WRITERS["jsonl"] = stalled
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_export_stopped_by_sigterm_leaves_no_temporary_file(filled: Filled, tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STALLED_EXPORT, "export", "-o", str(target), "--db", filled.url],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    assert proc.stderr.readline() == "writing\n"
+    (temporary,) = tmp_path.iterdir()  # the export's own file, not yet the target
+    assert temporary.name.endswith(".part")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 130
+    assert proc.stderr.read() == "knotcrawl export: interrupted (SIGTERM)\n"
+    assert list(tmp_path.iterdir()) == []
