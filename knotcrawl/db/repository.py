@@ -1356,11 +1356,12 @@ class Archive:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
-                who = f" (pid {holder})" if holder else ""
-                raise KnotcrawlError(
-                    f"another knotcrawl process{who} holds the {name} lock on {path}",
-                    status=LOCKED_STATUS,
-                ) from None
+                if holder == str(os.getpid()):
+                    message = f"this process already holds the {name} lock on {path}"
+                else:
+                    who = f" (pid {holder})" if holder else ""
+                    message = f"another knotcrawl process{who} holds the {name} lock on {path}"
+                raise KnotcrawlError(message, status=LOCKED_STATUS) from None
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
             try:

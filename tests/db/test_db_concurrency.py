@@ -74,6 +74,8 @@ def test_a_second_lock_attempt_fails_at_once_with_status_75(archive: Archive, db
                 pass
         assert caught.value.status == LOCKED_STATUS == 75
         assert "holds the crawl lock" in str(caught.value)
+        if archive.sqlite:  # the lock file names its holder: here, this very process
+            assert str(caught.value).startswith("this process already holds the crawl lock")
         done = subprocess.run(
             [sys.executable, "-c", LOCKER, db_url],
             env=ENV,
@@ -82,6 +84,8 @@ def test_a_second_lock_attempt_fails_at_once_with_status_75(archive: Archive, db
             timeout=60,
         )
         assert done.returncode == 75, done.stdout + done.stderr
+        if archive.sqlite:
+            assert f"another knotcrawl process (pid {os.getpid()}) holds" in done.stdout
         with archive.lock("reparse"):  # another name is another lock
             pass
     done = subprocess.run(
