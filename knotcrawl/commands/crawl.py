@@ -129,8 +129,18 @@ def register(subparsers: Any) -> None:
         metavar="URL|ID",
         help="article URLs (any mirror) or ids (en:123, or 123 with --edition)",
     )
-    parser.add_argument("--since", metavar="DATE", help="oldest publication date (inclusive)")
-    parser.add_argument("--until", metavar="DATE", help="newest publication date (inclusive)")
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        help="oldest publication date, inclusive (2019, 2019-05, 2019-05-17, 2019-05-17T15:17, "
+        "…+03:00; UTC unless a zone is given), as in `knotcrawl list`",
+    )
+    parser.add_argument(
+        "--until",
+        metavar="DATE",
+        help="newest publication date, inclusive (--until 2019-05 includes all of May; a "
+        "date-time is an exclusive bound)",
+    )
     parser.add_argument("--ids", metavar="N-M", help="id ranges, e.g. 60000-60500,61000")
     parser.add_argument(
         "--by-id",

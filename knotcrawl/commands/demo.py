@@ -44,10 +44,11 @@ def run(args: argparse.Namespace) -> int:
     import io
     import sys
 
-    from knotcrawl.crawling.options import CrawlOptions, parse_moment
+    from knotcrawl.crawling.options import CrawlOptions
     from knotcrawl.crawling.runner import run_crawl
     from knotcrawl.db import Archive
     from knotcrawl.db.engine import check_database
+    from knotcrawl.db.queries import parse_moment
     from knotcrawl.replica import ReplicaConfig, serve_in_thread
 
     # Before the replica starts: a bad --db is one line, not a traceback after a crawl, and a
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     check_database(args.db, create=True)
     with Archive.open(args.db) as archive, archive.lock("crawl"):
         pass
-    now = parse_moment(args.now)
+    now = parse_moment(args.now, option="--now")
     config = ReplicaConfig(seed=args.seed, articles=args.articles, now=now)
     summaries = io.StringIO()
     with serve_in_thread(config) as server:

@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,21 +41,6 @@ _REPLICA_BASE: dict[Edition, str] = {
     "en": "http://www.eng.kavkaz-uzel.eu",
     "ru": "http://www.kavkaz-uzel.eu",
 }
-
-
-def parse_moment(text: str, *, end: bool = False) -> datetime:
-    """``2025-12-31`` (start of the day UTC, or the start of the next day with ``end``) or an
-    ISO 8601 time (UTC when it has no zone)."""
-    text = text.strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            day = date.fromisoformat(text)
-            moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            return moment + timedelta(days=1) if end else moment
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(f"bad date {text!r}: expected YYYY-MM-DD or an ISO 8601 time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def parse_id_ranges(text: str) -> list[tuple[int, int]]:
@@ -198,12 +183,15 @@ class CrawlOptions:
             opts.mirrors.setdefault(host_edition, []).append(url)
         opts.overlap = _int(args.get("overlap"), 2, "overlap", minimum=1)
         opts.recheck_days = _float(args.get("recheck_days"), 7.0, "recheck-days")
+        # The dates every command takes (2019, 2019-05, 2019-05-17, a time): one reader.
+        from knotcrawl.db.queries import parse_moment
+
         if args.get("now"):
-            opts.now = parse_moment(str(args["now"]))
+            opts.now = parse_moment(str(args["now"]), option="--now")
         if args.get("since"):
-            opts.since = parse_moment(str(args["since"]))
+            opts.since = parse_moment(str(args["since"]), option="--since")
         if args.get("until"):
-            opts.until = parse_moment(str(args["until"]), end=True)
+            opts.until = parse_moment(str(args["until"]), end=True, option="--until")
         if args.get("ids"):
             opts.ids = parse_id_ranges(str(args["ids"]))
         opts.by_id = _bool(args.get("by_id", False))

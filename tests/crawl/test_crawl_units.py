@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from knotcrawl.crawling.frontier import Frontier, Spec, job_key
-from knotcrawl.crawling.options import CrawlOptions, parse_id_ranges, parse_moment
+from knotcrawl.crawling.options import CrawlOptions, parse_id_ranges
 from knotcrawl.errors import UsageError
 from knotcrawl.middlewares import retry_after_seconds
 from knotcrawl.spiders.range import probe_step
@@ -57,10 +57,31 @@ def test_bad_options_are_usage_errors(mode, args):
         CrawlOptions.from_arguments(mode, args)
 
 
-def test_dates_and_ids():
-    assert parse_moment("2020-01-05") == datetime(2020, 1, 5, tzinfo=UTC)
-    assert parse_moment("2020-01-05", end=True) == datetime(2020, 1, 6, tzinfo=UTC)
-    assert parse_moment("2020-01-05T10:00:00+03:00") == datetime(2020, 1, 5, 7, tzinfo=UTC)
+def _utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "start", "end"),
+    [
+        ("2020-01-05", "2020-01-05", _utc(2020, 1, 5), _utc(2020, 1, 6)),
+        ("2020", "2020", _utc(2020, 1, 1), _utc(2021, 1, 1)),
+        ("2020-02", "2020-02", _utc(2020, 2, 1), _utc(2020, 3, 1)),
+        ("2020-01-05T10:00+03:00", "2020-01-05T12:00", _utc(2020, 1, 5, 7), _utc(2020, 1, 5, 12)),
+    ],
+)
+def test_crawl_dates_are_read_as_every_command_reads_them(since, until, start, end):
+    """`crawl --since 2020` as `list --since 2020`: a year or month is the whole period."""
+    options = CrawlOptions.from_arguments("range", {"since": since, "until": until})
+    assert (options.since, options.until) == (start, end)
+
+
+def test_bad_crawl_date_names_its_option():
+    with pytest.raises(UsageError, match="--since: not a date '2020-13'"):
+        CrawlOptions.from_arguments("range", {"since": "2020-13"})
+
+
+def test_ids():
     assert parse_id_ranges("60000-60002, 61000") == [(60000, 60002), (61000, 61000)]
 
 
