@@ -65,6 +65,12 @@ def run(args: argparse.Namespace) -> int:
     check_range(filters.since, filters.until)
     if args.sort is not None:
         queries.sort_spec(args.sort)
+    if args.limit == 0:
+        # `list --limit 0` lists everything; a search shows pages of ranked hits.
+        raise UsageError(
+            "limit: search shows a page of hits; give a positive --limit (and --offset for the "
+            "next page), or `knotcrawl export` for every match"
+        )
     limit = check_limit(args.limit) or 20
     if args.offset < 0:
         raise UsageError("offset: must not be negative")

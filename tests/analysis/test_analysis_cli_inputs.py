@@ -144,3 +144,8 @@ def test_an_unknown_option_is_the_commands_one_line(
     """Said by the command (`knotcrawl list: …`), not by the top level's usage dump."""
     result = cli(*command, "--format", "json", "--db", filled.url)
     refused(result, f"knotcrawl {command[0]}: unrecognized arguments: --format json")
+
+
+def test_search_refuses_limit_zero(cli: Cli, filled: Filled) -> None:
+    """`list --limit 0` lists everything; search would have shown 20 and said nothing."""
+    refused(cli("search", "court", "--limit", "0", "--db", filled.url), "positive --limit")
