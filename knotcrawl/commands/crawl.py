@@ -9,8 +9,9 @@ from knotcrawl.analysis.cli import one_line_errors
 from knotcrawl.errors import UsageError
 
 
-def add_crawl_options(parser: argparse.ArgumentParser) -> None:
-    """Options every crawl command shares (they mirror the spiders' ``-a`` arguments)."""
+def add_crawl_options(parser: argparse.ArgumentParser, *, now_help: str) -> None:
+    """Options every crawl command shares (they mirror the spiders' ``-a`` arguments);
+    ``now_help`` says what ``--now`` moves in this command."""
     parser.add_argument(
         "--edition",
         choices=("en", "ru", "all"),
@@ -81,8 +82,7 @@ def add_crawl_options(parser: argparse.ArgumentParser) -> None:
         "--now",
         metavar="TIME",
         default=None,
-        help="the current time (default: the clock): where `--by-id --since` without --until "
-        "stops, and where update's recheck window ends",
+        help=f"the current time (default: the clock): {now_help}",
     )
     parser.add_argument(
         "-s",
@@ -160,7 +160,7 @@ def register(subparsers: Any) -> None:
         action="store_false",
         help="do not retry the URLs in the crawl-errors table",
     )
-    add_crawl_options(parser)
+    add_crawl_options(parser, now_help="where `--by-id --since` without --until stops")
     parser.set_defaults(run=run)
 
 

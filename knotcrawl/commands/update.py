@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
         action="store_false",
         help="do not retry the URLs in the crawl-errors table",
     )
-    add_crawl_options(parser)
+    add_crawl_options(parser, now_help="where the recheck window (--recheck-days) ends")
     parser.set_defaults(run=run)
 
 
