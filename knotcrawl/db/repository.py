@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import (
     Connection,
@@ -687,8 +687,12 @@ class Archive:
             self._merge_sections(conn, probes)
         return set(pk_of)
 
-    def mark_gone(self, edition: str, article_id: int, at: datetime, status: int) -> bool:
-        """Mark a stored article gone (it answered 404/410); never deletes. False if unknown."""
+    def mark_gone(
+        self, edition: str, article_id: int, at: datetime, status: int
+    ) -> Literal["gone", "already_gone", "unknown"]:
+        """Mark a stored article gone (it answered 404/410); never deletes. ``gone`` when it
+        was live until now, ``already_gone`` when it was marked before (the first time and
+        status are kept), ``unknown`` when the archive does not hold it (a gap)."""
         a = m.articles
         with self._write() as conn:
             found = conn.execute(
@@ -697,7 +701,7 @@ class Archive:
                 )
             ).first()
             if found is None:
-                return False
+                return "unknown"
             if found.gone_at is None:
                 conn.execute(
                     update(a)
@@ -705,7 +709,7 @@ class Archive:
                     .values(gone_at=_aware(at), gone_status=status)
                 )
             self._clear_article_errors(conn, edition, article_id)
-            return True
+            return "gone" if found.gone_at is None else "already_gone"
 
     def record_gap(
         self, edition: str, article_id: int, status: int, *, at: datetime | None = None

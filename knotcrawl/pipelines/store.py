@@ -101,9 +101,14 @@ class StorePipeline:
                 self.flush()
                 if context.fatal is not None:
                     return
-            if archive.mark_gone(item.edition, item.article_id, datetime.now(UTC), item.status):
+            marked = archive.mark_gone(
+                item.edition, item.article_id, datetime.now(UTC), item.status
+            )
+            if marked == "gone":
                 stats.inc_value("knotcrawl/gone")
                 context.count("gone")
+            elif marked == "already_gone":  # rechecked again: counted by the run that saw it go
+                stats.inc_value("knotcrawl/gone/already")
             else:  # listed, then deleted before it was ever archived
                 archive.record_gap(item.edition, item.article_id, item.status)
                 stats.inc_value("knotcrawl/gaps")

@@ -95,6 +95,17 @@ def test_update_after_time_moves_forward(workspace):
         assert_matches_truth(archive, {k: v for k, v in truth1.items() if k in new | recheck}, skip)
         assert archive.has("en", 68094) and not archive.revisions("en", 68094)
 
+    # The same update again: the gone article is rechecked again but counted by no run but the
+    # one that saw it go.
+    with replica(**config(T1)) as server:
+        again = workspace.run(
+            "update", "--replica", server.proxy_url, "--now", T1.isoformat(),
+            "--recheck-days", "100",
+        )  # fmt: skip
+    assert again.status == 0, again.stderr
+    assert "new=0 updated=0 " in summary_line(again) and " gone=0 " in summary_line(again)
+    assert again.stats["knotcrawl/gone/already"] == 1
+
     # Three days later: EN 68094 was edited.
     rep2 = Replica(ReplicaConfig(**config(T2)))
     with workspace.archive() as archive:

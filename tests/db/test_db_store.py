@@ -117,19 +117,19 @@ def test_several_edits_keep_every_version_in_order(backend: str, archive: Archiv
 def test_gone_articles_are_marked_never_deleted_and_come_back(archive: Archive) -> None:
     record = make_record(3)
     archive.store(record, seen_at=T0)
-    assert archive.mark_gone("en", 3, T0 + timedelta(days=1), 404)
+    assert archive.mark_gone("en", 3, T0 + timedelta(days=1), 404) == "gone"
     assert archive.is_gone("en", 3) is True
     assert archive.get("en", 3) is not None
     assert archive.counts()["gone"] == 1
     # Marking again keeps the first time.
-    assert archive.mark_gone("en", 3, T0 + timedelta(days=2), 410)
+    assert archive.mark_gone("en", 3, T0 + timedelta(days=2), 410) == "already_gone"
     with archive.engine.connect() as conn:
         row = conn.execute(select(m.articles.c.gone_at, m.articles.c.gone_status)).one()
     assert row.gone_at == T0 + timedelta(days=1) and row.gone_status == 404
     assert [r.article_id for r in archive.iter_records(include_gone=False)] == []
     assert archive.store(record, seen_at=T0 + timedelta(days=3)) == "unchanged"
     assert archive.is_gone("en", 3) is False
-    assert not archive.mark_gone("en", 77, T0, 404)  # unknown: a gap, not gone
+    assert archive.mark_gone("en", 77, T0, 404) == "unknown"  # a gap, not gone
 
 
 def test_gaps_and_errors(archive: Archive) -> None:
