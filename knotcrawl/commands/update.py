@@ -34,7 +34,8 @@ def register(subparsers: Any) -> None:
         type=float,
         default=7.0,
         metavar="N",
-        help="re-fetch articles published in the last N days (default 7)",
+        help="re-fetch articles published in the N days (default 7) before now or before the "
+        "last finished update, whichever is earlier",
     )
     parser.add_argument(
         "--sections",

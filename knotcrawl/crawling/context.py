@@ -152,7 +152,10 @@ class CrawlContext:
         self.error_urls = {e.url for e in self.archive.open_errors()}
         if self._lock is not None:
             self.archive.end_stale_runs()  # no other crawl can be running: we hold the lock
-        self.run_id = self.archive.start_run(self.options.mode, self.options.arguments())
+        # The ledger keeps the run's own time as well (not part of the job key): the next
+        # update rechecks from it (Archive.last_update_time).
+        ledger = {**self.options.arguments(), "now": self.options.current_time().isoformat()}
+        self.run_id = self.archive.start_run(self.options.mode, ledger)
         self.started = time.monotonic()
         self.is_open = True
         return self

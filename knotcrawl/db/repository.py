@@ -1034,6 +1034,25 @@ class Archive:
             rows = conn.execute(select(c).order_by(c.c.id.desc()).limit(limit)).mappings().all()
         return [dict(row) for row in rows]
 
+    def last_update_time(self, edition: str) -> datetime | None:
+        """The time of the last ``update`` run of ``edition`` that finished its walk and
+        recheck (status ok, failures or drift): its ``--now``, else when it started."""
+        c = m.crawl_runs
+        with self._read() as conn:
+            rows = conn.execute(
+                select(c.c.arguments, c.c.started_at)
+                .where(c.c.mode == "update", c.c.status.in_(("ok", "failures", "drift")))
+                .order_by(c.c.id.desc())
+                .limit(200)
+            ).all()
+        for arguments, started_at in rows:
+            arguments = arguments or {}
+            if edition not in arguments.get("editions", ()):
+                continue
+            now = arguments.get("now")
+            return datetime.fromisoformat(now) if now else _aware(started_at)
+        return None
+
     def record_error(
         self,
         url: str,

@@ -13,8 +13,9 @@ from knotcrawl.spiders.base import ALL_NEWS, FEED, SECTION_LISTINGS, KnotSpider
 class UpdateSpider(KnotSpider):
     """Walks the all-news listings from page 1 and follows every article the archive lacks,
     stopping after ``overlap`` consecutive pages with nothing new; reads the RU RSS feed;
-    re-fetches the articles published in the last ``recheck_days`` days (edits become
-    revisions, 404/410 marks them gone); retries the URLs in the crawl-errors table.
+    re-fetches the articles published in the ``recheck_days`` days before now or before the
+    last finished update, whichever is earlier (edits become revisions, 404/410 marks them
+    gone); retries the URLs in the crawl-errors table.
 
     Arguments (``-a``): edition, overlap, recheck_days, now, sections, db, proxy, replica,
     base_url, mirror, resume, job_dir.
@@ -25,8 +26,13 @@ class UpdateSpider(KnotSpider):
 
     def seeds(self) -> Iterator[Spec]:
         options = self.options
-        since = options.current_time() - timedelta(days=options.recheck_days)
+        now = options.current_time()
         for edition in options.editions:
+            # From the last finished update's time when it is earlier (cron stopped for a
+            # while, a run that took long): an article leaves the recheck window only after a
+            # run has fetched it at least `recheck_days` after its publication.
+            last = self.context.archive.last_update_time(edition)
+            since = min(now, last or now) - timedelta(days=options.recheck_days)
             yield self.walk_spec(edition, ALL_NEWS[edition], "update", stale=0)
             feed = FEED[edition]
             if feed:

@@ -4,6 +4,7 @@ needed and the recheck window are fetched; edits become revisions, deletions are
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import takewhile
 
 from crawlkit import assert_matches_truth, replica, summary_line
 
@@ -16,8 +17,16 @@ T2 = datetime(2024, 7, 20, tzinfo=UTC)
 ALL_NEWS = {"en": "/rubric/11", "ru": "/articles"}
 
 
-def plan(rep: Replica, archive, now: datetime, recheck_days: float, overlap: int = 2):
-    """What an update must fetch: (requests, new ids, recheck ids) by the documented rules."""
+def plan(
+    rep: Replica,
+    archive,
+    now: datetime,
+    recheck_days: float,
+    overlap: int = 2,
+    previous: datetime | None = None,
+):
+    """What an update must fetch: (requests, new ids, recheck ids) by the documented rules;
+    ``previous``: the time of the last finished update."""
     requests = 2 + 1  # robots.txt of both hosts, the RU feed
     new: set[tuple[str, int]] = set()
     recheck: set[tuple[str, int]] = set()
@@ -47,7 +56,7 @@ def plan(rep: Replica, archive, now: datetime, recheck_days: float, overlap: int
                 if i.article_id not in known
             )
         new.update((edition, i) for i in seen)
-        since = now - timedelta(days=recheck_days)
+        since = min(now, previous or now) - timedelta(days=recheck_days)
         recheck.update((edition, i) for i in archive.ids_published_since(edition, since))
     return requests + len(new) + len(recheck), new, recheck
 
@@ -73,7 +82,7 @@ def test_update_after_time_moves_forward(workspace):
     # Three months later: new articles; EN 67391 was deleted in between.
     rep1 = Replica(ReplicaConfig(**config(T1)))
     with workspace.archive() as archive:
-        expected, new, recheck = plan(rep1, archive, T1, 100)
+        expected, new, recheck = plan(rep1, archive, T1, 100, previous=T0)
     assert new and ("en", 67391) in recheck
     with replica(**config(T1)) as server:
         run = workspace.run(
@@ -109,7 +118,7 @@ def test_update_after_time_moves_forward(workspace):
     # Three days later: EN 68094 was edited.
     rep2 = Replica(ReplicaConfig(**config(T2)))
     with workspace.archive() as archive:
-        expected, new, recheck = plan(rep2, archive, T2, 7)
+        expected, new, recheck = plan(rep2, archive, T2, 7, previous=T1)
     assert ("en", 68094) in recheck
     with replica(**config(T2)) as server:
         run = workspace.run("update", "--replica", server.proxy_url, "--now", T2.isoformat())
@@ -122,4 +131,46 @@ def test_update_after_time_moves_forward(workspace):
         assert revisions[0].record.content_hash != archive.get("en", 68094).content_hash
         assert_matches_truth(
             archive, {k: v for k, v in truth_of(T2).items() if k in new | recheck}, skip
+        )
+
+
+def test_update_after_a_month_without_runs_rechecks_from_the_last_run(workspace):
+    """Cron stopped for a month: the articles of the week before the last update were never
+    fetched at seven days of age, so edits made since are caught only if the recheck window
+    runs from the last finished update, not from now."""
+    dense = {"seed": SEED, "articles": 20000}
+    start, stop = datetime(2024, 2, 10, tzinfo=UTC), datetime(2024, 3, 11, tzinfo=UTC)
+    before = Replica(ReplicaConfig(**dense, now=start))
+    after = Replica(ReplicaConfig(**dense, now=stop))
+    week = {
+        (r.edition, r.article_id): r
+        for ed in ("en", "ru")
+        for r in takewhile(lambda r: r.published_at >= "2024-02-03T00:00:00Z", before.truth(ed))
+    }
+    edited = {
+        key
+        for key in week
+        if (later := after.truth_of(*key)) and later.content_hash != week[key].content_hash
+    }
+    assert edited == {("en", 63659), ("en", 63647)}  # the case this test is about
+    with replica(**dense, now=start) as server:
+        args = ("--replica", server.proxy_url, "--now", start.isoformat())
+        # A month: more than the two listing pages of known articles that end an update's walk.
+        assert workspace.run("crawl", "--since", "2024-01-10", *args).status == 0
+    # The last update's ledger row, as an update at `start` leaves it (a real one would walk
+    # the whole all-news listing here: the archive holds only the last month).
+    with workspace.archive() as archive:
+        run = archive.start_run("update", {"editions": ["en", "ru"], "now": start.isoformat()})
+        archive.finish_run(run, "ok", {}, 0)
+    with replica(**dense, now=stop) as server:
+        run = workspace.run("update", "--replica", server.proxy_url, "--now", stop.isoformat())
+    assert run.status == 0, run.stderr
+    with workspace.archive() as archive:
+        for key in edited:
+            assert len(archive.revisions(*key)) == 1
+            assert archive.get(*key).content_hash == after.truth_of(*key).content_hash
+        assert_matches_truth(
+            archive,
+            {key: after.truth_of(*key) for key in week},
+            frozenset({"sections", "lead"}),
         )
