@@ -48,9 +48,10 @@ class Spec:
 
     @property
     def key(self) -> str:
-        """Unique per request of a job: the kind (and the search it serves) and the URL."""
-        bound = self.meta.get("bound")
-        return f"{self.kind}:{bound} {self.url}" if bound else f"{self.kind} {self.url}"
+        """Unique per request of a job: the kind (and the search or the round of a walk it
+        serves) and the URL."""
+        tag = self.meta.get("bound") or self.meta.get("round")
+        return f"{self.kind}:{tag} {self.url}" if tag else f"{self.kind} {self.url}"
 
     def dumps(self) -> str:
         return json.dumps(

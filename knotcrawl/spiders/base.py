@@ -182,6 +182,8 @@ class KnotSpider(scrapy.Spider):
             logger.info("resuming job %s: %d pending requests", context.key, len(pending))
             for spec in pending:
                 yield self.request(spec)
+            for spec in frontier.add(self.resumed_seeds()):
+                yield self.request(spec)
             return
         seeds = list(self.seeds())
         if self.options.retry_errors and self.mode != "articles":
@@ -190,6 +192,11 @@ class KnotSpider(scrapy.Spider):
             yield self.request(spec)
 
     def seeds(self) -> Iterable[Spec]:  # pragma: no cover - every mode defines it
+        return ()
+
+    def resumed_seeds(self) -> Iterable[Spec]:
+        """What a resumed job starts besides its pending requests (nothing: a backfill's
+        requests do not depend on when it runs)."""
         return ()
 
     def error_seeds(self) -> Iterator[Spec]:

@@ -50,6 +50,22 @@ class UpdateSpider(KnotSpider):
                 for article_id in sorted(self.context.archive.ids_published_since(edition, since)):
                     yield self.article_spec(edition, int(article_id), recheck=True)
 
+    def resumed_seeds(self) -> Iterator[Spec]:
+        """A resumed update finishes its job and also does this run's work: a new round of
+        the all-news walk and the feed (their pages are tagged with the round, so they are
+        fetched again), the recheck at this run's time and the crawl errors (what the job
+        holds already is not fetched twice). Without it a resumed run would end one run
+        behind, the articles published since the interruption left for the next run."""
+        round_tag = f"r{self.options.current_time().isoformat()}"
+        for spec in self.seeds():
+            if spec.kind == "listing" and spec.meta.get("walk") != "update":
+                continue  # the job's own section walks, still under way, read every page
+            if spec.kind in ("listing", "feed"):
+                spec.meta["round"] = round_tag
+            yield spec
+        if self.options.retry_errors:
+            yield from self.error_seeds()
+
     def on_listing(
         self, spec: Spec, listing: ListingPage | None, items: list[ListingItem]
     ) -> list[Spec]:

@@ -111,3 +111,29 @@ def test_base_url_mirror_host(workspace):
         assert_matches_truth(archive, truth)
         record = archive.get(*next(iter(truth)))
         assert record.fetched_url.startswith("http://www.caucasianknot.info/articles/")
+
+
+def test_a_resumed_update_also_fetches_what_came_since(workspace):
+    """Interrupted, then run again half a year later: the job's pending requests are finished
+    and the articles published meanwhile fetched in the same run, not left for the next."""
+    config = {"seed": 6, "articles": 300}
+    first, later = datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 12, 1, tzinfo=UTC)
+    args = ("update", "-s", "CONCURRENT_REQUESTS=2")
+    with replica(**config, now=first, faults=["/articles/*=slow:0.05"]) as server:
+        proc = workspace.start(*args, "--replica", server.proxy_url, "--now", first.isoformat())
+        deadline = time.monotonic() + 120
+        while _stored(workspace) < 10:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+        assert proc.returncode == 130
+    truth = replica_truth(**config, now=later)
+    assert len(truth) > len(replica_truth(**config, now=first))  # published meanwhile
+    with replica(**config, now=later) as server:
+        run = workspace.run(*args, "--replica", server.proxy_url, "--now", later.isoformat())
+    assert run.status == 0, run.stderr
+    assert "resuming job" in (workspace.data / "logs" / "knotcrawl.log").read_text()
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, truth, frozenset({"sections"}))
