@@ -17,15 +17,17 @@ import sys
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from knotcrawl.analysis.cli import one_line_errors
 from knotcrawl.commands import count
 from knotcrawl.commands.db import add_db_option
 from knotcrawl.crawling.options import check_range
-from knotcrawl.db.types import ReparseReport
 from knotcrawl.errors import UsageError
 from knotcrawl.terminal import LiveLine, eta, progress_stream
+
+if TYPE_CHECKING:  # the database layer is imported by run(): `--help` stays fast
+    from knotcrawl.db.types import ReparseReport
 
 
 def register(subparsers: Any) -> None:
