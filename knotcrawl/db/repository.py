@@ -500,6 +500,9 @@ class Archive:
             .values(
                 last_seen_at=bindparam("seen"),
                 lead=bindparam("new_lead"),
+                # The URL of this fetch, as the raw page kept below is this fetch's (a
+                # recheck through a mirror); reparse would otherwise "change" it later.
+                fetched_url=bindparam("fetched"),
                 gone_at=None,
                 gone_status=None,
             ),
@@ -508,6 +511,7 @@ class Archive:
                     "pk": old.pk,
                     "seen": max(seen, old.last_seen_at),
                     "new_lead": record.lead if record.lead is not None else old.lead,
+                    "fetched": record.fetched_url,
                 }
                 for record, _, old in items
             ],

@@ -168,6 +168,23 @@ def test_listing_context_of_a_whole_page_in_one_call(archive: Archive) -> None:
     assert archive.add_listing_contexts("en", []) == set()
 
 
+def test_an_unchanged_refetch_through_a_mirror_keeps_its_url_with_its_page(
+    archive: Archive,
+) -> None:
+    """`fetched_url` and the kept raw page are the same fetch's, so a reparse finds nothing
+    to change."""
+    first = make_record(7, "en")
+    archive.store(first, seen_at=T0, raw=make_raw(first))
+    mirrored = make_record(7, "en")
+    mirrored.fetched_url = "http://www.caucasianknot.info/articles/7"
+    later = T0 + timedelta(days=1)
+    assert archive.store(mirrored, seen_at=later, raw=make_raw(mirrored, later)) == "unchanged"
+    stored = archive.get("en", 7)
+    raw = archive.raw_page("en", 7)
+    assert stored is not None and raw is not None
+    assert stored.fetched_url == raw.url == "http://www.caucasianknot.info/articles/7"
+
+
 def test_totals_count_every_edited_article(archive: Archive) -> None:
     """`stats`' "edited" count: the articles with a revision, with or without a filter."""
     from knotcrawl.db import queries
