@@ -21,6 +21,16 @@ def _stored(workspace) -> int:
         return 0
 
 
+def _signal_once_stored(workspace, proc, articles: int, signum: int, pause: float) -> None:
+    """Send ``signum`` to the running crawl once the archive holds ``articles``."""
+    deadline = time.monotonic() + 120
+    while _stored(workspace) < articles:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(pause)
+    proc.send_signal(signum)
+
+
 def test_sigkill_then_resume(workspace):
     truth = replica_truth(**CONFIG)
     args = (
@@ -36,12 +46,7 @@ def test_sigkill_then_resume(workspace):
     # Slow pages make the crawl take long enough to be killed in the middle.
     with replica(**CONFIG, faults=["/articles/*=slow:0.04"]) as server:
         proc = workspace.start(*args[:1], "--replica", server.proxy_url, *args[1:])
-        deadline = time.monotonic() + 120
-        while _stored(workspace) < len(truth) // 3:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-        proc.send_signal(signal.SIGKILL)
+        _signal_once_stored(workspace, proc, len(truth) // 3, signal.SIGKILL, 0.2)
         proc.wait()
         before = _stored(workspace)
         assert 0 < before < len(truth)
@@ -75,12 +80,7 @@ def test_sigterm_exits_130_and_the_next_run_resumes(workspace):
     args = ("crawl", "--sections", "-s", "CONCURRENT_REQUESTS=2")
     with replica(**config, faults=["/articles/*=slow:0.05"]) as server:
         proc = workspace.start(*args[:1], "--replica", server.proxy_url, *args[1:])
-        deadline = time.monotonic() + 120
-        while _stored(workspace) < 10:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
-        proc.send_signal(signal.SIGTERM)
+        _signal_once_stored(workspace, proc, 10, signal.SIGTERM, 0.1)
         out, _ = proc.communicate(timeout=60)
         assert proc.returncode == 130
         assert "interrupted" in out and out.count("\n") == 1
@@ -121,12 +121,7 @@ def test_a_resumed_update_also_fetches_what_came_since(workspace):
     args = ("update", "-s", "CONCURRENT_REQUESTS=2")
     with replica(**config, now=first, faults=["/articles/*=slow:0.05"]) as server:
         proc = workspace.start(*args, "--replica", server.proxy_url, "--now", first.isoformat())
-        deadline = time.monotonic() + 120
-        while _stored(workspace) < 10:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
-        proc.send_signal(signal.SIGTERM)
+        _signal_once_stored(workspace, proc, 10, signal.SIGTERM, 0.1)
         proc.communicate(timeout=60)
         assert proc.returncode == 130
     truth = replica_truth(**config, now=later)
