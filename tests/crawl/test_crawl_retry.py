@@ -118,8 +118,12 @@ def test_a_second_ctrl_c_is_an_interruption_not_a_failure(workspace):
 def _frontier_state(workspace, key: str) -> str | None:
     """The state of ``key`` in the job's frontier file, if the job has one yet."""
     for path in (workspace.data / "jobs").glob("*.sqlite"):
-        with contextlib.closing(sqlite3.connect(path)) as db:
-            row = db.execute("SELECT state FROM requests WHERE key=?", (key,)).fetchone()
+        try:
+            with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+                row = db.execute("SELECT state FROM requests WHERE key=?", (key,)).fetchone()
+        except sqlite3.OperationalError:
+            # The job is still creating its file (no table yet) or holds it locked: look again.
+            continue
         if row:
             return str(row[0])
     return None
