@@ -44,9 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         importlib.import_module(f"knotcrawl.commands.{name}").register(subparsers)
-    for command_parser in subparsers.choices.values():
-        command_parser.set_defaults(command_parser=command_parser)
+    _name_innermost_parsers(parser)
     return parser
+
+
+def _name_innermost_parsers(parser: argparse.ArgumentParser) -> None:
+    """Every (sub)command's parser records itself, so that an unknown option is reported with
+    the usage of the innermost command given (`db current --bogus`: `db current`'s usage)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command_parser in action.choices.values():
+                command_parser.set_defaults(command_parser=command_parser)
+                _name_innermost_parsers(command_parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import itertools
 import re
 import sqlite3
-import sys
 from typing import Any
 
 from knotcrawl.db import search as fts
@@ -219,8 +218,3 @@ def unicode61_separators(
             ranges.append((cp, cp))
     return ranges
 
-
-if __name__ == "__main__":
-    print(sqlite3.sqlite_version, file=sys.stderr)
-    for start, end in unicode61_separators():
-        print(f"(0x{start:X}, 0x{end:X}),")

@@ -280,4 +280,7 @@ def test_writing_needs_the_connection_function(sqlite_template: Path, tmp_path: 
 
 
 def test_the_separator_table_is_the_running_sqlites() -> None:
-    assert phrase_index.unicode61_separators() == list(phrase_index.SEPARATORS)
+    running = phrase_index.unicode61_separators()
+    # On a failure the message is the table to paste into phrase_index.SEPARATORS.
+    table = "".join(f"(0x{start:X}, 0x{end:X}), " for start, end in running)
+    assert running == list(phrase_index.SEPARATORS), f"SQLite {sqlite3.sqlite_version}: {table}"
