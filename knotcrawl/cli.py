@@ -15,7 +15,7 @@ import threading
 from collections.abc import Sequence
 
 from knotcrawl import __version__
-from knotcrawl.errors import KnotcrawlError
+from knotcrawl.errors import KnotcrawlError, Terminated
 
 # In the order `knotcrawl --help` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -85,11 +85,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     return status
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised where the command is, so that its cleanup runs (an export's temporary
-    file is removed, a reparse's pool stopped) as it does for Ctrl-C."""
 
 
 def _raise_terminated(signum: int, frame: object) -> None:

@@ -18,3 +18,9 @@ class UsageError(KnotcrawlError):
     """Bad input on the command line (an unknown field, a malformed date...)."""
 
     status = 2
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the command is (the command line installs the handler), so that
+    its cleanup runs (an export's temporary file is removed, a reparse's pool stopped) as it
+    does for Ctrl-C."""

@@ -13,7 +13,7 @@ from typing import Any
 from knotcrawl.crawling.context import CrawlContext
 from knotcrawl.crawling.options import FAST_SETTINGS, CrawlOptions
 from knotcrawl.crawling.parsing import workers_from_settings
-from knotcrawl.errors import UsageError
+from knotcrawl.errors import Terminated, UsageError
 from knotcrawl.terminal import clear_live_line
 
 LOG_MAX_BYTES = 5 * 1024 * 1024
@@ -133,8 +133,10 @@ def run_crawl(
         process.crawl(crawler, context=context)
         _note_signals(interrupted)
         process.start()
-    except KeyboardInterrupt:  # Ctrl-C before Scrapy's own handlers were installed
+    except KeyboardInterrupt:  # Ctrl-C before _note_signals took over
         interrupted.append(signal.SIGINT)
+    except Terminated:  # SIGTERM before _note_signals took over (the command line's handler)
+        interrupted.append(signal.SIGTERM)
     finally:
         if context.result is None:  # the crawl never ran to its spider_closed signal
             # A second Ctrl-C stops the reactor before the spider closes: still an
@@ -152,11 +154,19 @@ def run_crawl(
 
 
 def _note_signals(received: list[int]) -> None:
-    """Once the reactor runs (Scrapy installs its SIGINT/SIGTERM handlers at its start), wrap
-    them so that ``received`` tells whether a stop was asked for."""
+    """Make ``received`` tell whether a stop was asked for, from now to the reactor's end.
+
+    Until Scrapy installs its SIGINT/SIGTERM handlers (an "after startup" trigger that
+    ``process.start()`` adds), a signal stops the reactor: the crawl has not begun. Scrapy's
+    handlers are then wrapped by a trigger added behind theirs, so that no signal falls
+    between the two (one that did was a graceful stop the exit status called a failure)."""
     from twisted.internet import reactor as installed
 
     reactor: Any = installed  # the interfaces' stubs type its methods without self
+
+    def stop(number: int, frame: Any) -> None:
+        received.append(number)
+        reactor.callFromThread(_stop_reactor, reactor)
 
     def wrap() -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -170,8 +180,13 @@ def _note_signals(received: list[int]) -> None:
 
             signal.signal(signum, handler)
 
-    def soon() -> None:
-        # A call queued once running comes after every startup trigger, Scrapy's included.
-        reactor.callLater(0.0, wrap)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
+    # Runs among the "after startup" triggers, before Scrapy's (added later, by start()): the
+    # trigger it adds runs right after Scrapy's.
+    reactor.callWhenRunning(reactor.addSystemEventTrigger, "after", "startup", wrap)
 
-    reactor.callWhenRunning(soon)
+
+def _stop_reactor(reactor: Any) -> None:
+    if reactor.running:
+        reactor.stop()

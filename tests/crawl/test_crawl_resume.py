@@ -92,6 +92,44 @@ def test_sigterm_exits_130_and_the_next_run_resumes(workspace):
         assert [r["status"] for r in archive.runs()] == ["ok", "interrupted"]
 
 
+# SIGTERM sent by the crawl itself as Scrapy builds its extensions: the first instant of a
+# crawl, once the reactor runs (a signal there fell between Scrapy's handlers and knotcrawl's
+# wrapping of them, and the graceful stop, before the engine ran, exited as a failure).
+SIGTERM_AS_IT_STARTS = """
+import os
+import signal
+import sys
+
+
+class SigtermAtStartup:
+    @classmethod
+    def from_crawler(cls, crawler):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return cls()
+
+
+from knotcrawl.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_sigterm_as_the_crawl_starts_is_an_interruption(workspace):
+    config = {"seed": 6, "articles": 30, "now": NOW}
+    truth = replica_truth(**config)
+    with replica(**config) as server:
+        args = ("crawl", "--sections", "--replica", server.proxy_url)
+        probe = ("-s", 'EXTENSIONS={"__main__.SigtermAtStartup": 0}')
+        stopped = workspace.run(*args, *probe, entry=["-c", SIGTERM_AS_IT_STARTS])
+        assert stopped.status == 130, (stopped.stdout, stopped.stderr)
+        assert "interrupted" in stopped.stdout
+        with workspace.archive() as archive:
+            assert [r["status"] for r in archive.runs()] == ["interrupted"]
+        run = workspace.run(*args)
+    assert run.status == 0, run.stderr
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, truth)
+
+
 def test_base_url_mirror_host(workspace):
     config = {"seed": 6, "articles": 40, "now": NOW}
     truth = replica_truth(("en",), **config)
