@@ -217,4 +217,3 @@ def unicode61_separators(
         else:
             ranges.append((cp, cp))
     return ranges
-
