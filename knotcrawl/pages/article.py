@@ -37,7 +37,9 @@ from knotcrawl.pages.common import (
 )
 from knotcrawl.pages.conventions import (
     crossref,
+    is_credit_label,
     is_furniture_text,
+    is_read_also,
     is_stop_marker,
     parse_credits,
 )
@@ -89,7 +91,14 @@ _KNOWN_CLASSES = frozenset().union(
 _SITE_SUFFIX = re.compile(
     r"\s*(?:[|—–-]|::)\s*(?:Caucasian Knot|Кавказский узел|Kavkazsky Uzel)[^|—–]*$", re.IGNORECASE
 )
+# Or the site's name first ("Caucasian Knot | <title>", as old table layouts had it).
+_SITE_PREFIX = re.compile(
+    r"^(?:Caucasian Knot|Кавказский узел|Kavkazsky Uzel)\s*(?:[|—–-]|::)\s*(?=\S)", re.IGNORECASE
+)
 _SEPARATORS = ("|", "—", "–", "-", "::")
+# Where a headline known from structured data or <title> is looked for, without an h1 (old
+# table layouts set it in <font><b>).
+_TITLE_TAGS = ("h2", "h3", "div", "p", "span", "td", "font", "b", "strong")
 _SERVICE_WORD = re.compile(r"forum|blogs|users|search|feedback|login")
 _URLSPLIT_SPECIAL = re.compile(r"[\t\n\r\[\]]")
 _NON_ARTICLE_PATH = re.compile(r"^/(?:forum|blogs|users|search|feedback|login)(?:/|$)")
@@ -146,7 +155,7 @@ def _strip_site(title: str) -> str:
     # The suffix starts with a separator: | — – - or ::.
     for sep in _SEPARATORS:
         if sep in text:
-            return _SITE_SUFFIX.sub("", text)
+            return _SITE_PREFIX.sub("", _SITE_SUFFIX.sub("", text))
     return text
 
 
@@ -306,7 +315,7 @@ class ArticlePage:
             for el in h1s:
                 if collapse(text_of(el)) == structured:
                     return structured, el, "structured"
-            for tag in ("h2", "h3", "div", "p", "span"):
+            for tag in _TITLE_TAGS:
                 for el in self.root.iter(tag):
                     if collapse(text_of(el)) == structured:
                         return structured, el, "structured"
@@ -320,7 +329,7 @@ class ArticlePage:
                         break
             return collapse(text_of(chosen)), chosen, "semantic"
         if head_title:
-            for tag in ("h2", "h3", "div", "p", "span"):
+            for tag in _TITLE_TAGS:
                 for el in self.root.iter(tag):
                     if collapse(text_of(el)) == head_title:
                         return head_title, el, "text"
@@ -428,9 +437,25 @@ class ArticlePage:
         chosen = self._closest(self._dates_in(self.container.iter()))
         if chosen is None:
             chosen = self._closest(self._text_dates)
+        if chosen is None:
+            chosen = self._closest(self._split_dates())
         if chosen is not None:
             return chosen, "text"
         return None, None
+
+    def _split_dates(self) -> list[tuple[HtmlElement, ParsedDate]]:
+        """Dates whose parts are in separate elements (``<span>18:09</span>, <span>27 April
+        2023</span>``): read from the whole text of each short element with children. Only
+        when no date was found in one piece."""
+        found: list[tuple[HtmlElement, ParsedDate]] = []
+        for el in self._elements:
+            if not len(el) or not isinstance(el.tag, str) or el.tag in ("title", "head"):
+                continue
+            text = text_of(el)
+            if ":" in text and len(text) < 120:
+                for parsed in find_dates(collapse(text)):
+                    found.append((el, parsed))
+        return found
 
     @cached_property
     def _text_dates(self) -> list[tuple[HtmlElement, ParsedDate]]:
@@ -603,7 +628,7 @@ class ArticlePage:
                     semantic_caption is None
                     and state != "tail"
                     and not p.flags & FURNITURE
-                    and (p.el.tag == "figcaption" or "caption" in (p.el.get("class") or ""))
+                    and (p.el.tag == "figcaption" or "caption" in (p.el.get("class") or "").lower())
                     and not p.link_only
                 ):
                     semantic_caption = text
@@ -621,6 +646,12 @@ class ArticlePage:
                     semantic_caption, caption_level = text, "text"
                 continue
             credits = parse_credits(text)
+            if credits is not None and is_credit_label(text) and i + 1 < len(paras):
+                # "Author:" alone, the name in the next element (a <dt>/<dd> pair).
+                joined = parse_credits(f"{text} {paras[i + 1].text}")
+                if joined is not None and (joined[0] or joined[1]):
+                    credits = joined
+                    skip.add(i + 1)
             if credits is not None:
                 line_authors, line_source = credits
                 if line_authors is not None and authors is None:
@@ -629,19 +660,32 @@ class ArticlePage:
                     source = line_source
                 if any(anc in credit_elements for anc in (p.el, *p.el.iterancestors())):
                     credit_level = "selector"
-                state = "tail"
+                # Credits end the body; printed before it (under the title), they do not.
+                if body:
+                    state = "tail"
                 continue
             is_ref, ref_date = crossref(text)
             if is_ref:
                 if crossref_para is None:
                     crossref_para, crossref_date = p, ref_date
-                state = "tail"
+                if body:
+                    state = "tail"
                 continue
             if state == "tail" or i in skip:
                 continue
             if restrict and not p.in_body:
                 continue
+            label = is_read_also(text)
+            if label and p.links and p.link_chars >= 0.8 * (len(text) - label) > 0:
+                continue  # "Read also: <a>other article</a>" in one line: a related card
             if is_stop_marker(text):
+                if not body:
+                    continue  # before the body: a share bar's heading, a block of links
+                resume = self._body_resumes(paras, i, body[-1]) if label else None
+                if resume is not None:
+                    # A "Read also" block inside the body: the article goes on after it.
+                    skip.update(range(i + 1, resume))
+                    continue
                 state = "tail"
                 continue
             if p.flags & (FURNITURE | IN_ASIDE) or is_furniture_text(text):
@@ -690,6 +734,36 @@ class ArticlePage:
         }
 
     @staticmethod
+    def _body_resumes(paras: list[Para], i: int, last: Para) -> int | None:
+        """Where the body goes on after the "Read also" heading ``paras[i]``, or ``None`` when
+        the heading ends it. The heading must sit in a box of its own that holds its links too
+        (a ``div`` around the heading and a list), beside the body's ``last`` paragraph under
+        one parent; the body goes on at the next paragraph under that parent, outside the box,
+        that is text (not only a link, not furniture). A bare heading followed by paragraphs
+        is the end of the article (related items with their leads)."""
+        heading = paras[i].el
+        on_last_line = {last.el, *last.el.iterancestors()}
+        box = heading
+        for anc in heading.iterancestors():
+            if anc in on_last_line:
+                shared = anc
+                break
+            box = anc
+        else:
+            return None
+        if box is heading or box in on_last_line:
+            return None
+        for j in range(i + 1, min(len(paras), i + 12)):
+            q = paras[j]
+            inside = q.el is box or any(anc is box for anc in q.el.iterancestors())
+            if inside or q.link_only:
+                continue
+            if q.flags & FURNITURE or not any(anc is shared for anc in q.el.iterancestors()):
+                return None
+            return j
+        return None
+
+    @staticmethod
     def _beside_image(p: Para) -> bool:
         """A short text whose own block, or the block around it, holds an image."""
         if len(p.text) > 400 or p.links:
@@ -701,7 +775,20 @@ class ArticlePage:
         if parent is None:
             return False
         siblings = [c for c in parent if isinstance(c.tag, str)]
-        return len(siblings) <= 3 and any(c.tag in ("img", "amp-img", "picture") for c in siblings)
+        if len(siblings) <= 3 and any(c.tag in ("img", "amp-img", "picture") for c in siblings):
+            return True
+        # The image in the block (or table row) just before: a caption row under a photo.
+        for box in (el, parent):
+            before = box.getprevious()
+            while before is not None and not isinstance(before.tag, str):
+                before = before.getprevious()
+            if (
+                before is not None
+                and len(before) <= 3
+                and next(before.iter("img", "amp-img", "picture"), None) is not None
+            ):
+                return not collapse(text_of(before))
+        return False
 
     def _related_block(self, paras: list[Para], i: int) -> set[int]:
         """A date line followed by a linked title (and a lead): a related-article block."""
@@ -832,7 +919,8 @@ class ArticlePage:
                 break  # only images and captions up to the end of the body
             if tag == "img":
                 alt = collapse(el.get("alt"))
-                if len(alt) >= 20 and not self._in_furniture(el):
+                # An alt text that repeats the headline describes nothing.
+                if len(alt) >= 20 and alt != self.title and not self._in_furniture(el):
                     return alt
             else:
                 cls = el.get("class")

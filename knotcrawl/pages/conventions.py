@@ -9,7 +9,9 @@ from knotcrawl.pages.dates import ParsedDate, read_date
 
 __all__ = [
     "crossref",
+    "is_credit_label",
     "is_furniture_text",
+    "is_read_also",
     "is_stop_marker",
     "parse_credits",
     "repair_homoglyphs",
@@ -130,13 +132,29 @@ _FURNITURE_STARTS = (
 )
 _NOTICE_CAPS = re.compile(r"ИНОСТРАНН\w*\s+(?:АГЕНТ|СРЕДСТВ)")
 
+# "Read also" and its kin head a block of links to other articles: at the end of the page, or
+# inside the body (where the article's text goes on after the block).
+_READ_ALSO = (
+    r"(?:Read also|See also|Related news|Related articles|Читайте также|Смотрите также"
+    r"|См\. также|Читайте по теме)"
+)
+_READ_ALSO_START = re.compile(rf"^{_READ_ALSO}\s*:?\s*", re.IGNORECASE)
 _STOP = re.compile(
     r"^(?:All news|News archive|All articles|Know more\? Do not be silent!?"
-    r"|LEGAL TEXTS|Find Caucasian Knot partners:?|Read also:?|Related news:?"
-    r"|Лента новостей|Все новости|Архив новостей|Читайте также:?|Знаете больше\?.*"
+    r"|LEGAL TEXTS|Find Caucasian Knot partners:?|More news:?|Other news:?"
+    rf"|{_READ_ALSO}:?"
+    r"|Лента новостей|Все новости|Архив новостей|Другие новости:?|Ещё новости:?"
+    r"|Еще новости:?|Знаете больше\?.*"
     r"|Юридические тексты|Share this article:?|©.*)\s*$",
     re.IGNORECASE,
 )
+# Labels of page furniture that can stand before any text: tags, rubrics, a print page's
+# address line.
+_FURNITURE_LABEL = re.compile(
+    r"^(?:Tags?|Теги|Тэги|Метки|Рубрик[аи]|Page address|Адрес страницы|Permalink)\s*:",
+    re.IGNORECASE,
+)
+_CREDIT_LABEL = re.compile(rf"^(?:{_AUTHOR}|{_SOURCE})$", re.IGNORECASE)
 
 
 def is_furniture_text(text: str) -> bool:
@@ -155,8 +173,24 @@ def is_furniture_text(text: str) -> bool:
         "Скачайте приложение" in text or "работает без VPN" in text
     ):
         return True
+    if len(text) < 200 and _FURNITURE_LABEL.match(text):
+        return True
     return text[:50].lower().startswith(_FURNITURE_STARTS)
 
 
 def is_stop_marker(text: str) -> bool:
     return len(text) < 60 and bool(_STOP.match(text))
+
+
+def is_read_also(text: str) -> int:
+    """The length of a leading "Read also:" (or kin) in ``text``; 0 when there is none."""
+    if len(text) > 300:
+        return 0
+    m = _READ_ALSO_START.match(text)
+    return m.end() if m is not None else 0
+
+
+def is_credit_label(text: str) -> bool:
+    """A credit label standing alone (``Author:``), its value in the next element (a
+    ``<dt>``/``<dd>`` pair)."""
+    return len(text) < 20 and bool(_CREDIT_LABEL.match(text))

@@ -110,7 +110,7 @@ STRIP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "objec
 
 # Class or id words that name page furniture (not article text).
 FURNITURE_HINT = re.compile(
-    r"(?i)(?:share|social|banner|promo|related|sidebar|feedback|advert|\bads?\b|subscribe|"
+    r"(?i)(?:share|social|banner|promo|related|read-?also|more-?news|sidebar|feedback|advert|\bads?\b|subscribe|"
     r"breadcrumb|comment|pager|pagination|navbar|\bmenu|cookie|popup|modal|widget|\btags?\b|"
     r"recommend|partners|toolbar|\bprint\b|lt-feedback)"
 )
@@ -376,7 +376,9 @@ _TAG_KIND: dict[str, tuple[int, int]] = {
     **{tag: (_BLOCK, 0) for tag in BLOCK_TAGS},
     **{tag: (_BLOCK, IN_FIGURE) for tag in ("figure", "figcaption")},
     **{tag: (_BLOCK, HEADING) for tag in HEADING_TAGS},
-    "aside": (_BLOCK, IN_ASIDE),
+    # A footer, even inside the article, holds tags, share buttons, rubrics: furniture (the
+    # credit and cross-reference lines are recognised before this flag is looked at).
+    **{tag: (_BLOCK, IN_ASIDE) for tag in ("aside", "footer")},
     **{tag: (_SKIP, 0) for tag in SKIP_TAGS},
     **{
         tag: _PLAIN_INLINE
