@@ -57,6 +57,7 @@ EXPECTED: dict[str, Any] = {
         },
     ],
 }
+CAPTION = 'Protest in Nalchik. Photo by Emil Gasanov for the "Caucasian Knot"'
 P2_HTML = (
     P2.replace("has reported", '<a href="/articles/49900/">has reported</a>')
     .replace("&", "&amp;")
@@ -122,6 +123,50 @@ VARIANTS: dict[str, str] = {
 </article>
 <section><h2>LEGAL TEXTS</h2><figure><figcaption>Not the caption</figcaption></figure>
 <a href="/articles/67190">A legal text</a></section></main></body></html>""",
+    # A WordPress-like theme: the date split across elements, the credits and a share bar
+    # between the title and the body, a "Read also" box inside the body (no telling class),
+    # tags in the article's own footer, related posts after it.
+    "wordpress_credits_first": f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{TITLE} &#8211; Caucasian Knot</title></head><body class="single">
+<header id="masthead"><nav><ul><li><a href="/">Home</a></li><li><a href="/rubric/11">News</a></li></ul></nav></header>
+<div class="crumbs"><a href="/">Home</a> &raquo; <a href="/rubric/11">News</a></div>
+<main><article class="post"><h1 class="entry-title">{TITLE}</h1>
+<div class="entry-meta"><span class="t">12:30</span>, <span class="d">5 March 2020</span></div>
+<p class="byline">Author: Emil Gasanov, Anna Grigorieva; Source: CK correspondent</p>
+<div class="sd"><h3>Share this article:</h3><ul><li><a href="https://t.me/share/url?u=x">Telegram</a></li></ul></div>
+<div class="entry"><p>{P1}</p>
+<div class="box"><h4>Read also:</h4><ul><li><a href="/articles/50020">Another story</a></li></ul></div>
+<p>{P2_HTML}</p><p>{P3}</p><p><em>{CROSSREF}</em></p></div>
+<footer class="entry-foot"><p>Tags: <a href="/tag/nalchik">Nalchik</a></p></footer></article>
+<section><h3>Related news</h3><p><a href="/articles/50010">Another story</a></p><p>Lead of another story that is not the article.</p></section>
+</main></body></html>""",
+    # A server-rendered app: every paragraph in two wrappers, the cross-reference line first,
+    # a one-line "Read also" card, a capitalised caption class beside an image whose alt text
+    # is the headline, credits as a definition list, a "More news" column after the article.
+    "app_wrappers_crossref_first": f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{TITLE} | Caucasian Knot</title></head><body><div id="__next"><div class="Layout__a1">
+<div class="Article__b2"><div class="Date__c3">12:30, 5 March 2020</div><h1 class="Title__d4">{TITLE}</h1>
+<div class="Photo__e5"><img src="/x.jpg" alt="{TITLE}"><div class="Caption__zc6j7">{CAPTION}</div></div>
+<div class="Body__f6"><div class="P__g7"><div><i>{CROSSREF}</i></div></div>
+<div class="P__g7"><div>{P1}</div></div>
+<div class="Card__h8"><span>Read also</span> <a href="/articles/50020"><span>Another story</span></a></div>
+<div class="P__g7"><div>{P2_HTML}</div></div><div class="P__g7"><div>{P3}</div></div></div>
+<dl class="Credits__i9"><dt>Author:</dt><dd>Emil Gasanov, Anna Grigorieva</dd><dt>Source:</dt><dd>CK correspondent</dd></dl></div>
+<div class="Column__j0"><div><h3>More news</h3></div>
+<div class="Item__k1"><div><div>Lead of another story that is not the article, and a rather long one at that, longer than any paragraph of the article itself so that length alone would pick it.</div></div></div></div>
+</div></div></body></html>""",
+    # An old table layout with the site's name first in <title>, the headline in <font><b>
+    # (no h1), article links in a left column, a caption row under the photo, and a print
+    # page's address line at the end.
+    "table_print_no_h1": f"""<html><head><title>Caucasian Knot | {TITLE}</title></head><body>
+<table><tr><td><a href="/articles/50010">Another story</a><br><a href="/articles/49990">Older story</a></td><td>
+<table><tr><td><font size="-1">05 March 2020, 12:30</font></td></tr>
+<tr><td><font size="+1"><b>{TITLE}</b></font></td></tr>
+<tr><td><table align="left"><tr><td><img src="/x.jpg"></td></tr><tr><td><font size="-2">{CAPTION}</font></td></tr></table>
+<p>{P1}</p><p>{P2_HTML}</p><p>{P3}</p><p>{CROSSREF}</p>
+<p>Author: Emil Gasanov, Anna Grigorieva</p><p>Source: CK correspondent</p>
+<hr><p><small>Page address: https://www.eng.kavkaz-uzel.eu/articles/50001</small></p></td></tr></table>
+</td></tr></table></body></html>""",
 }
 
 
@@ -150,6 +195,18 @@ def test_variant_photo_caption_and_levels() -> None:
     assert page.sources["published_at"] == "structured"
     assert page.sources["photo_caption"] == "semantic"
     assert page.sources["title"] == "semantic"
+
+
+@pytest.mark.parametrize(
+    ("name", "caption"),
+    [
+        ("wordpress_credits_first", None),
+        ("app_wrappers_crossref_first", CAPTION),  # not the image's alt text (the headline)
+        ("table_print_no_h1", CAPTION),  # the row under the photo, not the body's first line
+    ],
+)
+def test_variant_photo_caption(name: str, caption: str | None) -> None:
+    assert _record(name)["photo_caption"] == caption
 
 
 RU_URL = "https://m.kavkaz-uzel.eu/articles/419900/"
