@@ -210,9 +210,9 @@ class ListingHtmlPage:
         for a in self.root.iter("a"):
             if "page=" in (a.get("href") or ""):
                 walls.update(a.iterancestors())
-        item_of: dict[int, HtmlElement] = {}
-        url_of: dict[int, str] = {}
-        order: list[int] = []
+        # Every place that links an article is a candidate item (a table layout can list the
+        # same articles twice: in a menu column and in the listing itself).
+        item_ids: dict[HtmlElement, tuple[int, str]] = {}
         for a, aid, url in links:
             top = a
             for anc in a.iterancestors():
@@ -220,35 +220,57 @@ class ListingHtmlPage:
                     top = anc
                 else:
                     break
-            if aid not in item_of:
-                item_of[aid] = top
-                url_of[aid] = url
-                order.append(aid)
-        groups: dict[HtmlElement, list[int]] = {}
-        for aid in order:
-            parent = item_of[aid].getparent()
-            if parent is None or self._excluded(item_of[aid]):
+            item_ids.setdefault(top, (aid, url))
+        groups: dict[HtmlElement, list[HtmlElement]] = {}
+        for top, (aid, _url) in item_ids.items():
+            parent = top.getparent()
+            if parent is None or self._excluded(top):
                 continue
-            groups.setdefault(parent, []).append(aid)
+            group = groups.setdefault(parent, [])
+            if all(item_ids[other][0] != aid for other in group):
+                group.append(top)
         if not groups:
             return []
 
         def signature(parent: HtmlElement) -> tuple[str, str]:
-            first = item_of[groups[parent][0]]
+            first = groups[parent][0]
             return first.tag, " ".join(
                 sorted(c for c in (first.get("class") or "").split() if "--" not in c)
             )[:40]
 
-        primary = max(groups, key=lambda p: len(groups[p]))
+        # The listing is the group whose items carry dates (every listing of the site dates
+        # its items); a column of bare links to articles (a sidebar, a table layout's menu)
+        # has none, however many links it holds.
+        dates = {
+            parent: min(len(find_dates(text_of(parent))), len(items))
+            for parent, items in groups.items()
+        }
+        # Among dated groups, one in the page's main region (<main>, role=main) before one
+        # beside it (a "Popular" box of a sidebar with no telling markup).
+        main = {
+            el
+            for el in self.root.iter()
+            if el.tag == "main" or (isinstance(el.tag, str) and el.get("role") == "main")
+        }
+        in_main = {
+            p: any(anc in main for anc in (p, *p.iterancestors())) if main else False
+            for p in groups
+        }
+        primary = max(groups, key=lambda p: (dates[p] > 0, in_main[p], dates[p], len(groups[p])))
         sig = signature(primary)
-        chosen = [p for p in groups if p is primary or (len(groups[p]) > 1 and signature(p) == sig)]
+        chosen = [
+            p
+            for p in groups
+            if p is primary
+            or (len(groups[p]) > 1 and signature(p) == sig and (dates[p] or not dates[primary]))
+        ]
         zones = []
         for parent in chosen:
-            items = [item_of[aid] for aid in groups[parent]]
+            items = groups[parent]
             if len(items) > 1 and not any(self._has_date(el) for el in items):
-                zones.extend(self._segments(parent, groups[parent], item_of, url_of))
+                zones.extend(self._segments(parent, {el: item_ids[el] for el in items}))
             else:
-                zones.extend((aid, url_of[aid], [item_of[aid]]) for aid in groups[parent])
+                zones.extend((*item_ids[el], [el]) for el in items)
         position = {el: i for i, el in enumerate(self.root.iter())}
         zones.sort(key=lambda z: position.get(z[2][0], 0))
         return zones
@@ -272,22 +294,17 @@ class ListingHtmlPage:
         return bool(find_dates(text_of(el)))
 
     def _segments(
-        self,
-        parent: HtmlElement,
-        aids: list[int],
-        item_of: dict[int, HtmlElement],
-        url_of: dict[int, str],
+        self, parent: HtmlElement, item_els: dict[HtmlElement, tuple[int, str]]
     ) -> list[tuple[int, str, list[HtmlElement]]]:
         """Flat markups: date/figure siblings before a title belong to it, text after it too."""
-        item_els = {item_of[aid]: aid for aid in aids}
         segments: list[tuple[int, str, list[HtmlElement]]] = []
         pending: list[HtmlElement] = []
         for child in parent:
             if not isinstance(child.tag, str):
                 continue
             if child in item_els:
-                aid = item_els[child]
-                segments.append((aid, url_of[aid], [*pending, child]))
+                aid, url = item_els[child]
+                segments.append((aid, url, [*pending, child]))
                 pending = []
                 continue
             leading = (

@@ -317,16 +317,38 @@ def _cards(style: str) -> str:
             out.append(
                 f'<tr><td>{raw}</td><td><a href="https://eng.kavkaz-uzel.media/articles/{aid}/">{title}</a>{lead_html}</td></tr>'
             )
+        elif style in ("menu_column", "dated_box"):
+            out.append(
+                f'<tr><td><font size="-2">{raw}</font></td><td><a href="/articles/{aid}"><b>{title}</b></a>{lead_html}</td></tr>'
+            )
     body = "".join(out)
-    if style == "table":
+    if style in ("table", "menu_column", "dated_box"):
         body = f"<table>{body}</table>"
+    pages = """<div class="pages"><a href="/rubric/10?page=6">6</a><b class="current">7</b><a href="/rubric/10?page=8">8</a></div>"""
+    if style == "menu_column":
+        # An old table layout: a left column links more articles, the listed ones among
+        # them, with no dates, before the listing.
+        menu = "".join(
+            f'<tr><td><a href="/articles/{aid}">Story {aid}</a></td></tr>'
+            for aid in (60007, 60009, 60010, 59990, 59980)
+        )
+        return f"""<html lang="en"><body><table><tr><td><table>{menu}</table></td>
+<td>{pages}<div>{body}</div></td></tr></table></body></html>"""
+    if style == "dated_box":
+        # A "Popular" box beside the main region, with more (dated) items than the listing.
+        box = "".join(
+            f'<li><a href="/articles/{aid}">Story {aid}</a> <span>March 0{n}, 2019 10:00</span></li>'
+            for n, aid in enumerate((59990, 59980, 59970, 59960, 59950), start=1)
+        )
+        return f"""<html lang="en"><body><div class="row"><main><h1>All news</h1><div>{body}</div>{pages}</main>
+<div class="col"><div><h2>Popular</h2><ul>{box}</ul></div></div></div></body></html>"""
     return f"""<html lang="en"><body><div class="sidebar"><a href="/articles/45502">Featured</a></div>
 <div class="feed">{body}</div>
-<div class="pages"><a href="/rubric/10?page=6">6</a><b class="current">7</b><a href="/rubric/10?page=8">8</a></div>
+{pages}
 </body></html>"""
 
 
-@pytest.mark.parametrize("style", ["cards", "flat", "table"])
+@pytest.mark.parametrize("style", ["cards", "flat", "table", "menu_column", "dated_box"])
 def test_listing_variants(style: str) -> None:
     listing = parse_listing(_cards(style), LISTING_URL)
     assert listing.page == 7
