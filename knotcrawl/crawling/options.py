@@ -43,6 +43,11 @@ _REPLICA_BASE: dict[Edition, str] = {
 }
 
 
+# More ids than an --ids crawl may name: the Russian edition's ids are under a million after
+# 25 years; a range far beyond is a typo (a crawl of it would run for years).
+MAX_IDS = 10_000_000
+
+
 def parse_id_ranges(text: str) -> list[tuple[int, int]]:
     """``60000-60500,60600`` -> ``[(60000, 60500), (60600, 60600)]``."""
     ranges: list[tuple[int, int]] = []
@@ -59,6 +64,12 @@ def parse_id_ranges(text: str) -> list[tuple[int, int]]:
         ranges.append((lo, hi))
     if not ranges:
         raise UsageError("empty id range")
+    total = sum(hi - lo + 1 for lo, hi in ranges)
+    if total > MAX_IDS:
+        raise UsageError(
+            f"--ids {text.strip()!r} names {total:,} ids; the editions have well under "
+            f"{MAX_IDS:,} (check for a typo, or crawl it in parts)"
+        )
     return ranges
 
 

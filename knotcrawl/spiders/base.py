@@ -7,6 +7,7 @@ every write is an item for the pipelines. Each request is first inserted into th
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.http import Request, Response
+from scrapy.utils.asyncio import sleep
 from twisted.python.failure import Failure
 
 from knotcrawl.crawling.context import STORAGE_ERRORS, CrawlContext, attach, stop_crawl
@@ -54,6 +56,8 @@ SECTION_LISTINGS: dict[str, tuple[str, ...]] = {
     "ru": ("/articles", "/rubric/41"),
 }
 
+# Seeds inserted into the frontier (one transaction) and yielded at a time.
+SEED_BATCH = 1000
 PRIORITY = {"probe": 30, "listing": 20, "feed": 20, "article": 0}
 
 
@@ -182,14 +186,22 @@ class KnotSpider(scrapy.Spider):
             logger.info("resuming job %s: %d pending requests", context.key, len(pending))
             for spec in pending:
                 yield self.request(spec)
-            for spec in frontier.add(self.resumed_seeds()):
+            seeds: Iterable[Spec] = self.resumed_seeds()
+        else:
+            seeds = self.seeds()
+            if self.options.retry_errors and self.mode != "articles":
+                seeds = itertools.chain(seeds, self.error_seeds())
+        # In batches, the next one once most of the last is fetched: Scrapy reads start() to
+        # its end at once, and a range of millions of ids must not sit in memory (or in the
+        # job file) before the first fetch.
+        seeds = iter(seeds)
+        batch = list(itertools.islice(seeds, SEED_BATCH))
+        while batch:
+            for spec in frontier.add(batch):
                 yield self.request(spec)
-            return
-        seeds = list(self.seeds())
-        if self.options.retry_errors and self.mode != "articles":
-            seeds.extend(self.error_seeds())
-        for spec in frontier.add(seeds):
-            yield self.request(spec)
+            batch = list(itertools.islice(seeds, SEED_BATCH))
+            while batch and frontier.count("pending") > SEED_BATCH // 2:
+                await sleep(0.2)
 
     def seeds(self) -> Iterable[Spec]:  # pragma: no cover - every mode defines it
         return ()

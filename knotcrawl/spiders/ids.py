@@ -50,6 +50,12 @@ class IdsSpider(KnotSpider):
                     },
                 )
 
+    def resumed_seeds(self) -> Iterator[Spec]:
+        """The ids of the ranges not enumerated before the interruption (seeds are added to
+        the job in batches; those added already are not added again)."""
+        if self.options.ids:
+            yield from self.seeds()
+
     def enumerate(self, edition: str, lo: int, hi: int) -> Iterator[Spec]:
         for article_id in range(lo, hi + 1):
             if self.options.refresh or not self.is_known(edition, article_id):

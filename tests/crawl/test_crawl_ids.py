@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
 import math
+import signal
+import sqlite3
+import time
 from datetime import UTC, datetime
 
 from crawlkit import assert_matches_truth, replica, summary_line
 
 from knotcrawl.replica import Replica, ReplicaConfig
+from knotcrawl.spiders.base import SEED_BATCH
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
 CONFIG = {"seed": 1, "articles": 200, "now": NOW}
@@ -123,3 +129,50 @@ def test_date_range_by_id(workspace):
         assert archive.gap_ids("en") == set(range(ids[0], ids[-1] + 1)) - set(ids)
     pages = rep.listing_pages("/rubric/10", "en")
     assert run.stats["knotcrawl/ids/probes"] <= 2 * (math.ceil(math.log2(pages)) + 2)
+
+
+def _job_counts(workspace) -> tuple[int, int]:
+    """(requests done, requests in the job) of the running job's frontier, (0, 0) before it
+    has one."""
+    for path in (workspace.data / "jobs").glob("*.sqlite"):
+        try:
+            with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+                done = db.execute("SELECT COUNT(*) FROM requests WHERE state='done'").fetchone()
+                total = db.execute("SELECT COUNT(*) FROM requests").fetchone()
+            return int(done[0]), int(total[0])
+        except sqlite3.OperationalError:
+            continue  # the job is still creating its file, or holds it locked
+    return 0, 0
+
+
+def test_a_long_id_range_is_enumerated_as_it_is_fetched_and_resumes(workspace):
+    """The ids enter the job a batch at a time (a typo such as 1-2000000 must not fill the
+    memory and the disk before the first fetch), and an interrupted range goes on where it
+    stopped: every id is fetched once over both runs."""
+    rep = Replica(ReplicaConfig(**CONFIG))
+    lo = min(rep.live_ids("en")) - 10
+    ids = set(range(lo, lo + 6000))
+    truth = {("en", r.article_id): r for r in rep.truth("en") if r.article_id in ids}
+    with replica(**CONFIG) as server:
+        args = ("crawl", "--replica", server.proxy_url, "--edition", "en")
+        args += ("--ids", f"{lo}-{lo + 5999}", "-s", "CONCURRENT_REQUESTS=4")
+        proc = workspace.start(*args)
+        deadline = time.monotonic() + 120
+        while (counts := _job_counts(workspace))[0] < 1000:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+        assert proc.returncode == 130
+        done, total = counts
+        assert total <= done + 2 * SEED_BATCH, counts  # not all 6,000 ids at once
+        first = json.loads(workspace.stats_file.read_text().splitlines()[-1])["stats"]
+        resumed = workspace.run(*args)
+    assert resumed.status == 0, resumed.stderr
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, truth, frozenset({"sections", "lead"}))
+        assert archive.gap_ids("en") == ids - {aid for _, aid in truth}
+    fetched = first["downloader/request_count"] + resumed.requests
+    # Each id once, robots.txt twice, and at most the few in flight at the interruption again.
+    assert len(ids) + 2 <= fetched <= len(ids) + 2 + 4
