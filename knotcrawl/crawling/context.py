@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from knotcrawl.crawling.frontier import Frontier, job_key
 from knotcrawl.crawling.options import CrawlOptions
-from knotcrawl.errors import KnotcrawlError
+from knotcrawl.errors import KnotcrawlError, UsageError
 from knotcrawl.terminal import clear_live_line
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ class CrawlContext:
                     enter()
             except KnotcrawlError as exc:
                 self.archive.close() if hasattr(self.archive, "close") else None
-                if exc.status == LOCKED:
+                if exc.status in (LOCKED, UsageError.status):  # held, or a read-only archive
                     raise
                 raise KnotcrawlError(str(exc), LOCKED) from exc
         job_dir = self.options.job_dir or default_job_dir()

@@ -137,6 +137,42 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def _read_only_file(database: str | None) -> Path | None:
+    """The archive's path when it exists but this process may not write it or its folder
+    (read-only storage, an archive of another user): it is then opened read-only, so the read
+    commands work and every write fails with "readonly database"."""
+    if database in (None, "", ":memory:") or database.startswith("file:"):
+        return None
+    path = Path(database)
+    if not path.is_file():
+        return None
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return None
+    return path
+
+
+def _connect_read_only(path: Path, connect_args: dict[str, Any]) -> Any:
+    """``mode=ro``; a WAL archive whose ``-shm`` file is absent and cannot be made (a
+    read-only folder, no writer running) needs ``immutable=1`` as well: with the folder
+    read-only, no crawl can be writing it."""
+    import sqlite3
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    timeout = float(connect_args.get("timeout", BUSY_TIMEOUT_MS / 1000))
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+        conn = sqlite3.connect(
+            uri + "&immutable=1", uri=True, timeout=timeout, check_same_thread=False
+        )
+    return conn
+
+
 def sqlite_path(engine: Engine) -> Path | None:
     """The file of a SQLite database (``None`` for an in-memory one or PostgreSQL)."""
     if not is_sqlite(engine):
@@ -163,6 +199,9 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
 
         kwargs.setdefault("poolclass", StaticPool)
         connect_args.setdefault("check_same_thread", False)
+    read_only = _read_only_file(url.database)
+    if read_only is not None:
+        kwargs.setdefault("creator", lambda: _connect_read_only(read_only, connect_args))
     engine = create_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -171,6 +210,9 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
         dbapi_connection.isolation_level = None
         # The phrase index's triggers call it (migration 0004).
         phrase_index.register(dbapi_connection)
+        if read_only is not None:
+            dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            return
         cursor = dbapi_connection.cursor()
         try:
             # Takes effect only while the file is still empty, so before journal_mode=WAL

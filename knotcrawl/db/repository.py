@@ -1377,7 +1377,15 @@ class Archive:
     @contextmanager
     def _file_lock(self, name: str) -> Iterator[None]:
         path = self._lock_path(name)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            # A read-only archive (read-only storage, another user's files): the read
+            # commands work on it, the writing ones stop here, before any work.
+            raise UsageError(
+                f"cannot write beside the archive {self.url} ({exc.strerror}): "
+                "it is read-only here, so only the read commands can use it"
+            ) from None
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

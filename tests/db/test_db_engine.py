@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
+from knotcrawl.db import Archive
 from knotcrawl.db.engine import describe, resolve_url
+from knotcrawl.db.queries import open_for_reading
 from knotcrawl.errors import UsageError
 
 
@@ -84,3 +90,47 @@ def test_a_new_sqlite_archive_has_16k_pages_and_an_old_one_keeps_its_own(tmp_pat
     with sqlite3.connect(old) as conn:
         assert conn.execute("PRAGMA page_size").fetchone()[0] == 4_096
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+
+
+def test_an_archive_this_process_cannot_write_is_read_read_only(
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read-only storage or another user's archive: the read commands work, and the
+    connection is read-only (nothing can be written by accident)."""
+    path = tmp_path / "archive.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    real_access = os.access
+    monkeypatch.setattr(
+        "knotcrawl.db.engine.os.access", lambda p, mode: mode != os.W_OK and real_access(p, mode)
+    )
+    archive = open_for_reading(str(path))
+    try:
+        assert archive.counts()["articles"] == 0
+        with (
+            pytest.raises(OperationalError, match="readonly database"),
+            archive.engine.begin() as conn,
+        ):
+            conn.exec_driver_sql("CREATE TABLE x (a)")
+    finally:
+        archive.close()
+
+
+def test_a_writing_command_on_a_read_only_archive_says_so(
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "archive.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    real_open = os.open
+
+    def read_only_fs(file: str | os.PathLike[str], flags: int, *args: int) -> int:
+        if str(file).endswith(".lock"):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
+        return real_open(file, flags, *args)
+
+    monkeypatch.setattr("knotcrawl.db.repository.os.open", read_only_fs)
+    with (
+        Archive.open(str(path)) as archive,
+        pytest.raises(UsageError, match="read-only here, so only the read commands"),
+        archive.lock("crawl"),
+    ):
+        pass
