@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from knotcrawl.db import queries
 from knotcrawl.db.queries import Filters
-from knotcrawl.errors import UsageError
+from knotcrawl.errors import KnotcrawlError, UsageError
 
 EDITION_NAMES = {"en": "English", "ru": "Russian"}
 EDITION_COLORS = {"en": "#1f77b4", "ru": "#d62728"}
@@ -130,8 +130,12 @@ def plot_monthly(per_month: list[dict[str, Any]], target: str, *, title: str | N
             ax.tick_params(axis="x", bottom=False, labelbottom=False)
         else:
             ax.legend(title="Edition", loc="upper left")
-        with atomic_output(target) as out:
-            fig.savefig(out, format=fmt)
+        try:
+            with atomic_output(target) as out:
+                fig.savefig(out, format=fmt)
+        except OSError as exc:  # a full disk, a quota: one line, and no partial file is left
+            reason = exc.strerror or exc
+            raise KnotcrawlError(f"--plot {target}: cannot write it ({reason})") from None
     finally:
         plt.close(fig)
     return len(rows)

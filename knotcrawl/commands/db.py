@@ -65,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
             state = "up to date" if current == head else f"needs `knotcrawl db upgrade` to {head}"
             if current is None:
                 state = "empty"
+            elif current not in migrate.known_revisions():
+                state = f"newer than this knotcrawl, which knows up to {head}: upgrade knotcrawl"
             print(f"{shown}: {current or '-'} ({state})")
             return 0
         if args.action == "upgrade":

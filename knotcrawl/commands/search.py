@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     check_range(filters.since, filters.until)
     if args.sort is not None:
         queries.sort_spec(args.sort)
-    if args.limit == 0:
+    if args.limit is not None and args.limit <= 0:
         # `list --limit 0` lists everything; a search shows pages of ranked hits.
         raise UsageError(
             "limit: search shows a page of hits; give a positive --limit (and --offset for the "

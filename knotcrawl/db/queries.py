@@ -81,6 +81,8 @@ def open_for_reading(db: str | None = None) -> Archive:
             raise UsageError(f"no database at {path} (give --db PATH or a postgresql:// URL)")
     elif "://" not in text and text != ":memory:":
         path = Path(text).expanduser()
+        if path.is_dir():
+            raise UsageError(f"{path} is a directory, not a database file")
         if not path.is_file():
             raise UsageError(f"no database at {path}")
     if path is not None and path.stat().st_size == 0:

@@ -146,6 +146,8 @@ def test_an_unknown_option_is_the_commands_one_line(
     refused(result, f"knotcrawl {command[0]}: unrecognized arguments: --format json")
 
 
-def test_search_refuses_limit_zero(cli: Cli, filled: Filled) -> None:
-    """`list --limit 0` lists everything; search would have shown 20 and said nothing."""
-    refused(cli("search", "court", "--limit", "0", "--db", filled.url), "positive --limit")
+@pytest.mark.parametrize("limit", ["0", "-1"])
+def test_search_refuses_limit_zero(cli: Cli, filled: Filled, limit: str) -> None:
+    """`list --limit 0` lists everything; search would have shown 20 and said nothing (and
+    "0 means no limit" is list's rule, not search's)."""
+    refused(cli("search", "court", "--limit", limit, "--db", filled.url), "positive --limit")

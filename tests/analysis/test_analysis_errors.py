@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +68,28 @@ def test_a_missing_database_is_not_created(cli: Cli, tmp_path: Path, command: li
     argv = [str(tmp_path / "out.csv") if a == "OUT" else a for a in command]
     bad(cli(*argv, "--db", str(missing)), "no database", str(missing))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "court"], ["stats"]])
+def test_a_directory_is_not_a_database(cli: Cli, tmp_path: Path, command: list[str]) -> None:
+    bad(cli(*command, "--db", str(tmp_path)), "is a directory, not a database file")
+
+
+def test_a_plot_on_a_full_disk_is_one_line(
+    cli: Cli, filled: Filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matplotlib.figure import Figure
+
+    def full(self: Figure, out: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Figure, "savefig", full)
+    result = cli("stats", "--plot", str(tmp_path / "chart.png"), "--db", filled.url)
+    assert result.status == 1, result.err
+    chart = tmp_path / "chart.png"
+    said = f"knotcrawl stats: --plot {chart}: cannot write it (No space left on device)"
+    assert result.err.strip() == said
+    assert list(tmp_path.iterdir()) == []  # no partial chart
 
 
 def test_the_default_database_is_not_created(

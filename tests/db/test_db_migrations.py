@@ -71,13 +71,18 @@ def test_upgrade_from_the_first_schema_loses_nothing(
         assert archive.gap_ids("en") == {999}
 
 
-def test_a_database_from_a_newer_knotcrawl_is_refused(db_url: str) -> None:
+def test_a_database_from_a_newer_knotcrawl_is_refused(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     engine = make_engine(db_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     engine.dispose()
     with pytest.raises(KnotcrawlError, match="newer than this knotcrawl"):
         Archive.open(db_url)
+    # `db current` says so too, not "needs `knotcrawl db upgrade`" (which cannot go back).
+    assert main(["db", "current", "--db", db_url]) == 0
+    assert "9999 (newer than this knotcrawl" in capsys.readouterr().out
 
 
 # The search objects are backend-specific and live in the migrations only.

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 
 import pytest
 
+from knotcrawl import __version__
 from knotcrawl.cli import build_parser, main
 
 
@@ -30,6 +33,17 @@ def _commands(
 
 
 COMMANDS = _commands(build_parser())
+
+
+def test_python_dash_m_knotcrawl_is_the_command_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "knotcrawl", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, f"knotcrawl {__version__}"), done.stderr
 
 
 def test_every_command_is_covered() -> None:
