@@ -61,7 +61,8 @@ def register(subparsers: Any) -> None:
         type=count,
         default=min(os.cpu_count() or 1, 4),
         metavar="N",
-        help="processes sharing the work (default: the machine's cores, at most 4)",
+        help="processes sharing the work (default: the machine's cores, at most 4; "
+        "at most 4x the cores)",
     )
     parser.add_argument(
         "--all",
@@ -86,6 +87,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--batch must be at least 1")
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    # More processes than cores only share them (and each holds a parser and a connection):
+    # 4x the cores is already past any gain; far more is a typo.
+    most = 4 * (os.cpu_count() or 1)
+    if args.workers > most:
+        raise UsageError(
+            f"--workers {args.workers}: at most {most} on this machine (4 x its cores)"
+        )
     since = parse_moment(args.since, option="--since") if args.since else None
     until = parse_moment(args.until, end=True, option="--until") if args.until else None
     check_range(since, until)

@@ -123,7 +123,7 @@ def test_a_shard_outside_its_count_is_refused(archive: Archive, shard: tuple[int
 
 
 def test_reparse_command_with_worker_processes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = str(tmp_path / "k.sqlite")
     pages = _pages()
@@ -148,6 +148,11 @@ def test_reparse_command_with_worker_processes(
     )
     assert main(["reparse", "--db", db, "--workers", "0"]) == 2
     assert "--workers must be at least 1" in capsys.readouterr().err
+    # A thousand processes on a few cores would only thrash the machine: at most 4x the cores
+    # (one core here, so that a regression starts five processes, not a thousand).
+    monkeypatch.setattr("knotcrawl.commands.reparse.os.cpu_count", lambda: 1)
+    assert main(["reparse", "--db", db, "--workers", "5"]) == 2
+    assert "--workers 5: at most 4 on this machine" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("workers", [1, 3])
