@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -92,6 +94,18 @@ class Workspace:
         from knotcrawl.db import Archive
 
         return Archive.open(self.db)
+
+
+def read_job(workspace: Workspace, query: str, params: tuple[Any, ...] = ()) -> list[Any] | None:
+    """The rows ``query`` reads from the running job's frontier file (read-only), or ``None``
+    while there is none yet, or while the job is still creating it or holds it locked."""
+    for path in (workspace.data / "jobs").glob("*.sqlite"):
+        try:
+            with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+                return db.execute(query, params).fetchall()
+        except sqlite3.OperationalError:
+            continue
+    return None
 
 
 @contextmanager

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import math
 import signal
-import sqlite3
 import time
 from datetime import UTC, datetime
 
-from crawlkit import assert_matches_truth, replica, summary_line
+from crawlkit import assert_matches_truth, read_job, replica, summary_line
 
 from knotcrawl.replica import Replica, ReplicaConfig
 from knotcrawl.spiders.base import SEED_BATCH
@@ -132,17 +130,10 @@ def test_date_range_by_id(workspace):
 
 
 def _job_counts(workspace) -> tuple[int, int]:
-    """(requests done, requests in the job) of the running job's frontier, (0, 0) before it
-    has one."""
-    for path in (workspace.data / "jobs").glob("*.sqlite"):
-        try:
-            with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
-                done = db.execute("SELECT COUNT(*) FROM requests WHERE state='done'").fetchone()
-                total = db.execute("SELECT COUNT(*) FROM requests").fetchone()
-            return int(done[0]), int(total[0])
-        except sqlite3.OperationalError:
-            continue  # the job is still creating its file, or holds it locked
-    return 0, 0
+    """(requests done, requests in the job) of the running job, (0, 0) before it has one."""
+    query = "SELECT COUNT(*) FILTER (WHERE state='done'), COUNT(*) FROM requests"
+    rows = read_job(workspace, query)
+    return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
 
 def test_a_long_id_range_is_enumerated_as_it_is_fetched_and_resumes(workspace):

@@ -5,16 +5,14 @@ them again)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import signal
-import sqlite3
 import time
 from collections import Counter
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from crawlkit import assert_matches_truth, replica, replica_truth, summary_line
+from crawlkit import assert_matches_truth, read_job, replica, replica_truth, summary_line
 
 from knotcrawl.crawling.context import CrawlContext
 from knotcrawl.crawling.frontier import Spec
@@ -117,16 +115,8 @@ def test_a_second_ctrl_c_is_an_interruption_not_a_failure(workspace):
 
 def _frontier_state(workspace, key: str) -> str | None:
     """The state of ``key`` in the job's frontier file, if the job has one yet."""
-    for path in (workspace.data / "jobs").glob("*.sqlite"):
-        try:
-            with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
-                row = db.execute("SELECT state FROM requests WHERE key=?", (key,)).fetchone()
-        except sqlite3.OperationalError:
-            # The job is still creating its file (no table yet) or holds it locked: look again.
-            continue
-        if row:
-            return str(row[0])
-    return None
+    rows = read_job(workspace, "SELECT state FROM requests WHERE key=?", (key,))
+    return str(rows[0][0]) if rows else None
 
 
 def test_a_job_interrupted_after_a_failure_resumes_without_refetching_it(workspace):
