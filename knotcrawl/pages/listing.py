@@ -229,6 +229,7 @@ class ListingHtmlPage:
             group = groups.setdefault(parent, [])
             if all(item_ids[other][0] != aid for other in group):
                 group.append(top)
+        groups = self._beside_pager(groups)
         if not groups:
             return []
 
@@ -247,11 +248,7 @@ class ListingHtmlPage:
         }
         # Among dated groups, one in the page's main region (<main>, role=main) before one
         # beside it (a "Popular" box of a sidebar with no telling markup).
-        main = {
-            el
-            for el in self.root.iter()
-            if el.tag == "main" or (isinstance(el.tag, str) and el.get("role") == "main")
-        }
+        main = set(self._main_regions)
         in_main = {
             p: any(anc in main for anc in (p, *p.iterancestors())) if main else False
             for p in groups
@@ -274,6 +271,63 @@ class ListingHtmlPage:
         position = {el: i for i, el in enumerate(self.root.iter())}
         zones.sort(key=lambda z: position.get(z[2][0], 0))
         return zones
+
+    @cached_property
+    def _main_regions(self) -> list[HtmlElement]:
+        return [
+            el
+            for el in self.root.iter()
+            if el.tag == "main" or (isinstance(el.tag, str) and el.get("role") == "main")
+        ]
+
+    def _beside_pager(
+        self, groups: dict[HtmlElement, list[HtmlElement]]
+    ) -> dict[HtmlElement, list[HtmlElement]]:
+        """The groups that can be the list, judged by where the page's pager is.
+
+        A page past the end of a listing (or a listing emptied since its pager was read) shows
+        only its furniture: a "Popular" box, a menu column of articles. Those are not items:
+        when the pager sits in the page's main region, groups outside every main region go; and
+        a group in another cell of the pager's table row (a 2000s layout's side column) goes.
+        """
+        path = urlsplit(self.url).path
+        pager = [
+            a
+            for a in self.root.iter("a")
+            if "page=" in (a.get("href") or "")
+            and urlsplit(urljoin(self.url, a.get("href") or "")).path == path
+        ]
+        if not pager:
+            return groups
+        mains = self._main_regions
+        pager_mains = [m for m in mains if any(m in a.iterancestors() for a in pager)]
+        kept = {}
+        for parent, items in groups.items():
+            lineage = [parent, *parent.iterancestors()]
+            if pager_mains and not any(m in lineage for m in mains):
+                continue
+            if any(self._other_cell(lineage, a) for a in pager):
+                continue
+            kept[parent] = items
+        return kept
+
+    @staticmethod
+    def _other_cell(lineage: list[HtmlElement], pager_link: HtmlElement) -> bool:
+        """Whether a group (its ``lineage``: itself and its ancestors) and a pager link sit in
+        two different cells of one table row."""
+        pager_side = pager_link
+        for anc in pager_link.iterancestors():
+            if anc in lineage:
+                index = lineage.index(anc)
+                group_side = lineage[index - 1] if index else None
+                return (
+                    group_side is not None
+                    and group_side is not pager_side
+                    and group_side.tag in ("td", "th")
+                    and pager_side.tag in ("td", "th")
+                )
+            pager_side = anc
+        return False
 
     def _excluded(self, el: HtmlElement) -> bool:
         for anc in (el, *el.iterancestors()):

@@ -301,9 +301,9 @@ ITEMS = [
 ]
 
 
-def _cards(style: str) -> str:
+def _cards(style: str, items: list[tuple[int, str, str, str, str | None]] = ITEMS) -> str:
     out = []
-    for aid, title, raw, _utc, lead in ITEMS:
+    for aid, title, raw, _utc, lead in items:
         lead_html = f"<p>{lead}</p>" if lead else ""
         if style == "cards":
             out.append(
@@ -365,6 +365,14 @@ def test_listing_with_no_items() -> None:
         "https://www.eng.kavkaz-uzel.eu/rubric/11?page=99999",
     )
     assert (listing.items, listing.next_page, listing.page) == ([], None, 99999)
+
+
+@pytest.mark.parametrize("style", ["menu_column", "dated_box"])
+def test_listing_past_its_end_shows_only_furniture(style: str) -> None:
+    # A page past the last one (or a listing that shrank since its pager was read) keeps the
+    # menu column or the "Popular" box: those links are not the listing's items.
+    listing = parse_listing(_cards(style, items=[]), LISTING_URL)
+    assert listing.items == []
 
 
 def test_atom_and_escaped_html_feed() -> None:
