@@ -222,6 +222,14 @@ class Frontier:
         for (text,) in rows:
             yield Spec.loads(text)
 
+    def has_pending(self, key_prefix: str) -> bool:
+        """Whether a request whose key starts with ``key_prefix`` is still pending."""
+        row = self._db.execute(
+            "SELECT 1 FROM requests WHERE state='pending' AND substr(key, 1, ?) = ? LIMIT 1",
+            (len(key_prefix), key_prefix),
+        ).fetchone()
+        return row is not None
+
     def article_ids(self, edition: str) -> set[int]:
         """Ids of the articles this job queued from listings (not rechecks of known ones)."""
         out: set[int] = set()

@@ -195,18 +195,32 @@ class KnotSpider(scrapy.Spider):
         # its end at once, and a range of millions of ids must not sit in memory (or in the
         # job file) before the first fetch.
         seeds = iter(seeds)
-        batch = list(itertools.islice(seeds, SEED_BATCH))
-        while batch:
+        exhausted = False
+        while not exhausted:
+            batch: list[Spec] = []
+            ask_later = False
+            for seed in seeds:
+                if seed is None:
+                    ask_later = True
+                    break
+                batch.append(seed)
+                if len(batch) == SEED_BATCH:
+                    break
+            else:
+                exhausted = True
             for spec in frontier.add(batch):
                 yield self.request(spec)
-            batch = list(itertools.islice(seeds, SEED_BATCH))
-            while batch and frontier.count("pending") > SEED_BATCH // 2:
+            if ask_later:
+                await sleep(0.2)
+            while not exhausted and frontier.count("pending") > SEED_BATCH // 2:
                 await sleep(0.2)
 
-    def seeds(self) -> Iterable[Spec]:  # pragma: no cover - every mode defines it
+    def seeds(self) -> Iterable[Spec | None]:  # pragma: no cover - every mode defines it
+        """The job's first requests. ``None`` means "none yet, ask again later": the seeds
+        depend on answers still to come (the id bounds of ``--by-id``)."""
         return ()
 
-    def resumed_seeds(self) -> Iterable[Spec]:
+    def resumed_seeds(self) -> Iterable[Spec | None]:
         """What a resumed job starts besides its pending requests (nothing: a backfill's
         requests do not depend on when it runs)."""
         return ()

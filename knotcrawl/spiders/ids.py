@@ -4,7 +4,8 @@ With ``--by-id --since DATE [--until DATE]`` the id bounds of the date range are
 the deep-archive listing pairs ids with dates, and the same page search as the date-range crawl
 (:func:`knotcrawl.spiders.range.probe_step`) finds the listing pages at both ends in
 O(log pages) probes. Every id between the bounds is then enumerated, so articles missing from
-the listings are found too.
+the listings are found too: a batch at a time, like ``--ids`` (a full site's ids are millions of
+requests).
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ class IdsSpider(KnotSpider):
     name = "ids"
     mode = "ids"
 
-    def seeds(self) -> Iterator[Spec]:
-        for edition in self.options.editions:
-            if self.options.ids:
+    def seeds(self) -> Iterator[Spec | None]:
+        if self.options.ids:
+            for edition in self.options.editions:
                 for lo, hi in self.options.ids:
                     yield from self.enumerate(edition, lo, hi)
-                continue
+            return
+        for edition in self.options.editions:
             until = self.options.until or (self.options.current_time() + timedelta(days=1))
             path = DEEP_ARCHIVE[edition]
             for bound, moment in (("hi", until), ("lo", self.options.since)):
@@ -49,12 +51,34 @@ class IdsSpider(KnotSpider):
                         "section": section_of(path),
                     },
                 )
+        yield from self.ids_between_bounds()
 
-    def resumed_seeds(self) -> Iterator[Spec]:
+    def resumed_seeds(self) -> Iterator[Spec | None]:
         """The ids of the ranges not enumerated before the interruption (seeds are added to
         the job in batches; those added already are not added again)."""
         if self.options.ids:
             yield from self.seeds()
+        else:
+            yield from self.ids_between_bounds()
+
+    def ids_between_bounds(self) -> Iterator[Spec | None]:
+        """``--by-id``: each edition's ids between its bounds, once the probes found them
+        (``None`` while they search; an edition whose probes failed has none)."""
+        frontier = self.context.frontier
+        assert frontier is not None
+        for edition in self.options.editions:
+            bounds = [f"bound/{edition}/lo", f"bound/{edition}/hi"]
+            while any(frontier.get_value(b) is None for b in bounds):
+                yield None  # (the first time, this also gets the probes into the job)
+                unknown = any(frontier.get_value(b) is None for b in bounds)
+                if unknown and not frontier.has_pending("probe:"):
+                    self.logger.warning("%s: the id bounds were not found", edition)
+                    break
+            else:
+                lo, hi = (frontier.get_value(b) for b in bounds)
+                if lo and hi and lo <= hi:
+                    self.logger.info("%s: ids %s to %s are in the date range", edition, lo, hi)
+                    yield from self.enumerate(edition, int(lo), int(hi))
 
     def enumerate(self, edition: str, lo: int, hi: int) -> Iterator[Spec]:
         for article_id in range(lo, hi + 1):
@@ -93,21 +117,11 @@ class IdsSpider(KnotSpider):
                 )
             )
         else:
-            children.extend(self.bound_found(spec.edition, meta["bound"], best))
+            # ids_between_bounds enumerates the range once both bounds are known.
+            frontier = self.context.frontier
+            assert frontier is not None
+            frontier.set_value(f"bound/{spec.edition}/{meta['bound']}", best or 0)
         added = self.add(children)
         yield self.listing_seen(spec, items)
         for child in added:
             yield self.request(child)
-
-    def bound_found(self, edition: str, bound: str, article_id: int | None) -> list[Spec]:
-        frontier = self.context.frontier
-        assert frontier is not None
-        frontier.set_value(f"bound/{edition}/{bound}", article_id if article_id else 0)
-        lo = frontier.get_value(f"bound/{edition}/lo")
-        hi = frontier.get_value(f"bound/{edition}/hi")
-        if lo is None or hi is None:
-            return []
-        self.logger.info("%s: ids %s to %s are in the date range", edition, lo, hi)
-        if not lo or not hi or hi < lo:
-            return []
-        return list(self.enumerate(edition, int(lo), int(hi)))

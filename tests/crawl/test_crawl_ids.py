@@ -8,7 +8,9 @@ import math
 import signal
 import time
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
+import pytest
 from crawlkit import assert_matches_truth, read_job, replica, summary_line
 
 from knotcrawl.replica import Replica, ReplicaConfig
@@ -136,17 +138,34 @@ def _job_counts(workspace) -> tuple[int, int]:
     return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
 
-def test_a_long_id_range_is_enumerated_as_it_is_fetched_and_resumes(workspace):
-    """The ids enter the job a batch at a time (a typo such as 1-2000000 must not fill the
-    memory and the disk before the first fetch), and an interrupted range goes on where it
-    stopped: every id is fetched once over both runs."""
+def _long_range(rep: Replica, mode: str) -> tuple[tuple[str, ...], set[int]]:
+    """The crawl arguments and the ids they enumerate: 6,000 ids by ``--ids``, or a date
+    range of ``--by-id`` spanning about as many."""
+    if mode == "ids":
+        lo = min(rep.live_ids("en")) - 10
+        return ("--ids", f"{lo}-{lo + 5999}"), set(range(lo, lo + 6000))
+    since, until = datetime(2016, 3, 19, tzinfo=UTC), datetime(2018, 3, 1, tzinfo=UTC)
+    inside = [
+        r.article_id
+        for r in rep.truth("en")
+        if since <= datetime.fromisoformat(r.published_at.replace("Z", "+00:00")) < until
+    ]
+    args = ("--by-id", "--since", since.date().isoformat(), "--until", "2018-02-28")
+    return args, set(range(min(inside), max(inside) + 1))
+
+
+@pytest.mark.parametrize("mode", ["ids", "by-id"])
+def test_a_long_id_range_is_enumerated_as_it_is_fetched_and_resumes(workspace, mode):
+    """The ids enter the job a batch at a time (a typo such as 1-2000000, or a --by-id range
+    over the whole site, must not fill the memory and the disk before the first fetch), and an
+    interrupted range goes on where it stopped: every id is fetched once over both runs."""
     rep = Replica(ReplicaConfig(**CONFIG))
-    lo = min(rep.live_ids("en")) - 10
-    ids = set(range(lo, lo + 6000))
+    range_args, ids = _long_range(rep, mode)
+    assert len(ids) > 4 * SEED_BATCH
     truth = {("en", r.article_id): r for r in rep.truth("en") if r.article_id in ids}
     with replica(**CONFIG) as server:
         args = ("crawl", "--replica", server.proxy_url, "--edition", "en")
-        args += ("--ids", f"{lo}-{lo + 5999}", "-s", "CONCURRENT_REQUESTS=4")
+        args += (*range_args, "-s", "CONCURRENT_REQUESTS=4")
         proc = workspace.start(*args)
         deadline = time.monotonic() + 120
         while (counts := _job_counts(workspace))[0] < 1000:
@@ -157,7 +176,7 @@ def test_a_long_id_range_is_enumerated_as_it_is_fetched_and_resumes(workspace):
         proc.communicate(timeout=60)
         assert proc.returncode == 130
         done, total = counts
-        assert total <= done + 2 * SEED_BATCH, counts  # not all 6,000 ids at once
+        assert total <= done + 2 * SEED_BATCH, counts  # not all the ids at once
         first = json.loads(workspace.stats_file.read_text().splitlines()[-1])["stats"]
         resumed = workspace.run(*args)
     assert resumed.status == 0, resumed.stderr
@@ -165,5 +184,31 @@ def test_a_long_id_range_is_enumerated_as_it_is_fetched_and_resumes(workspace):
         assert_matches_truth(archive, truth, frozenset({"sections", "lead"}))
         assert archive.gap_ids("en") == ids - {aid for _, aid in truth}
     fetched = first["downloader/request_count"] + resumed.requests
-    # Each id once, robots.txt twice, and at most the few in flight at the interruption again.
-    assert len(ids) + 2 <= fetched <= len(ids) + 2 + 4
+    probes = first.get("knotcrawl/ids/probes", 0) + resumed.stats.get("knotcrawl/ids/probes", 0)
+    # Each id once, the probes for --by-id's bounds, robots.txt twice, and at most the few in
+    # flight at the interruption again.
+    assert len(ids) + probes + 2 <= fetched <= len(ids) + probes + 2 + 4
+
+
+def test_by_id_whose_bounds_cannot_be_found_ends(workspace):
+    """When the deep archive cannot be read, the probes fail: the run ends with the failure
+    recorded (exit 1) instead of waiting for bounds that never come, and enumerates nothing."""
+    config = {**CONFIG, "faults": ["/rubric/10*=503"]}
+    with replica(**config) as server:
+        run = workspace.run(
+            "crawl",
+            "--replica",
+            server.proxy_url,
+            "--edition",
+            "en",
+            "--by-id",
+            "--since",
+            "2021-03-01",
+            timeout=120,
+        )
+    assert run.status == 1, run.stderr
+    assert "new=0 " in summary_line(run)
+    assert run.stats.get("knotcrawl/ids/probes", 0) == 0
+    with workspace.archive() as archive:
+        failed = {urlsplit(row.url).path for row in archive.open_errors()}
+    assert failed == {"/rubric/10"}
