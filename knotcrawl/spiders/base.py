@@ -186,7 +186,7 @@ class KnotSpider(scrapy.Spider):
             logger.info("resuming job %s: %d pending requests", context.key, len(pending))
             for spec in pending:
                 yield self.request(spec)
-            seeds: Iterable[Spec] = self.resumed_seeds()
+            seeds: Iterable[Spec | None] = self.resumed_seeds()
         else:
             seeds = self.seeds()
             if self.options.retry_errors and self.mode != "articles":
