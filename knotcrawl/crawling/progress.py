@@ -65,7 +65,8 @@ class ProgressLine:
             except Exception:
                 pending = None
         if pending is not None and rate > 0:
-            text += f" | queued {pending} | ETA {eta(pending / rate)}"
+            queued = pending + max(int(getattr(self.crawler.spider, "seeds_left", 0)), 0)
+            text += f" | queued {queued} | ETA {eta(queued / rate)}"
         return text
 
     def show(self) -> None:

@@ -81,6 +81,9 @@ class KnotSpider(scrapy.Spider):
     context: CrawlContext
     options: CrawlOptions
     parser: ArticleParser
+    # Requests known to come that are not in the job yet (ids a batch has not reached): the
+    # progress line counts them as queued, so its ETA covers the whole range.
+    seeds_left: int = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Self:

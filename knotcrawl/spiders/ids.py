@@ -30,6 +30,8 @@ class IdsSpider(KnotSpider):
 
     def seeds(self) -> Iterator[Spec | None]:
         if self.options.ids:
+            ranges = sum(hi - lo + 1 for lo, hi in self.options.ids)
+            self.seeds_left = ranges * len(self.options.editions)
             for edition in self.options.editions:
                 for lo, hi in self.options.ids:
                     yield from self.enumerate(edition, lo, hi)
@@ -78,10 +80,12 @@ class IdsSpider(KnotSpider):
                 lo, hi = (frontier.get_value(b) for b in bounds)
                 if lo and hi and lo <= hi:
                     self.logger.info("%s: ids %s to %s are in the date range", edition, lo, hi)
+                    self.seeds_left += int(hi) - int(lo) + 1
                     yield from self.enumerate(edition, int(lo), int(hi))
 
     def enumerate(self, edition: str, lo: int, hi: int) -> Iterator[Spec]:
         for article_id in range(lo, hi + 1):
+            self.seeds_left -= 1
             if self.options.refresh or not self.is_known(edition, article_id):
                 yield self.article_spec(edition, article_id, enumerate=True)
 

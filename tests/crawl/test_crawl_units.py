@@ -237,3 +237,46 @@ def test_log_messages_and_the_summary_never_share_the_progress_line(tmp_path, mo
         if getattr(handler, "_knotcrawl", False):
             logging.getLogger().removeHandler(handler)
             handler.close()
+
+
+def test_progress_eta_counts_the_ids_not_in_the_job_yet(tmp_path, monkeypatch):
+    """An id range enters the job a batch at a time: the ETA covers the whole range."""
+    import io
+    from types import SimpleNamespace
+
+    from knotcrawl.crawling import progress
+    from knotcrawl.crawling.context import attach
+    from knotcrawl.crawling.frontier import Frontier, Spec
+
+    frontier = Frontier(tmp_path / "job.sqlite")
+    frontier.add(Spec("article", f"https://x/articles/{n}", "en", n) for n in range(100))
+    stats = {"downloader/request_count": 100, "response_received_count": 100}
+
+    class Crawler:  # (contexts are kept by weak reference to their crawler)
+        pass
+
+    crawler = Crawler()
+    crawler.stats = SimpleNamespace(get_value=lambda key, default=None: stats.get(key, default))
+    crawler.spider = SimpleNamespace(seeds_left=5900)
+    attach(crawler, SimpleNamespace(counts={"new": 90}, frontier=frontier))
+    line = progress.ProgressLine(crawler, io.StringIO())
+    monkeypatch.setattr(progress.time, "monotonic", lambda: line.started + 10)  # 10 req/s
+    assert line.line().endswith("| 10.0 req/s | queued 6000 | ETA 10:00")
+    frontier.close()
+
+
+def test_ids_spider_counts_the_ids_it_has_not_enumerated_yet():
+    from knotcrawl.crawling.options import CrawlOptions
+    from knotcrawl.spiders.ids import IdsSpider
+
+    spider = IdsSpider.__new__(IdsSpider)  # seeds() needs only the options and known ids
+    spider.options = CrawlOptions.from_arguments(
+        "ids", {"ids": "1-10,21-30", "edition": "all", "replica": "http://127.0.0.1:9"}
+    )
+    spider.known = {"en": {5}, "ru": set()}
+    seeds = spider.seeds()
+    first = [next(seeds) for _ in range(3)]
+    assert [spec.article_id for spec in first] == [1, 2, 3]
+    assert spider.seeds_left == 40 - 3
+    rest = list(seeds)
+    assert (len(first) + len(rest), spider.seeds_left) == (39, 0)  # en 5 is known
