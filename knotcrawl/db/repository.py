@@ -856,6 +856,17 @@ class Archive:
         with self._read() as conn:
             return set(conn.execute(select(a.c.article_id).where(a.c.edition == edition)).scalars())
 
+    def newest_published(self, edition: str | None = None) -> datetime | None:
+        """The publication time of the newest article of ``edition`` (None: of any edition);
+        None when there is no dated article."""
+        a = m.articles
+        query = select(func.max(a.c.published_at))
+        if edition is not None:
+            query = query.where(a.c.edition == edition)
+        with self._read() as conn:
+            value = conn.execute(query).scalar()
+        return None if value is None else _aware(value)
+
     def ids_published_since(self, edition: str, since: datetime) -> list[int]:
         a = m.articles
         with self._read() as conn:

@@ -452,9 +452,13 @@ class KnotSpider(scrapy.Spider):
         spec: Spec = response.meta["spec"]
         feed = self.read_listing(response, feed=True)
         items = feed.items if feed is not None else []
-        requests = self.queue(self.follow_items(spec, items))
+        requests = self.queue(self.on_feed(spec, items))
         yield self.listing_seen(spec, [])
         yield from requests
+
+    def on_feed(self, spec: Spec, items: list[ListingItem]) -> list[Spec]:
+        """The articles to fetch after a feed."""
+        return self.follow_items(spec, items)
 
     def parse_probe_page(self, response: Response) -> Iterator[Any]:  # pragma: no cover
         yield from ()

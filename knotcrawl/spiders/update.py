@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from knotcrawl.crawling.frontier import Spec
+from knotcrawl.moscow import parse_utc_iso, utc_iso
 from knotcrawl.record import ListingItem, ListingPage
 from knotcrawl.spiders.base import ALL_NEWS, FEED, SECTION_LISTINGS, KnotSpider
 
 
 class UpdateSpider(KnotSpider):
-    """Walks the all-news listings from page 1 and follows every article the archive lacks,
+    """Walks the all-news listings from page 1 and follows every article the archive lacks
+    that is not older than the archive's edge (its newest article, less the recheck window),
     stopping after ``overlap`` consecutive pages with nothing new; reads the RU RSS feed;
     re-fetches the articles published in the ``recheck_days`` days before now or before the
     last finished update, whichever is earlier (edits become revisions, 404/410 marks them
@@ -23,6 +26,10 @@ class UpdateSpider(KnotSpider):
 
     name = "update"
     mode = "update"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._edges: dict[str, datetime | None] = {}
 
     def seeds(self) -> Iterator[Spec]:
         options = self.options
@@ -70,11 +77,13 @@ class UpdateSpider(KnotSpider):
         self, spec: Spec, listing: ListingPage | None, items: list[ListingItem]
     ) -> list[Spec]:
         if spec.meta.get("walk") != "update":
-            return super().on_listing(spec, listing, items)
-        follow = self.follow_items(spec, items)
-        # New = not in the archive when the run started and not on the previous page of this
-        # walk (items pushed down a page by articles published during the walk are not new
-        # again). Articles queued by the feed or the recheck still count as new here.
+            return super().on_listing(spec, listing, items)  # --sections: every page, every item
+        fresh = self.not_older_than_archive(spec, items)
+        # New = not in the archive when the run started, not older than its edge, and not on
+        # the previous page of this walk (items pushed down a page by articles published during
+        # the walk are not new again). Articles queued by the feed or the recheck still count
+        # as new here.
+        follow = self.follow_items(spec, fresh)
         previous = set(spec.meta.get("previous", []))
         new = [s for s in follow if s.article_id not in previous]
         stale = 0 if new else int(spec.meta.get("stale", 0)) + 1
@@ -82,3 +91,47 @@ class UpdateSpider(KnotSpider):
             follow.append(self.next_page(spec, stale=stale, previous=[i.article_id for i in items]))
         self.crawler.stats.inc_value("knotcrawl/update/listing_pages")
         return self.add(follow)
+
+    def on_feed(self, spec: Spec, items: list[ListingItem]) -> list[Spec]:
+        return super().on_feed(spec, self.not_older_than_archive(spec, items))
+
+    def not_older_than_archive(self, spec: Spec, items: list[ListingItem]) -> list[ListingItem]:
+        """The items of an all-news or feed page that are not older than the archive's edge
+        (items without a date are kept: they cannot be told)."""
+        edge = self.walk_edge(spec.edition)
+        if edge is None:
+            return items
+        fresh = [i for i in items if not i.published_at or parse_utc_iso(i.published_at) >= edge]
+        # Missing from the archive but older than it: backfilling them is crawl's work.
+        skipped = [
+            i for i in items if i not in fresh and not self.is_known(spec.edition, i.article_id)
+        ]
+        if skipped:
+            self.crawler.stats.inc_value("knotcrawl/update/older_than_archive", len(skipped))
+        return fresh
+
+    def walk_edge(self, edition: str) -> datetime | None:
+        """Listing items published before this are not new to the walk: the archive's newest
+        article when the job started, less the recheck window (at least a day, for articles
+        that appear late in the listing). An archive filled by a short ``crawl --since`` is not
+        backfilled by the next update (that is ``crawl``'s work); after weeks without runs the
+        walk still goes back to the newest article the archive had. An edition without
+        articles takes the newest of the other (a crawl that found none in its window); an
+        empty archive has no edge: every item is new (a first update fills it). Kept in the
+        job, so a resumed update keeps the edge it started with (the articles it stored
+        meanwhile are newer)."""
+        if edition in self._edges:
+            return self._edges[edition]
+        frontier = self.context.frontier
+        assert frontier is not None
+        name = f"edge/{edition}"
+        saved = frontier.get_value(name)
+        if saved is None:
+            archive = self.context.archive
+            newest = archive.newest_published(edition) or archive.newest_published()
+            margin = timedelta(days=max(self.options.recheck_days, 1))
+            saved = utc_iso(newest - margin) if newest is not None else ""
+            frontier.set_value(name, saved)
+        edge = parse_utc_iso(saved) if saved else None
+        self._edges[edition] = edge
+        return edge

@@ -174,3 +174,36 @@ def test_update_after_a_month_without_runs_rechecks_from_the_last_run(workspace)
             {key: after.truth_of(*key) for key in week},
             frozenset({"sections", "lead"}),
         )
+
+
+def test_update_after_a_short_crawl_does_not_backfill_the_site(workspace):
+    """`crawl --since` of one day, then `update`: the update fetches what is newer than the
+    archive's edge (its newest article less the recheck window), not the whole site because
+    the archive lacks the older articles."""
+    since = T1 - timedelta(days=2)
+    with replica(**config(T1)) as server:
+        crawl = workspace.run(
+            "crawl", "--replica", server.proxy_url, "--now", T1.isoformat(),
+            "--since", since.date().isoformat(),
+        )  # fmt: skip
+        assert crawl.status == 0, crawl.stderr
+        with workspace.archive() as archive:
+            before = {ed: archive.known_ids(ed) for ed in ALL_NEWS}
+            newest = {ed: archive.newest_published(ed) for ed in ALL_NEWS}
+            anywhere = archive.newest_published()
+        assert anywhere is not None and sum(map(len, before.values())) >= 1
+        run = workspace.run("update", "--replica", server.proxy_url, "--now", T1.isoformat())
+    assert run.status == 0, run.stderr
+    truth = truth_of(T1)
+    expected = set()
+    for (edition, article_id), record in truth.items():
+        edge = (newest[edition] or anywhere) - timedelta(days=7)
+        published = datetime.fromisoformat(record.published_at.replace("Z", "+00:00"))
+        if published >= edge or article_id in before[edition]:
+            expected.add((edition, article_id))
+    assert len(expected) < len(truth) // 4  # the window is a small part of the site
+    with workspace.archive() as archive:
+        stored = {(ed, aid) for ed in ALL_NEWS for aid in archive.known_ids(ed)}
+        assert stored == expected
+        assert_matches_truth(archive, {k: truth[k] for k in expected}, frozenset({"sections"}))
+    assert run.stats["knotcrawl/update/older_than_archive"] > 0
