@@ -59,8 +59,12 @@ def _name_innermost_parsers(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args, unknown = parser.parse_known_args(argv)
+    try:
+        parser = build_parser()  # imports every command's module
+        args, unknown = parser.parse_known_args(argv)
+    except KeyboardInterrupt:  # Ctrl-C as the command starts: no traceback either
+        print("knotcrawl: interrupted", file=sys.stderr)
+        return 130
     if unknown:
         # Said by the command's parser (its usage, its one-line errors), not the top level's.
         args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")

@@ -21,3 +21,14 @@ def test_building_the_command_line_imports_nothing_heavy() -> None:
         [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=False
     )
     assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr
+
+
+def test_ctrl_c_while_the_command_line_is_built_is_an_interruption(monkeypatch, capsys) -> None:
+    from knotcrawl import cli
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert cli.main(["list"]) == 130
+    assert capsys.readouterr().err == "knotcrawl: interrupted\n"
