@@ -175,6 +175,7 @@ class _Existing:
     content_hash: str
     lead: str | None
     last_seen_at: datetime
+    parser_version: str | None = None
 
 
 class Archive:
@@ -258,11 +259,16 @@ class Archive:
     # ------------------------------------------------------------------ storing
 
     def store(
-        self, record: ArticleRecord, *, seen_at: datetime, raw: RawPage | None = None
+        self,
+        record: ArticleRecord,
+        *,
+        seen_at: datetime,
+        raw: RawPage | None = None,
+        parse: ParseFunction | None = None,
     ) -> StoreOutcome:
         """Store one fetched article (one transaction). See :meth:`store_many`."""
         with self._write() as conn:
-            return self._store_batch(conn, [(record, raw)], _aware(seen_at))[0]
+            return self._store_batch(conn, [(record, raw)], _aware(seen_at), parse)[0]
 
     def store_many(
         self,
@@ -270,11 +276,16 @@ class Archive:
         seen_at: datetime,
         *,
         batch: int = DEFAULT_BATCH,
+        parse: ParseFunction | None = None,
     ) -> Counter[str]:
         """Store fetched articles, ``batch`` per transaction; count the outcomes.
 
         Unchanged content hash: only ``last_seen_at`` moves (lead and sections merge, the raw
-        page is replaced). Changed: the old version moves to ``revisions`` with its raw page.
+        page is replaced). Changed: the old version moves to ``revisions`` with its raw page,
+        unless the stored record came from another parser version and ``parse`` (the parser
+        that made the new record) reads the stored raw page as the new record: then the site
+        did not change, the parser did, and the record is rewritten in place
+        (``reextracted``), as ``reparse`` would have done.
         """
         seen = _aware(seen_at)
         counts: Counter[str] = Counter()
@@ -282,14 +293,17 @@ class Archive:
         for item in records_with_raw:
             chunk.append(item)
             if len(chunk) >= batch:
-                counts.update(self._store_chunk(chunk, seen))
+                counts.update(self._store_chunk(chunk, seen, parse))
                 chunk = []
         if chunk:
-            counts.update(self._store_chunk(chunk, seen))
+            counts.update(self._store_chunk(chunk, seen, parse))
         return counts
 
     def _store_chunk(
-        self, chunk: list[tuple[ArticleRecord, RawPage | None]], seen: datetime
+        self,
+        chunk: list[tuple[ArticleRecord, RawPage | None]],
+        seen: datetime,
+        parse: ParseFunction | None,
     ) -> list[str]:
         with self._write() as conn:
             outcomes: list[str] = []
@@ -299,11 +313,11 @@ class Archive:
             for record, raw in chunk:
                 key = (record.edition, record.article_id)
                 if key in keys:
-                    outcomes.extend(self._store_batch(conn, part, seen))
+                    outcomes.extend(self._store_batch(conn, part, seen, parse))
                     part, keys = [], set()
                 part.append((record, raw))
                 keys.add(key)
-            outcomes.extend(self._store_batch(conn, part, seen))
+            outcomes.extend(self._store_batch(conn, part, seen, parse))
             return outcomes
 
     def _by_edition(self, keys: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
@@ -317,6 +331,7 @@ class Archive:
         conn: Connection,
         items: Sequence[tuple[ArticleRecord, RawPage | None]],
         seen: datetime,
+        parse: ParseFunction | None = None,
     ) -> list[StoreOutcome]:
         a = m.articles
         # The hash is defined by RECORD.md; a record whose stored hash went stale (a caller
@@ -331,19 +346,26 @@ class Archive:
         existing: dict[tuple[str, int], _Existing] = {}
         for edition, ids in self._by_edition(keys).items():
             rows = conn.execute(
-                select(a.c.id, a.c.article_id, a.c.content_hash, a.c.lead, a.c.last_seen_at).where(
-                    a.c.edition == edition, a.c.article_id.in_(ids)
-                )
+                select(
+                    a.c.id,
+                    a.c.article_id,
+                    a.c.content_hash,
+                    a.c.lead,
+                    a.c.last_seen_at,
+                    a.c.parser_version,
+                ).where(a.c.edition == edition, a.c.article_id.in_(ids))
             )
             for row in rows:
                 existing[(edition, row.article_id)] = _Existing(
-                    row.id, row.content_hash, row.lead, row.last_seen_at
+                    row.id, row.content_hash, row.lead, row.last_seen_at, row.parser_version
                 )
 
         outcomes: list[StoreOutcome] = []
         new: list[tuple[ArticleRecord, RawPage | None]] = []
         same: list[tuple[ArticleRecord, RawPage | None, _Existing]] = []
         changed: list[tuple[ArticleRecord, RawPage | None, _Existing]] = []
+        reextracted: list[tuple[ArticleRecord, RawPage | None, _Existing]] = []
+        unedited = self._unedited(conn, items, existing, parse)
         for (record, raw), key in zip(items, keys, strict=True):
             old = existing.get(key)
             if old is None:
@@ -352,6 +374,9 @@ class Archive:
             elif old.content_hash == record.content_hash:
                 same.append((record, raw, old))
                 outcomes.append(StoreOutcome.UNCHANGED)
+            elif old.pk in unedited:
+                reextracted.append((record, raw, old))
+                outcomes.append(StoreOutcome.REEXTRACTED)
             else:
                 changed.append((record, raw, old))
                 outcomes.append(StoreOutcome.UPDATED)
@@ -360,10 +385,12 @@ class Archive:
             self._insert_new(conn, new, seen)
         if changed:
             self._apply_changes(conn, changed, seen)
-        if same:
-            self._touch_unchanged(conn, same, seen)
-        if same or changed:
-            self._merge_sections(conn, [(r, old.pk) for r, _, old in same + changed])
+        if same or reextracted:
+            self._touch_unchanged(conn, same + reextracted, seen)
+        if reextracted:
+            self._rewrite_extracted(conn, [(old.pk, record) for record, _, old in reextracted])
+        if same or changed or reextracted:
+            self._merge_sections(conn, [(r, old.pk) for r, _, old in same + changed + reextracted])
         # Stored articles are neither gaps nor open errors any more.
         for edition, ids in self._by_edition(keys).items():
             conn.execute(
@@ -375,6 +402,56 @@ class Archive:
                 )
             )
         return outcomes
+
+    def _unedited(
+        self,
+        conn: Connection,
+        items: Sequence[tuple[ArticleRecord, RawPage | None]],
+        existing: dict[tuple[str, int], _Existing],
+        parse: ParseFunction | None,
+    ) -> set[int]:
+        """The stored articles (pks) whose new record differs only because another parser
+        version made the stored one: ``parse`` reads their stored raw page as the new record."""
+        if parse is None:
+            return set()
+        suspects: dict[int, ArticleRecord] = {}
+        for record, _ in items:
+            old = existing.get((record.edition, record.article_id))
+            if (
+                old is not None
+                and old.content_hash != record.content_hash
+                and old.parser_version != record.parser_version
+            ):
+                suspects[old.pk] = record
+        if not suspects:
+            return set()
+        r = m.raw_pages
+        rows = conn.execute(
+            select(r).where(r.c.article_pk.in_(list(suspects)), r.c.revision_id.is_(None))
+        ).all()
+        unedited = set()
+        for row in rows:
+            record = suspects[row.article_pk]
+            try:
+                again = parse(decompress(row.codec, row.body), row.url, dict(row.headers))
+            except Exception:  # the stored page no longer parses: the new one stands as an edit
+                continue
+            if content_hash(again.title, again.body) == record.content_hash:
+                unedited.add(row.article_pk)
+        return unedited
+
+    def _rewrite_extracted(self, conn: Connection, items: list[tuple[int, ArticleRecord]]) -> None:
+        """The extracted fields of stored articles replaced in place (no revision)."""
+        a = m.articles
+        for pk, record in items:
+            conn.execute(update(a).where(a.c.id == pk).values(**_record_values(record)))
+        self._replace_children(conn, items)
+
+    def _replace_children(self, conn: Connection, items: list[tuple[int, ArticleRecord]]) -> None:
+        pks = [pk for pk, _ in items]
+        conn.execute(delete(m.article_authors).where(m.article_authors.c.article_pk.in_(pks)))
+        conn.execute(delete(m.article_links).where(m.article_links.c.article_pk.in_(pks)))
+        self._insert_children(conn, items)
 
     def _existing_for_test(self, conn: Connection, edition: str, article_id: int) -> _Existing:
         """The stored state ``_apply_changes`` needs (tests that write an old schema use it)."""
@@ -610,9 +687,7 @@ class Archive:
             update(a).where(a.c.id == bindparam("pk")).values({c: bindparam(c) for c in columns}),
             updates,
         )
-        conn.execute(delete(m.article_authors).where(m.article_authors.c.article_pk.in_(pks)))
-        conn.execute(delete(m.article_links).where(m.article_links.c.article_pk.in_(pks)))
-        self._insert_children(conn, [(old.pk, record) for record, _, old in items])
+        self._replace_children(conn, [(old.pk, record) for record, _, old in items])
         raws = [
             self._raw_row(old.pk, record, raw, None)
             for record, raw, old in items
@@ -1230,11 +1305,7 @@ class Archive:
                     if not done:  # the crawler stored a new version meanwhile
                         report.skipped += 1
                         continue
-                    conn.execute(
-                        delete(m.article_authors).where(m.article_authors.c.article_pk == pk)
-                    )
-                    conn.execute(delete(m.article_links).where(m.article_links.c.article_pk == pk))
-                    self._insert_children(conn, [(pk, new)])
+                    self._replace_children(conn, [(pk, new)])
                     report.changed += 1
                 if parsed_ids:
                     conn.execute(

@@ -17,6 +17,9 @@ class StoreOutcome(StrEnum):
     NEW = "new"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    # The page is what the archive fetched before, but this parser extracts it differently
+    # (a parser upgrade): the record was rewritten in place, without a revision.
+    REEXTRACTED = "reextracted"
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from db_factory import T0, comparable, make_raw, make_record
+from db_factory import T0, comparable, fake_parser, make_raw, make_record
 from sqlalchemy import select
 
 from knotcrawl.db import Archive, StoreOutcome
@@ -269,3 +269,39 @@ def test_a_stale_content_hash_is_recomputed(archive: Archive) -> None:
     stored = archive.get("en", 1)
     assert stored is not None
     assert stored.content_hash == content_hash(stored.title, "Changed after the hash was computed.")
+
+
+def test_a_parser_upgrade_is_not_an_edit(archive: Archive) -> None:
+    """The page the archive holds, fetched again after a parser upgrade: the new parser reads
+    it differently (parser test-1 kept a furniture paragraph, test-2 drops it). That is no
+    edit of the site: the record is rewritten in place, without a revision."""
+    old = make_record(7, "en", parser_version="test-1", furniture=True, lead="teaser")
+    archive.store(old, seen_at=T0, raw=make_raw(old))
+    new = fake_parser("test-2")(make_raw(old).body, old.url)
+    assert new.body != old.body
+    later = T0 + timedelta(days=3)
+    outcome = archive.store(
+        new, seen_at=later, raw=make_raw(new, later), parse=fake_parser("test-2")
+    )
+    assert outcome == StoreOutcome.REEXTRACTED
+    assert archive.revisions("en", 7) == []
+    current = archive.get("en", 7)
+    assert current is not None
+    assert comparable(current) == comparable(new) | {"lead": "teaser"}
+    assert (current.first_seen_at, current.last_seen_at) == (
+        "2026-01-01T12:00:00Z",
+        "2026-01-04T12:00:00Z",
+    )
+    assert archive.counts()["raw_pages"] == 1
+
+
+def test_an_edit_seen_with_a_new_parser_is_still_an_edit(archive: Archive) -> None:
+    old = make_record(7, "en", parser_version="test-1", furniture=True)
+    archive.store(old, seen_at=T0, raw=make_raw(old))
+    edited = make_record(7, "en", title="Corrected headline", parser_version="test-2")
+    later = T0 + timedelta(days=3)
+    outcome = archive.store(
+        edited, seen_at=later, raw=make_raw(edited, later), parse=fake_parser("test-2")
+    )
+    assert outcome == StoreOutcome.UPDATED
+    assert [r.record.title for r in archive.revisions("en", 7)] == [old.title]

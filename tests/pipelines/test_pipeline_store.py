@@ -201,3 +201,37 @@ def test_a_failed_listing_write_stops_the_crawl(crawler, context, monkeypatch):
     assert context.fatal == "cannot store the crawl: disk I/O error"
     assert context.frontier.state(listing.key) == "pending"
     assert crawler.engine.reasons == ["storage_error"]
+
+
+def test_a_page_stored_by_an_older_parser_is_reextracted_not_edited(crawler, context):
+    """After a parser upgrade, a refetched page that did not change is no edit: the record
+    is rewritten in place, the run counts it unchanged and the stats count it reextracted."""
+    from dataclasses import replace
+
+    from knotcrawl.crawling.items import FetchedArticle
+    from knotcrawl.pages import PARSER_VERSION, parse_article
+    from knotcrawl.record import content_hash
+    from knotcrawl.replica import Replica, ReplicaConfig
+
+    rep = Replica(ReplicaConfig(seed=1, articles=50))
+    truth = next(iter(rep.truth("en")))
+    page = rep.respond("GET", "www.eng.kavkaz-uzel.eu", f"/articles/{truth.article_id}").body
+    current = parse_article(page, truth.url)
+    body = current.body + "\n\nKnow more? Do not be silent!"  # what an older parser kept
+    older = replace(
+        current, body=body, content_hash=content_hash(current.title, body), parser_version="0.9"
+    )
+    pipeline = StorePipeline.from_crawler(crawler)
+    for record in (older, current):
+        spec = Spec("article", f"{truth.url}?{record.parser_version}", "en", truth.article_id)
+        context.frontier.add([spec])
+        item = FetchedArticle(record, spec.key, 200, {}, page, "2026-02-01T00:00:00.000000Z", {})
+        pipeline.process_item(item)
+        pipeline.flush()
+    stats = crawler.stats.get_stats()
+    assert (stats["knotcrawl/stored/new"], stats["knotcrawl/stored/reextracted"]) == (1, 1)
+    assert "knotcrawl/stored/updated" not in stats
+    assert (context.counts["unchanged"], context.counts["updated"]) == (1, 0)
+    assert context.archive.revisions("en", truth.article_id) == []
+    stored = context.archive.get("en", truth.article_id)
+    assert (stored.body, stored.parser_version) == (current.body, PARSER_VERSION)
