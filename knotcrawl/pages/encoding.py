@@ -4,8 +4,10 @@ Order: a byte-order mark; strict UTF-8 when the bytes hold non-ASCII and are val
 (Russian text in a single-byte charset never is, so a wrong declaration cannot garble it); the
 charset of the HTTP ``Content-Type`` header, then the ``<meta>`` (or XML) declaration, each used
 only if the bytes decode with it strictly; then whichever of windows-1251 and KOI8-R reads as
-Russian (lower-case letters dominate ordinary Russian text; the wrong one of the two turns them
-into capitals).
+Russian: the one whose Cyrillic letters are more often Russian's commonest (о е а и н т с р в л,
+in either case; the wrong one of the two swaps them for rare letters), lower case breaking near
+ties (ordinary Russian text is mostly lower case; the wrong charset also swaps the cases, but an
+all-capitals text such as the foreign-agent notice of an English page must not fool it).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ __all__ = ["decode_body", "guess_cyrillic"]
 
 _CYR_LOWER = re.compile("[а-яё]")
 _CYR_UPPER = re.compile("[А-ЯЁ]")
-_COMMON = frozenset("оеаинтсрвл")
+_COMMON = frozenset("оеаинтсрвлОЕАИНТСРВЛ")
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
@@ -52,7 +54,7 @@ def guess_cyrillic(body: bytes) -> str:
         lower = len(_CYR_LOWER.findall(text))
         upper = len(_CYR_UPPER.findall(text))
         common = sum(1 for ch in text if ch in _COMMON)
-        score = lower - upper + common * 0.5
+        score = common + (lower - upper) * 0.1
         if score > best_score:
             best, best_score = enc, score
     return best

@@ -48,3 +48,19 @@ def test_utf8_body_under_a_wrong_header() -> None:
     headers = {"Content-Type": "text/html; charset=windows-1251"}
     record = parse_article(_page().encode("utf-8"), URL, headers)
     assert record.title == TITLE
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_english_page_whose_only_russian_is_in_capitals(encoding: str) -> None:
+    """An English page without a declared charset whose only Cyrillic is the all-capitals
+    foreign-agent notice: read in the wrong charset, capitals become lower-case letters."""
+    notice = "НАСТОЯЩИЙ МАТЕРИАЛ (ИНФОРМАЦИЯ) ПРОИЗВЕДЕН И РАСПРОСТРАНЕН ИНОСТРАННЫМ АГЕНТОМ"
+    page = (
+        "<html><head><title>Court in Nalchik postpones hearing</title></head><body>"
+        "<h1>Court in Nalchik postpones hearing</h1><p>17 May 2019, 18:17</p>"
+        f"<p>{notice}</p><p>Doctors of Sukhum complain about unpaid wages.</p></body></html>"
+    )
+    text, decoded_as = decode_body(page.encode(encoding))
+    assert (decoded_as, notice in text) == (encoding, True)
+    record = parse_article(page.encode(encoding), "https://www.eng.kavkaz-uzel.eu/articles/12000")
+    assert record.body == "Doctors of Sukhum complain about unpaid wages."
