@@ -12,9 +12,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 
-from knotcrawl.db.engine import WRITE_OPTION
+from knotcrawl.db.engine import WRITE_OPTION, describe
+from knotcrawl.errors import UsageError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK = 0x6B6E6F74_6D696772  # "knotmigr"
@@ -51,5 +52,20 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         conn.execution_options(**{WRITE_OPTION: True})
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        if MigrationContext.configure(conn).get_current_revision() is None:
+            _refuse_foreign_tables(conn)
         command.upgrade(alembic_config(conn), revision)
         conn.commit()
+
+
+def _refuse_foreign_tables(conn: Connection) -> None:
+    """A database without a knotcrawl schema is made an archive only when it holds no tables:
+    knotcrawl's tables are not added to another application's database."""
+    tables = sorted(t for t in inspect(conn).get_table_names() if t != "alembic_version")
+    if tables:
+        shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+        raise UsageError(
+            f"{describe(conn.engine.url)} is not a knotcrawl archive: it holds other tables "
+            f"({shown}) and no knotcrawl schema version (give knotcrawl a new file or an empty "
+            "database)"
+        )

@@ -30,7 +30,6 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    inspect,
     or_,
     select,
     text,
@@ -210,13 +209,7 @@ class Archive:
         if current == head:
             return
         if current is None:
-            tables = set(inspect(engine).get_table_names())
-            if "articles" in tables and migrate.current_revision(engine) is None:
-                raise KnotcrawlError(
-                    "the database has an articles table but no schema version: "
-                    "it is not a knotcrawl archive"
-                )
-            migrate.upgrade(engine)
+            migrate.upgrade(engine)  # (refused if the database holds other tables)
             return
         if current not in migrate.known_revisions():
             raise KnotcrawlError(

@@ -8,6 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from db_factory import T0, comparable, make_raw, make_record
+from sqlalchemy import inspect as sqlalchemy_inspect
 from sqlalchemy import text
 
 from knotcrawl.cli import main
@@ -126,3 +127,27 @@ def test_db_counts_and_a_missing_file(
     for action in ("current", "counts"):
         assert main(["db", action, "--db", missing]) == 2  # a usage error, as for every command
         assert capsys.readouterr().err.strip() == f"knotcrawl db: no database at {missing}"
+
+
+@pytest.mark.parametrize("table", ["notes", "articles"])
+def test_a_database_of_another_application_is_left_alone(
+    empty_db_url: str, table: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database with tables but no knotcrawl schema is refused (exit 2), by the commands
+    that would create an archive too, and gets no knotcrawl table."""
+    engine = make_engine(empty_db_url)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE TABLE {table} (x INTEGER)"))
+    try:
+        with pytest.raises(KnotcrawlError, match=f"not a knotcrawl archive.*\\({table}\\)") as err:
+            Archive.open(empty_db_url)
+        assert err.value.status == 2
+        assert main(["db", "upgrade", "--db", empty_db_url]) == 2
+        message = capsys.readouterr().err
+        assert message.startswith("knotcrawl db: ") and message.count("\n") == 1
+        with engine.connect() as conn:
+            assert migrate.current_revision(engine) is None
+            names = set(sqlalchemy_inspect(conn).get_table_names())
+        assert names == {table}
+    finally:
+        engine.dispose()
