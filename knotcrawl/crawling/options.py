@@ -46,6 +46,14 @@ _REPLICA_BASE: dict[Edition, str] = {
 # More ids than an --ids crawl may name: the Russian edition's ids are under a million after
 # 25 years; a range far beyond is a typo (a crawl of it would run for years).
 MAX_IDS = 10_000_000
+# The largest id the archive's integer columns (and the job file's) hold.
+MAX_ARTICLE_ID = 2**63 - 1
+
+
+def _checked_id(article_id: int, text: str) -> int:
+    if article_id > MAX_ARTICLE_ID:
+        raise UsageError(f"article id {text!r} is too large (ids go up to {MAX_ARTICLE_ID})")
+    return article_id
 
 
 def parse_id_ranges(text: str) -> list[tuple[int, int]]:
@@ -58,7 +66,7 @@ def parse_id_ranges(text: str) -> list[tuple[int, int]]:
         if match is None:
             raise UsageError(f"bad id range {part!r}: expected N or N-M")
         lo = int(match.group(1))
-        hi = int(match.group(2) or lo)
+        hi = _checked_id(int(match.group(2) or lo), part)
         if hi < lo:
             raise UsageError(f"bad id range {part!r}: the end is before the start")
         ranges.append((lo, hi))
@@ -79,17 +87,17 @@ def resolve_target(target: str, editions: tuple[str, ...]) -> tuple[Edition, int
 
     edition, sep, rest = target.partition(":")
     if sep and edition in EDITIONS and rest.isdigit():
-        return edition, int(rest)
+        return edition, _checked_id(int(rest), target)
     if target.isdigit():
         if len(editions) != 1:
             raise UsageError(
                 f"article id {target}: say which edition (--edition en|ru, or en:{target})"
             )
-        return editions[0], int(target)  # type: ignore[return-value]
+        return editions[0], _checked_id(int(target), target)  # type: ignore[return-value]
     ref = article_ref(target)
     if ref is None or ref.article_id is None:
         raise UsageError(f"{target!r} is not an article URL or id of either edition")
-    return ref.edition, ref.article_id
+    return ref.edition, _checked_id(ref.article_id, target)
 
 
 def _bool(value: Any) -> bool:

@@ -244,3 +244,20 @@ def test_db_upgrade_still_creates_an_archive(cli: Cli, tmp_path: Path) -> None:
         "past 0001",
         "only moves forward",
     )
+
+
+@pytest.mark.parametrize(
+    ("mode", "args"),
+    [
+        ("articles", {"targets": "en:99999999999999999999"}),
+        ("articles", {"targets": "99999999999999999999", "edition": "en"}),
+        ("articles", {"targets": "https://www.kavkaz-uzel.eu/articles/99999999999999999999"}),
+        ("ids", {"ids": "9223372036854775800-9223372036854775808"}),
+    ],
+)
+def test_an_id_beyond_what_the_archive_holds_is_a_usage_error(
+    mode: str, args: dict[str, str]
+) -> None:
+    # It used to be fetched, then lost to an OverflowError in the log with exit 0.
+    with pytest.raises(UsageError, match="too large"):
+        CrawlOptions.from_arguments(mode, args).validate()
