@@ -252,7 +252,8 @@ class CrawlContext:
         run_status = {OK: "ok", FAILURES: "failures", DRIFT: "drift"}.get(status, "interrupted")
         summary = (
             f"knotcrawl {self.options.mode}: new={counts['new']} updated={counts['updated']} "
-            f"unchanged={counts['unchanged']} gone={counts['gone']} failed={counts['failed']} "
+            f"unchanged={counts['unchanged']} gone={counts['gone']} gaps={counts['gaps']} "
+            f"failed={counts['failed']} "
             f"requests={requests} duration={duration:.1f}s"
         )
         if status == DRIFT:

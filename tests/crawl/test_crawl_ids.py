@@ -212,3 +212,15 @@ def test_by_id_whose_bounds_cannot_be_found_ends(workspace):
     with workspace.archive() as archive:
         failed = {urlsplit(row.url).path for row in archive.open_errors()}
     assert failed == {"/rubric/10"}
+
+
+def test_a_single_id_that_is_no_article_is_reported_as_a_gap(workspace):
+    rep = Replica(ReplicaConfig(**CONFIG))
+    live = set(rep.live_ids("en"))
+    missing = next(n for n in range(min(live), max(live)) if n not in live)
+    with replica(**CONFIG) as server:
+        run = workspace.run("crawl", "--replica", server.proxy_url, f"en:{missing}")
+    assert run.status == 0, run.stderr
+    assert ": new=0 updated=0 unchanged=0 gone=0 gaps=1 failed=0 " in summary_line(run)
+    with workspace.archive() as archive:
+        assert archive.gap_ids("en") == {missing}
