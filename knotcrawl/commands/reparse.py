@@ -145,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
             else ""
         )
     )
-    return 0
+    # 1 as for a crawl with failures: cron sees that some pages no longer parse.
+    return 1 if report.failed else 0
 
 
 class ReparseProgress:

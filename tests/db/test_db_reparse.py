@@ -155,3 +155,23 @@ def test_reparse_reads_in_keyset_batches(archive: Archive) -> None:
     # after the last id seen (keyset pagination, not a growing OFFSET).
     assert len(pages_reads) == 4
     assert all("raw_pages.id >" in s for s in pages_reads)
+
+
+def test_reparse_command_exits_1_when_a_page_fails(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import knotcrawl.pages
+
+    def picky(body: bytes, url: str, headers: Any) -> Any:
+        if url.endswith("/articles/3"):
+            raise KnotcrawlError("missing fields: body", status=4)
+        return V2(body, url, headers)
+
+    with Archive.open(db_url) as archive:
+        crawl_with_v1(archive, 4)
+    monkeypatch.setattr(knotcrawl.pages, "parse_article", picky, raising=False)
+    monkeypatch.setattr(knotcrawl.pages, "PARSER_VERSION", "test-2", raising=False)
+    assert main(["reparse", "--db", db_url, "--workers", "1", "--no-revisions"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == "reparse: en/3: KnotcrawlError: missing fields: body\n"
+    assert "3 changed, 0 unchanged, 1 failed" in captured.out
