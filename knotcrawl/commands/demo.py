@@ -49,15 +49,20 @@ def run(args: argparse.Namespace) -> int:
     from knotcrawl.db import Archive
     from knotcrawl.db.engine import check_database
     from knotcrawl.db.queries import parse_moment
+    from knotcrawl.errors import UsageError
     from knotcrawl.replica import ReplicaConfig, serve_in_thread
 
+    # Before the archive is touched: bad replica arguments leave no empty database behind.
+    now = parse_moment(args.now, option="--now")
+    try:
+        config = ReplicaConfig(seed=args.seed, articles=args.articles, now=now)
+    except ValueError as exc:
+        raise UsageError(f"--articles: {exc}") from None
     # Before the replica starts: a bad --db is one line, not a traceback after a crawl, and a
     # crawl already running on the archive (status 75) is said before anything is served.
     check_database(args.db, create=True)
     with Archive.open(args.db) as archive, archive.lock("crawl"):
         pass
-    now = parse_moment(args.now, option="--now")
-    config = ReplicaConfig(seed=args.seed, articles=args.articles, now=now)
     summaries = io.StringIO()
     with serve_in_thread(config) as server:
         print(

@@ -103,3 +103,17 @@ def test_serve_prints_address_and_stops_on_sigterm() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+@pytest.mark.parametrize("articles", ["0", "-5", "1000001"])
+@pytest.mark.parametrize("command", [["replica", "truth"], ["demo"]])
+def test_articles_out_of_range_is_a_usage_error(
+    command: list[str], articles: str, tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 99999999999 articles ran for minutes, 0 gave a traceback (and demo an empty archive).
+    db = tmp_path / "demo.sqlite"
+    extra = ["--db", str(db)] if command == ["demo"] else []
+    assert main([*command, *extra, f"--articles={articles}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"knotcrawl {command[0]}: ") and "from 1 to 1,000,000" in err
+    assert err.count("\n") == 1 and not db.exists()
