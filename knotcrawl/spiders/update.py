@@ -67,7 +67,9 @@ class UpdateSpider(KnotSpider):
         for spec in self.seeds():
             if spec.kind == "listing" and spec.meta.get("walk") != "update":
                 continue  # the job's own section walks, still under way, read every page
-            if spec.kind in ("listing", "feed"):
+            if spec.kind in ("listing", "feed") or spec.meta.get("recheck"):
+                # A new request of this round, not the interrupted run's (done already): the
+                # recheck is at this run's time, or an edit made since that run is missed.
                 spec.meta["round"] = round_tag
             yield spec
         if self.options.retry_errors:

@@ -170,3 +170,46 @@ def test_a_resumed_update_also_fetches_what_came_since(workspace):
     assert "resuming job" in (workspace.data / "logs" / "knotcrawl.log").read_text()
     with workspace.archive() as archive:
         assert_matches_truth(archive, truth, frozenset({"sections"}))
+
+
+def test_a_resumed_update_rechecks_at_its_own_time(workspace):
+    """An update interrupted after its rechecks, resumed after an edit: the resumed run
+    rechecks again (at its own time), or the edit is missed for good (the next runs' window
+    starts after the article's publication)."""
+    from crawlkit import read_job
+
+    config = {"seed": 1, "articles": 300}
+    t1 = datetime(2024, 7, 17, tzinfo=UTC)  # EN 68094 published 07-16, edited 07-19
+    t2 = datetime(2024, 7, 20, tzinfo=UTC)
+    with replica(**config, now=t1) as server:
+        first = workspace.run("update", "--replica", server.proxy_url, "--now", t1.isoformat())
+    assert first.status == 0, first.stderr
+    with workspace.archive() as archive:
+        rechecks = len(archive.ids_published_since("en", t1.replace(day=10)))
+        rechecks += len(archive.ids_published_since("ru", t1.replace(day=10)))
+        assert rechecks and archive.has("en", 68094)
+    # The second page of the EN walk answers after a minute: the run is interrupted there,
+    # its rechecks done.
+    slow = ["/rubric/11?page=2=slow:60"]
+    query = "SELECT COUNT(*) FROM requests WHERE state='done' AND spec LIKE '%\"recheck\": true%'"
+    with replica(**config, now=t1, faults=slow) as server:
+        proc = workspace.start("update", "--replica", server.proxy_url, "--now", t1.isoformat())
+        deadline = time.monotonic() + 60
+        while not (rows := read_job(workspace, query)) or rows[0][0] < rechecks:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+        assert proc.returncode == 130
+    with replica(**config, now=t2) as server:
+        resumed = workspace.run("update", "--replica", server.proxy_url, "--now", t2.isoformat())
+    assert resumed.status == 0, resumed.stderr
+    assert "resuming job" in (workspace.data / "logs" / "knotcrawl.log").read_text()
+    assert "updated=1 " in summary_line(resumed)
+    with workspace.archive() as archive:
+        assert len(archive.revisions("en", 68094)) == 1
+        assert_matches_truth(
+            archive, {("en", 68094): replica_truth(**config, now=t2)[("en", 68094)]},
+            frozenset({"sections"}),
+        )  # fmt: skip
