@@ -84,8 +84,9 @@ def test_a_new_sqlite_archive_has_16k_pages_and_an_old_one_keeps_its_own(tmp_pat
     with sqlite3.connect(new) as conn:
         assert conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16_384
     old = tmp_path / "old.sqlite"
-    with sqlite3.connect(old) as conn:  # an archive made before: 4 KiB pages
+    with sqlite3.connect(old) as conn:  # a database made before, empty: 4 KiB pages
         conn.execute("CREATE TABLE t (x)")
+        conn.execute("DROP TABLE t")
     Archive.open(str(old)).close()  # migrated to the newest schema, pages untouched
     with sqlite3.connect(old) as conn:
         assert conn.execute("PRAGMA page_size").fetchone()[0] == 4_096
