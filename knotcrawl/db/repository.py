@@ -378,6 +378,8 @@ class Archive:
             self._insert_new(conn, new, seen)
         if changed:
             self._apply_changes(conn, changed, seen)
+        if same:
+            self._rewrite_unhashed(conn, same)
         if same or reextracted:
             self._touch_unchanged(conn, same + reextracted, seen)
         if reextracted:
@@ -432,6 +434,28 @@ class Archive:
             if content_hash(again.title, again.body) == record.content_hash:
                 unedited.add(row.article_pk)
         return unedited
+
+    def _rewrite_unhashed(
+        self, conn: Connection, items: list[tuple[ArticleRecord, RawPage | None, _Existing]]
+    ) -> None:
+        """Unchanged articles whose fields outside the hash differ from the stored record's
+        (a recheck through a mirror with another markup: its date line reads ``17:28 /
+        28.01.2026``; a parser upgrade) get the new record's fields, so that a record always
+        agrees with the raw page kept with it."""
+        a = m.articles
+        new = {old.pk: record for record, raw, old in items if raw is not None}
+        if not new:
+            return
+        rows = conn.execute(select(a).where(a.c.id.in_(list(new)))).all()
+        differ = []
+        for row, stored in zip(rows, self._records(conn, rows), strict=True):
+            record = new[row.id]
+            got, had = _extracted(record), _extracted(stored)
+            got.pop("fetched_url"), had.pop("fetched_url")
+            if got != had:
+                differ.append((row.id, record))
+        if differ:
+            self._rewrite_extracted(conn, differ)
 
     def _rewrite_extracted(self, conn: Connection, items: list[tuple[int, ArticleRecord]]) -> None:
         """The extracted fields of stored articles replaced in place (no revision)."""

@@ -185,6 +185,26 @@ def test_an_unchanged_refetch_through_a_mirror_keeps_its_url_with_its_page(
     assert stored.fetched_url == raw.url == "http://www.caucasianknot.info/articles/7"
 
 
+def test_an_unchanged_refetch_in_another_markup_keeps_the_record_with_its_page(
+    archive: Archive,
+) -> None:
+    """A recheck through the mobile host: same title and body, but the page shows the date
+    as ``HH:MM / DD.MM.YYYY``. The record takes the fields of the page kept with it, so a
+    reparse with the same parser finds nothing to change; no revision is made."""
+    first = make_record(7, "ru", furniture=True)  # as parser test-1 reads make_raw's page
+    archive.store(first, seen_at=T0, raw=make_raw(first))
+    mobile = make_record(7, "ru", furniture=True)
+    mobile.fetched_url = "http://m.kavkaz-uzel.eu/articles/7"
+    mobile.published_raw = "11:00 / 01.01.2026"
+    later = T0 + timedelta(days=1)
+    assert archive.store(mobile, seen_at=later, raw=make_raw(mobile, later)) == "unchanged"
+    stored = archive.get("ru", 7)
+    assert stored is not None and archive.revisions("ru", 7) == []
+    assert comparable(stored) == comparable(mobile)
+    report = archive.reparse(fake_parser("test-1"), "test-1", redo=True)
+    assert (report.pages, report.changed, report.failed) == (1, 0, 0)
+
+
 def test_totals_count_every_edited_article(archive: Archive) -> None:
     """`stats`' "edited" count: the articles with a revision, with or without a filter."""
     from knotcrawl.db import queries
