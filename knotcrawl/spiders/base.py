@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -389,8 +389,23 @@ class KnotSpider(scrapy.Spider):
             )
         return specs
 
+    def other_page(self, spec: Spec, response: Response) -> FetchFailed | None:
+        """A failure when redirects ended on another listing page than the one asked for (a
+        page number or path dropped on the way): a walk or a page search must not take page
+        1 for page 2 and stop. The next run fetches it again."""
+        asked, got = _listing_position(spec.url), _listing_position(response.url)
+        if asked == got:
+            return None
+        self.crawler.stats.inc_value("knotcrawl/listing/redirected_elsewhere")
+        return self.failure(
+            spec, f"redirected to another page: {response.url}", "redirected_elsewhere"
+        )
+
     def parse_listing_page(self, response: Response) -> Iterator[Any]:
         spec: Spec = response.meta["spec"]
+        if (failed := self.other_page(spec, response)) is not None:
+            yield failed
+            return
         listing = self.read_listing(response)
         items = listing.items if listing is not None else []
         children = self.on_listing(spec, listing, items)
@@ -474,6 +489,13 @@ class KnotSpider(scrapy.Spider):
         reason, text = describe_failure(failure)
         logger.warning("giving up on %s: %s", spec.url, text)
         yield self.failure(spec, text, reason)
+
+
+def _listing_position(url: str) -> tuple[str, int]:
+    """A listing URL's path and page number (1 without ``page``), whatever its host."""
+    parts = urlsplit(url)
+    pages = parse_qs(parts.query).get("page") or ["1"]
+    return parts.path.rstrip("/") or "/", int(pages[0]) if pages[0].isdigit() else -1
 
 
 def write_stats(path: str, stats: dict[str, Any], counts: dict[str, int]) -> None:

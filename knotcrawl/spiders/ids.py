@@ -91,6 +91,9 @@ class IdsSpider(KnotSpider):
 
     def parse_probe_page(self, response: Any) -> Iterator[Any]:
         spec: Spec = response.meta["spec"]
+        if (failed := self.other_page(spec, response)) is not None:
+            yield failed
+            return
         self.crawler.stats.inc_value("knotcrawl/ids/probes")
         self.context.count("probes")
         listing = self.read_listing(response)

@@ -99,3 +99,35 @@ def test_robots_txt_holds_for_the_first_requests_of_a_crawl(workspace):
     with workspace.archive() as archive:
         errors = archive.open_errors()
     assert errors and all("robots" in err.error for err in errors)
+
+
+def test_a_listing_page_redirected_to_another_page_is_a_failure(workspace):
+    """Redirects that drop the page number answer page 2 with page 1: taken as page 2, the
+    walk saw nothing new and stopped, and the section's later pages were never read."""
+    rep = Replica(ReplicaConfig(**BASE))
+    path = "/category/5"
+    assert rep.listing_pages(path, "en") >= 2
+    listed = {r.article_id for r in rep.truth("en") if path.strip("/") in r.sections}
+    faults = [f"{path}?page?2*=loopx1"]  # page 2 -> page 2&loop=1 -> page 1, once
+    args = ("crawl", "--sections", "--edition", "en", "--now", NOW.isoformat())
+    with replica(**BASE, faults=faults) as server:
+        run = workspace.run(*args, "--replica", server.proxy_url)
+    assert run.status == 1, run.stderr
+    assert run.stats["knotcrawl/listing/redirected_elsewhere"] == 1
+    with workspace.archive() as archive:
+        errors = {
+            urlsplit(e.url).path + "?" + urlsplit(e.url).query: e.error
+            for e in archive.open_errors()
+        }
+    assert list(errors) == [f"{path}?page=2"]
+    assert errors[f"{path}?page=2"].startswith("redirected to another page: ")
+    # The next run, of another mode, carries the section's walk on from page 2.
+    with replica(**BASE) as server:
+        again = workspace.run(
+            "update", "--edition", "en", "--now", NOW.isoformat(), "--replica", server.proxy_url
+        )
+    assert again.status == 0, again.stderr
+    with workspace.archive() as archive:
+        assert not archive.open_errors()
+        sectioned = {aid for aid in listed if path.strip("/") in archive.get("en", aid).sections}
+    assert sectioned == listed
