@@ -187,7 +187,8 @@ class Frontier:
 
     def retry_of(self, key: str) -> dict[str, Any]:
         """What a later run's retry of this request needs once the job is gone: a listing's
-        or feed's walk (its meta), an article's listing context (sections and lead from its
+        or feed's walk (its meta), a date search's state (a probe's kind and meta), an
+        article's listing context (sections and lead from its
         request and from the listings saved for it)."""
         spec = self.spec(key)
         if spec is None:
@@ -195,6 +196,8 @@ class Frontier:
         if spec.kind in ("listing", "feed"):
             meta = {k: v for k, v in spec.meta.items() if k != "retry"}
             return {"meta": meta} if meta else {}
+        if spec.kind == "probe":  # a page of a date search: the search goes on from it
+            return {"kind": "probe", "meta": {k: v for k, v in spec.meta.items() if k != "retry"}}
         if spec.kind != "article" or spec.article_id is None:
             return {}
         sections = set(spec.meta.get("sections") or ())

@@ -33,7 +33,9 @@ from knotcrawl.crawling.items import (
 from knotcrawl.crawling.options import FAST_SETTINGS, CrawlOptions
 from knotcrawl.crawling.parsing import ArticleParser, workers_from_settings
 from knotcrawl.hosts import article_ref
+from knotcrawl.moscow import parse_utc_iso
 from knotcrawl.record import ListingItem, ListingPage
+from knotcrawl.spiders.search import iso_timestamp, probe_step
 
 logger = logging.getLogger(__name__)
 
@@ -253,6 +255,16 @@ class KnotSpider(scrapy.Spider):
             edition = _field(row, "edition")
             if edition not in self.options.editions:
                 continue
+            if retry.get("kind") == "probe":
+                meta = retry.get("meta") or {}
+                if "bound" in meta:
+                    # A --by-id bound search: its ids are enumerated by the job that found
+                    # both bounds, so only running that crawl again resumes it (and clears it).
+                    continue
+                yield Spec(
+                    "probe", self.rebase(edition, url), edition, meta={**meta, "retry": True}
+                )
+                continue
             path = urlsplit(url).path
             kind = "feed" if path.endswith(".rss") else "listing"
             section = section_of(path) if kind == "listing" else None
@@ -423,6 +435,8 @@ class KnotSpider(scrapy.Spider):
     ) -> list[Spec]:
         """What to fetch after a listing page (its articles, the next page), already added
         to the frontier."""
+        if spec.meta.get("walk") == "range":
+            return self.add(self.range_walk(spec, items))
         follow = self.follow_items(spec, items, refresh=self.options.refresh)
         if spec.meta.get("walk") == "full" and self.moves_on(spec, items):
             # Past the end the site answers an empty page or 404: walk until then.
@@ -475,8 +489,95 @@ class KnotSpider(scrapy.Spider):
         """The articles to fetch after a feed."""
         return self.follow_items(spec, items)
 
-    def parse_probe_page(self, response: Response) -> Iterator[Any]:  # pragma: no cover
-        yield from ()
+    # -- date ranges (crawl --since/--until, and any run retrying one of their pages) -------
+
+    @staticmethod
+    def _range_bounds(spec: Spec) -> tuple[datetime | None, datetime | None]:
+        since, until = spec.meta.get("since"), spec.meta.get("until")
+        return (
+            parse_utc_iso(since) if since else None,
+            parse_utc_iso(until) if until else None,
+        )
+
+    def range_walk(self, spec: Spec, items: list[ListingItem]) -> list[Spec]:
+        """A ``range`` walk's page: its items in the range, and the next page until the
+        items are older than the range. (Another mode's retry of a page recorded before the
+        meta held the range fetches its items only.)"""
+        if "since" in spec.meta or "until" in spec.meta:
+            since, until = self._range_bounds(spec)
+        elif self.mode == "range":  # the job's own walk, recorded before the meta held them
+            since, until = self.options.since, self.options.until
+        else:
+            return self.follow_items(spec, items)
+        inside = []
+        older = False
+        for item in items:
+            if not item.published_at:
+                continue
+            moment = parse_utc_iso(item.published_at)
+            if since is not None and moment < since:
+                older = True
+            elif until is None or moment < until:
+                inside.append(item)
+        follow = self.follow_items(spec, inside, refresh=self.options.refresh)
+        if self.moves_on(spec, items) and not older:
+            follow.append(self.next_page(spec, previous=[i.article_id for i in items]))
+        return follow
+
+    def parse_probe_page(self, response: Response) -> Iterator[Any]:
+        """One page of a date range's page search; once the first page holding items older
+        than ``until`` is found, the range walk starts there."""
+        spec: Spec = response.meta["spec"]
+        if (failed := self.other_page(spec, response)) is not None:
+            yield failed
+            return
+        self.crawler.stats.inc_value("knotcrawl/range/probes")
+        self.context.count("probes")
+        listing = self.read_listing(response)
+        items = listing.items if listing is not None else []
+        meta = dict(spec.meta)
+        _since, until = self._range_bounds(spec)
+        assert until is not None
+        dates = [iso_timestamp(i.published_at) for i in items if i.published_at]
+        state, found, nxt = probe_step(
+            meta, int(meta["page"]), dates, len(items), until.timestamp()
+        )
+        children: list[Spec]
+        if found is not None:
+            # Page `found` is the first holding items older than `until`: walk from there.
+            walk_meta = {
+                "walk": "range",
+                "path": meta["path"],
+                "page": found,
+                "section": meta["section"],
+                "since": meta.get("since"),
+                "until": meta.get("until"),
+            }
+            walk = Spec(
+                "listing",
+                self.listing_url(spec.edition, meta["path"], found),
+                spec.edition,
+                meta=walk_meta,
+            )
+            if found == int(meta["page"]):
+                walk.url = spec.url
+                children = self.range_walk(walk, items) if items else []
+            else:
+                children = [walk]
+        else:
+            assert nxt is not None
+            children = [
+                Spec(
+                    "probe",
+                    self.listing_url(spec.edition, meta["path"], nxt),
+                    spec.edition,
+                    meta={**meta, **state, "page": nxt},
+                )
+            ]
+        added = self.add(children)
+        yield self.listing_seen(spec, items)
+        for child in added:
+            yield self.request(child)
 
     # -- failures -------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 With ``--by-id --since DATE [--until DATE]`` the id bounds of the date range are found first:
 the deep-archive listing pairs ids with dates, and the same page search as the date-range crawl
-(:func:`knotcrawl.spiders.range.probe_step`) finds the listing pages at both ends in
+(:func:`knotcrawl.spiders.search.probe_step`) finds the listing pages at both ends in
 O(log pages) probes. Every id between the bounds is then enumerated, so articles missing from
 the listings are found too: a batch at a time, like ``--ids`` (a full site's ids are millions of
 requests).
@@ -17,7 +17,7 @@ from typing import Any
 from knotcrawl.crawling.frontier import Spec
 from knotcrawl.moscow import parse_utc_iso
 from knotcrawl.spiders.base import DEEP_ARCHIVE, KnotSpider, section_of
-from knotcrawl.spiders.range import probe_step
+from knotcrawl.spiders.search import probe_step
 
 
 class IdsSpider(KnotSpider):
@@ -77,11 +77,21 @@ class IdsSpider(KnotSpider):
                     self.logger.warning("%s: the id bounds were not found", edition)
                     break
             else:
+                self.clear_bound_search_errors(edition)
                 lo, hi = (frontier.get_value(b) for b in bounds)
                 if lo and hi and lo <= hi:
                     self.logger.info("%s: ids %s to %s are in the date range", edition, lo, hi)
                     self.seeds_left += int(hi) - int(lo) + 1
                     yield from self.enumerate(edition, int(lo), int(hi))
+
+    def clear_bound_search_errors(self, edition: str) -> None:
+        """This run found the edition's bounds: the failed bound searches of earlier runs
+        (which no other run retries) are resolved."""
+        for row in self.context.archive.open_errors():
+            retry = row.retry or {}
+            meta = retry.get("meta") or {}
+            if retry.get("kind") == "probe" and "bound" in meta and row.edition == edition:
+                self.context.clear_error(row.url)
 
     def enumerate(self, edition: str, lo: int, hi: int) -> Iterator[Spec]:
         for article_id in range(lo, hi + 1):
@@ -91,6 +101,9 @@ class IdsSpider(KnotSpider):
 
     def parse_probe_page(self, response: Any) -> Iterator[Any]:
         spec: Spec = response.meta["spec"]
+        if "bound" not in spec.meta:  # a date range's search, retried by this run
+            yield from super().parse_probe_page(response)
+            return
         if (failed := self.other_page(spec, response)) is not None:
             yield failed
             return

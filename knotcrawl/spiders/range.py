@@ -1,101 +1,36 @@
 """``knotcrawl crawl --since DATE --until DATE``: backfill a date range from the deep archive.
 
-The listing is ordered by date, newest first, and its page numbers drift as news arrives, so the
-first page holding items older than ``--until`` is found by a search over page numbers (each
-probe is one listing page): interpolation on the dates seen so far, guarded by bisection, so
-that a skewed publication rate costs at most about twice ``log2(pages)`` probes and an even rate
-a handful. From that page the walk goes on until the items are older than ``--since``.
+The first page of the deep archive holding items older than ``--until`` is found by the page
+search of :mod:`knotcrawl.spiders.search`; from that page the walk goes on until the items are
+older than ``--since``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
 from knotcrawl.crawling.frontier import Spec
-from knotcrawl.moscow import parse_utc_iso
-from knotcrawl.record import ListingItem, ListingPage
+from knotcrawl.moscow import utc_iso
 from knotcrawl.spiders.base import DEEP_ARCHIVE, KnotSpider, section_of
 
 
-def _ts(text: str) -> float:
-    return parse_utc_iso(text).timestamp()
-
-
-def choose_probe(lo: int, hi: int | None, points: list[list[Any]], until: float, guard: int) -> int:
-    """The next page to probe.
-
-    ``lo``: the largest page known to hold only items newer than ``until`` (0: none yet);
-    ``hi``: the smallest page known to hold older items or to be past the end (None: unknown);
-    ``points``: ``[page, newest_ts, oldest_ts, count]`` of every probe with dated items;
-    ``guard``: probes in a row that did not halve the interval (then bisect / double).
-    """
-    dated = [p for p in points if p[1] is not None]
-    estimate: int | None = None
-    if dated:
-        first = min(dated, key=lambda p: p[0])
-        per_page = max(int(first[3]), 1)
-        below = [p for p in dated if p[0] <= lo] or [first]
-        anchor = max(below, key=lambda p: p[0])
-        # Seconds per item from the widest span of positions seen.
-        last = max(dated, key=lambda p: (p[0], -p[2]))
-        start_pos = (first[0] - 1) * per_page
-        end_pos = (last[0] - 1) * per_page + max(int(last[3]) - 1, 0)
-        span = first[1] - last[2]
-        if end_pos > start_pos and span > 0:
-            per_item = span / (end_pos - start_pos)
-            anchor_pos = (anchor[0] - 1) * per_page + max(int(anchor[3]) - 1, 0)
-            steps = (anchor[2] - until) / per_item
-            target_pos = anchor_pos + max(steps, 0.0) + 1
-            estimate = math.floor(target_pos / per_page) + 1
-    if hi is None:
-        candidate = estimate if estimate is not None else max(2 * lo, lo + 1)
-        candidate = max(candidate, lo + 1)
-        if guard >= 1:
-            candidate = max(candidate, 2 * lo)
-        return candidate
-    if estimate is None or guard >= 2:
-        return (lo + hi) // 2
-    return min(max(estimate, lo + 1), hi - 1)
-
-
-def probe_step(
-    state: dict[str, Any], page: int, dates: list[float], count: int, until: float
-) -> tuple[dict[str, Any], int | None, int | None]:
-    """One probe's answer folded into the search state (``lo``, ``hi``, ``guard``,
-    ``points``). Returns the new state and either the first page holding items older than
-    ``until`` (found) or the next page to probe."""
-    lo, hi = int(state.get("lo", 0)), state.get("hi")
-    points: list[list[Any]] = [list(p) for p in state.get("points", [])]
-    if dates:
-        points.append([page, max(dates), min(dates), count])
-        older = min(dates) < until
-    else:
-        older = True  # past the end (or an undated page: treat it as the boundary)
-    width = (hi - lo) if hi is not None else None
-    if older:
-        hi = page if hi is None else min(hi, page)
-    else:
-        lo = max(lo, page)
-    new_width = (hi - lo) if hi is not None else None
-    halved = width is not None and new_width is not None and new_width * 2 <= width
-    guard = 0 if halved or (width is None and older) else int(state.get("guard", 0)) + 1
-    new_state = {"lo": lo, "hi": hi, "guard": guard, "points": points}
-    if hi is not None and hi - lo <= 1:
-        return new_state, hi, None
-    return new_state, None, choose_probe(lo, hi, points, until, guard)
-
-
 class RangeSpider(KnotSpider):
+    """The date-range backfill: its page search (``probe``) and walk (``range``) are the
+    base class's, with the range in their meta, so any later run carries on a failed page."""
+
     name = "range"
     mode = "range"
 
     def seeds(self) -> Iterator[Spec]:
+        bounds: dict[str, Any] = {
+            "since": utc_iso(self.options.since) if self.options.since else None,
+            "until": utc_iso(self.options.until) if self.options.until else None,
+        }
         for edition in self.options.editions:
             path = DEEP_ARCHIVE[edition]
             if self.options.until is None:
-                yield self.walk_spec(edition, path, "range")
+                yield self.walk_spec(edition, path, "range", **bounds)
             else:
                 yield Spec(
                     "probe",
@@ -109,86 +44,6 @@ class RangeSpider(KnotSpider):
                         "points": [],
                         "guard": 0,
                         "section": section_of(path),
+                        **bounds,
                     },
                 )
-
-    def _in_range(self, item: ListingItem) -> bool:
-        if not item.published_at:
-            return False
-        moment = parse_utc_iso(item.published_at)
-        if self.options.since is not None and moment < self.options.since:
-            return False
-        return not (self.options.until is not None and moment >= self.options.until)
-
-    def _older_than_since(self, items: list[ListingItem]) -> bool:
-        since = self.options.since
-        dated = [parse_utc_iso(i.published_at) for i in items if i.published_at]
-        return since is not None and bool(dated) and min(dated) < since
-
-    def on_listing(
-        self, spec: Spec, listing: ListingPage | None, items: list[ListingItem]
-    ) -> list[Spec]:
-        if spec.meta.get("walk") != "range":
-            return super().on_listing(spec, listing, items)
-        return self.add(self._walk(spec, items))
-
-    def _walk(self, spec: Spec, items: list[ListingItem]) -> list[Spec]:
-        follow = self.follow_items(
-            spec, [i for i in items if self._in_range(i)], refresh=self.options.refresh
-        )
-        if self.moves_on(spec, items) and not self._older_than_since(items):
-            follow.append(self.next_page(spec, previous=[i.article_id for i in items]))
-        return follow
-
-    def parse_probe_page(self, response: Any) -> Iterator[Any]:
-        spec: Spec = response.meta["spec"]
-        if (failed := self.other_page(spec, response)) is not None:
-            yield failed
-            return
-        self.crawler.stats.inc_value("knotcrawl/range/probes")
-        self.context.count("probes")
-        listing = self.read_listing(response)
-        items = listing.items if listing is not None else []
-        assert self.options.until is not None
-        until = self.options.until.timestamp()
-        meta = dict(spec.meta)
-        dates = [_ts(i.published_at) for i in items if i.published_at]
-        state, found, nxt = probe_step(meta, int(meta["page"]), dates, len(items), until)
-        children: list[Spec]
-        if found is not None:
-            # Page `found` is the first holding items older than --until: walk from there.
-            walk_meta = {
-                "walk": "range",
-                "path": meta["path"],
-                "page": found,
-                "section": meta["section"],
-            }
-            if found == int(meta["page"]):
-                children = (
-                    self._walk(Spec("listing", spec.url, spec.edition, meta=walk_meta), items)
-                    if items
-                    else []
-                )
-            else:
-                children = [
-                    Spec(
-                        "listing",
-                        self.listing_url(spec.edition, meta["path"], found),
-                        spec.edition,
-                        meta=walk_meta,
-                    )
-                ]
-        else:
-            assert nxt is not None
-            children = [
-                Spec(
-                    "probe",
-                    self.listing_url(spec.edition, meta["path"], nxt),
-                    spec.edition,
-                    meta={**meta, **state, "page": nxt},
-                )
-            ]
-        added = self.add(children)
-        yield self.listing_seen(spec, items)
-        for child in added:
-            yield self.request(child)

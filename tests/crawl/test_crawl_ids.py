@@ -212,6 +212,23 @@ def test_by_id_whose_bounds_cannot_be_found_ends(workspace):
     with workspace.archive() as archive:
         failed = {urlsplit(row.url).path for row in archive.open_errors()}
     assert failed == {"/rubric/10"}
+    # Another mode's run does not fetch a bound search's page alone (that would clear the error
+    # with no id enumerated); the same crawl, run again, searches anew and resolves it.
+    some_id = min(Replica(ReplicaConfig(**CONFIG)).live_ids("en"))
+    with replica(**CONFIG) as server:
+        other = workspace.run(
+            "crawl", "--replica", server.proxy_url, "--edition", "en", "--ids", str(some_id)
+        )
+        assert (other.status, other.requests) == (0, 2), other.stderr  # robots.txt, the id
+        with workspace.archive() as archive:
+            assert {urlsplit(row.url).path for row in archive.open_errors()} == {"/rubric/10"}
+        again = workspace.run(
+            "crawl", "--replica", server.proxy_url, "--edition", "en", "--by-id",
+            "--since", "2021-03-01", "--until", "2021-03-10",
+        )  # fmt: skip
+    assert again.status == 0, again.stderr
+    with workspace.archive() as archive:
+        assert not archive.open_errors()
 
 
 def test_a_single_id_that_is_no_article_is_reported_as_a_gap(workspace):

@@ -119,7 +119,7 @@ def test_good_url_options_still_work() -> None:
         (["--since", "2025-12-08", "--until", "2025-12-01"], ["--until is before --since"]),
         (["--sections", "--resume", "--fresh"], ["--fresh", "not allowed with", "--resume"]),
         # A typo that names more ids than the site has: refused, not enumerated for years.
-        (["--ids", "1-99999999999999999999"], ["--ids", "99,999,999,999,999,999,999 ids"]),
+        (["--ids", "1-20000000"], ["--ids", "20,000,000 ids"]),
         (["--ids", "1-6000000,6000001-12000000"], ["12,000,000 ids", "typo"]),
     ],
 )

@@ -49,3 +49,46 @@ def test_range_backfill(workspace, since, until):
 
 def _ts(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+@pytest.mark.parametrize("failing", ["search", "walk"])
+def test_a_failed_page_of_a_range_is_carried_on_by_a_later_run_of_another_mode(workspace, failing):
+    """A page of the date search or of the walk fails for good: the next run, whatever its
+    mode, carries the search or the walk on (the range is in the failed page's meta), instead
+    of fetching the page alone and calling the error resolved."""
+    rep = Replica(ReplicaConfig(**CONFIG))
+    since, until = "2015-01-01", "2016-12-31"
+    lo = datetime.fromisoformat(since).replace(tzinfo=UTC).timestamp()
+    hi = datetime.fromisoformat(until).replace(tzinfo=UTC).timestamp() + 86400
+    truth = {("en", r.article_id): r for r in rep.truth("en") if lo <= _ts(r.published_at) < hi}
+    pages = [rep.listing_truth("/rubric/10", n).items for n in range(1, 60)]
+    first = next(n for n, items in enumerate(pages, 1) if min(map(_item_ts, items)) < hi)
+    # The search's first probe, or the walk's second page (the search never reads it here).
+    failed = "/rubric/10" if failing == "search" else f"/rubric/10?page={first + 1}"
+    assert min(map(_item_ts, pages[first])) >= lo  # the range goes on past that page
+    with replica(**CONFIG, faults=[failed.replace("=", "?") + "=503"]) as server:
+        args = ("crawl", "--edition", "en", "--replica", server.proxy_url)
+        run = workspace.run(*args, "--since", since, "--until", until)
+    assert run.status == 1, run.stderr
+    with workspace.archive() as archive:
+        (error,) = archive.open_errors()
+    assert error.url.endswith(failed)
+    assert error.retry["meta"]["until"] == "2017-01-01T00:00:00Z"
+    assert (error.retry.get("kind"), error.retry["meta"].get("walk")) == (
+        ("probe", None) if failing == "search" else (None, "range")
+    )
+    # A one-id crawl retries the crawl errors too: it carries the range on.
+    some_id = min(rep.live_ids("en"))
+    with replica(**CONFIG) as server:
+        again = workspace.run(
+            "crawl", "--edition", "en", "--replica", server.proxy_url, "--ids", str(some_id)
+        )
+    assert again.status == 0, again.stderr
+    with workspace.archive() as archive:
+        assert not archive.open_errors()
+        assert_matches_truth(archive, truth, frozenset({"sections"}))
+        assert archive.known_ids("en") == {aid for _, aid in truth} | {some_id}
+
+
+def _item_ts(item) -> float:
+    return _ts(item.published_at)

@@ -12,7 +12,7 @@ from knotcrawl.crawling.frontier import Frontier, Spec, job_key
 from knotcrawl.crawling.options import CrawlOptions, parse_id_ranges
 from knotcrawl.errors import UsageError
 from knotcrawl.middlewares import retry_after_seconds
-from knotcrawl.spiders.range import probe_step
+from knotcrawl.spiders.search import probe_step
 
 
 def test_options_mirror_spider_arguments():
