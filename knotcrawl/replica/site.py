@@ -634,7 +634,8 @@ class Replica:
             utc_iso(moment),
             raw,
             item.lead,
-            item.caption,
+            # The feed carries no photo (RECORD.md: null where the item does not show one).
+            item.caption if markup is not None else None,
         )
 
     def _rss(self, host: str) -> Response:

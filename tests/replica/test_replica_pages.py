@@ -329,6 +329,7 @@ def test_rss_is_valid(replica: Replica) -> None:
         assert node.findtext("link") == item.url
         assert node.findtext("pubDate") == item.published_raw
         assert (node.findtext("description") or None) == item.lead
+        assert item.photo_caption is None  # the feed shows no photo
         assert re.fullmatch(
             r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0[34]00", item.published_raw or ""
         )
