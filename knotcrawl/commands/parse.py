@@ -77,6 +77,13 @@ def infer_url(data: bytes) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.url is not None:
+        parts = urlsplit(args.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(
+                f"--url {args.url!r}: expected the page's http(s) address, "
+                "e.g. https://www.eng.kavkaz-uzel.eu/articles/12000"
+            )
     data = _read(args.path)
     url = args.url or infer_url(data)
     if not url:

@@ -166,6 +166,15 @@ def test_missing_url_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert got == 2 and "--url" in err
 
 
+@pytest.mark.parametrize("url", ["notaurl", "ftp://www.kavkaz-uzel.eu/articles/1", "https://"])
+def test_a_url_that_is_no_web_address_is_a_usage_error(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got, out, err = _run(capsys, str(_bad(tmp_path, "a.html", ARTICLE.encode())), "--url", url)
+    assert (got, out) == (2, "")
+    assert err.startswith(f"knotcrawl parse: --url {url!r}: expected") and err.count("\n") == 1
+
+
 def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     got, _out, err = _run(capsys, "/nonexistent/page.html", "--url", URL)
     assert got == 2 and "no such file" in err
