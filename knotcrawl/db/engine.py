@@ -39,12 +39,20 @@ def default_path() -> Path:
     return data_dir() / DEFAULT_FILENAME
 
 
+def refuse_empty(db: str | None) -> None:
+    """``--db ""`` (say ``--db "$UNSET_VARIABLE"``) must not fall back to the default archive
+    unnoticed: only ``None`` means the default."""
+    if db is not None and not db.strip():
+        raise UsageError("--db is empty: give a SQLite file path or a postgresql:// URL")
+
+
 def resolve_url(url: str | None = None) -> URL:
     """The SQLAlchemy URL of the archive.
 
     ``None`` means ``KNOTCRAWL_DATABASE_URL`` or else ``data/knotcrawl.sqlite``. A string without
     ``://`` is a SQLite file path. ``postgresql://`` and ``postgres://`` use psycopg 3.
     """
+    refuse_empty(url)
     text = url or os.environ.get("KNOTCRAWL_DATABASE_URL") or ""
     if not text:
         path = default_path()

@@ -71,8 +71,16 @@ def open_for_reading(db: str | None = None) -> Archive:
     file that is not a knotcrawl archive or an unreachable server raise :class:`UsageError`.
     """
     from knotcrawl.db import Archive, migrate
-    from knotcrawl.db.engine import default_path, describe, make_engine, resolve_url, sqlite_path
+    from knotcrawl.db.engine import (
+        default_path,
+        describe,
+        make_engine,
+        refuse_empty,
+        resolve_url,
+        sqlite_path,
+    )
 
+    refuse_empty(db)
     text = db or os.environ.get("KNOTCRAWL_DATABASE_URL") or ""
     path: Path | None = None
     if not text:

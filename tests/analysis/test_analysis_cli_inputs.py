@@ -151,3 +151,26 @@ def test_search_refuses_limit_zero(cli: Cli, filled: Filled, limit: str) -> None
     """`list --limit 0` lists everything; search would have shown 20 and said nothing (and
     "0 means no limit" is list's rule, not search's)."""
     refused(cli("search", "court", "--limit", limit, "--db", filled.url), "positive --limit")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list"],
+        ["search", "court"],
+        ["stats"],
+        ["show", "en:1"],
+        ["export", "-f", "jsonl", "-o", "-"],
+        ["reparse"],
+        ["db", "counts"],
+        ["db", "upgrade"],
+        ["crawl", "en:1", "--replica", "http://127.0.0.1:9"],
+    ],
+)
+def test_an_empty_db_option_is_refused_not_the_default(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """`--db "$UNSET"`: not silently the default archive (here: an empty data directory)."""
+    monkeypatch.setenv("KNOTCRAWL_DATA_DIR", str(tmp_path / "data"))
+    refused(cli(*argv, "--db", ""), "--db is empty")
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir())
