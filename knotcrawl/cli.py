@@ -67,7 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     if unknown:
         # Said by the command's parser (its usage, its one-line errors), not the top level's.
-        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        message = f"unrecognized arguments: {' '.join(unknown)}"
+        if args.command == "search" and any(u.startswith("-") for u in unknown):
+            message += " (a QUERY that starts with - goes after --: knotcrawl search -- '-b a')"
+        args.command_parser.error(message)
     previous = _stop_on_sigterm()
     try:
         status: int = args.run(args)

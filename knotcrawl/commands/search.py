@@ -21,7 +21,13 @@ def register(subparsers: Any) -> None:
         "protesters; выборы: выборов). Every filter of `knotcrawl list` applies.",
     )
     one_line_errors(parser, "search")
-    parser.add_argument("query", metavar="QUERY", help="the search, e.g. '\"human rights\" court'")
+    parser.add_argument(
+        "query",
+        metavar="QUERY",
+        nargs="?",
+        help="the search, e.g. '\"human rights\" court' (one that starts with - goes after "
+        "--: knotcrawl search -- '-court protest')",
+    )
     add_common(parser)
     add_filters(parser)
     parser.add_argument(
@@ -60,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     from knotcrawl.db.search import parse_query
     from knotcrawl.errors import UsageError
 
+    if args.query is None:
+        args.command_parser.error("the following arguments are required: QUERY")
     parse_query(args.query)  # a syntax error is reported before the database is opened
     filters = filters_from(args)
     check_range(filters.since, filters.until)

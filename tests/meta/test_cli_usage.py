@@ -63,3 +63,19 @@ def test_an_unknown_option_names_the_innermost_command(
     last = err.strip().splitlines()[-1]
     assert last.startswith(f"knotcrawl {command}: "), err
     assert "unrecognized arguments: --bogus" in last, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["search"], "the following arguments are required: QUERY"),
+        (["search", "-court"], "goes after --: knotcrawl search -- '-b a'"),
+    ],
+)
+def test_a_search_query_that_starts_with_a_dash_is_explained(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err.strip().splitlines()[-1]
