@@ -129,9 +129,12 @@ class KnotArchive:
 
         rows = queries.monthly_counts(self.engine, Filters.make(**filters))
         frame = pd.DataFrame(rows, columns=["month", "edition", "articles"])
-        return frame.pivot_table(
+        table = frame.pivot_table(
             index="month", columns="edition", values="articles", fill_value=0, aggfunc="sum"
         )
+        # Both editions' columns always, in order (an empty archive or one edition's filter
+        # would otherwise drop them and break `frame["ru"]`).
+        return table.reindex(columns=["en", "ru"], fill_value=0).astype("int64")
 
 
 def open_archive(url_or_path: str | None = None) -> KnotArchive:

@@ -196,6 +196,12 @@ def test_api_records_dataframe_search(filled: Filled) -> None:
         assert any("[" in h.snippet for h in hits)
         months = kc.per_month()
         assert int(months.to_numpy().sum()) == len(filled.records)
+        assert list(months.columns) == ["en", "ru"]
+        # An edition filter, or nothing at all: still both columns (0 where none).
+        only_en = kc.per_month(edition="en")
+        assert list(only_en.columns) == ["en", "ru"] and int(only_en["ru"].sum()) == 0
+        nothing = kc.per_month(since="2100")
+        assert (list(nothing.columns), len(nothing)) == (["en", "ru"], 0)
         got = kc.get(*filled.edited)
         assert got is not None and got.body.endswith("postponed the hearing again.")
         with pytest.raises(Exception, match="unknown filter"):
