@@ -524,17 +524,25 @@ class KnotSpider(scrapy.Spider):
             follow.append(self.next_page(spec, previous=[i.article_id for i in items]))
         return follow
 
+    def probe_items(
+        self, spec: Spec, response: Response, counter: str
+    ) -> list[ListingItem] | FetchFailed:
+        """A page search's page: its items, or the failure when it is another page."""
+        if (failed := self.other_page(spec, response)) is not None:
+            return failed
+        self.crawler.stats.inc_value(counter)
+        self.context.count("probes")
+        listing = self.read_listing(response)
+        return listing.items if listing is not None else []
+
     def parse_probe_page(self, response: Response) -> Iterator[Any]:
         """One page of a date range's page search; once the first page holding items older
         than ``until`` is found, the range walk starts there."""
         spec: Spec = response.meta["spec"]
-        if (failed := self.other_page(spec, response)) is not None:
-            yield failed
+        items = self.probe_items(spec, response, "knotcrawl/range/probes")
+        if isinstance(items, FetchFailed):
+            yield items
             return
-        self.crawler.stats.inc_value("knotcrawl/range/probes")
-        self.context.count("probes")
-        listing = self.read_listing(response)
-        items = listing.items if listing is not None else []
         meta = dict(spec.meta)
         _since, until = self._range_bounds(spec)
         assert until is not None

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from knotcrawl.crawling.frontier import Spec
+from knotcrawl.crawling.items import FetchFailed
 from knotcrawl.moscow import parse_utc_iso
 from knotcrawl.spiders.base import DEEP_ARCHIVE, KnotSpider, section_of
 from knotcrawl.spiders.search import probe_step
@@ -104,13 +105,10 @@ class IdsSpider(KnotSpider):
         if "bound" not in spec.meta:  # a date range's search, retried by this run
             yield from super().parse_probe_page(response)
             return
-        if (failed := self.other_page(spec, response)) is not None:
-            yield failed
+        items = self.probe_items(spec, response, "knotcrawl/ids/probes")
+        if isinstance(items, FetchFailed):
+            yield items
             return
-        self.crawler.stats.inc_value("knotcrawl/ids/probes")
-        self.context.count("probes")
-        listing = self.read_listing(response)
-        items = listing.items if listing is not None else []
         meta = dict(spec.meta)
         at = parse_utc_iso(meta["at"])
         dated = [(parse_utc_iso(i.published_at), i.article_id) for i in items if i.published_at]
