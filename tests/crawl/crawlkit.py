@@ -8,7 +8,8 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -94,6 +95,17 @@ class Workspace:
         from knotcrawl.db import Archive
 
         return Archive.open(self.db)
+
+
+def wait_for(proc: subprocess.Popen[str], ready: Callable[[], Any], timeout: float = 120) -> Any:
+    """Poll ``ready()`` while the crawl ``proc`` runs; its first truthy answer. A crawl that
+    ends first, or a wait past ``timeout`` seconds, fails the test."""
+    deadline = time.monotonic() + timeout
+    while not (answer := ready()):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"not ready after {timeout} s"
+        time.sleep(0.05)
+    return answer
 
 
 def read_job(workspace: Workspace, query: str, params: tuple[Any, ...] = ()) -> list[Any] | None:

@@ -6,12 +6,11 @@ import itertools
 import json
 import math
 import signal
-import time
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
-from crawlkit import assert_matches_truth, read_job, replica, summary_line
+from crawlkit import assert_matches_truth, read_job, replica, summary_line, wait_for
 
 from knotcrawl.replica import Replica, ReplicaConfig
 from knotcrawl.spiders.base import SEED_BATCH
@@ -167,11 +166,7 @@ def test_a_long_id_range_is_enumerated_as_it_is_fetched_and_resumes(workspace, m
         args = ("crawl", "--replica", server.proxy_url, "--edition", "en")
         args += (*range_args, "-s", "CONCURRENT_REQUESTS=4")
         proc = workspace.start(*args)
-        deadline = time.monotonic() + 120
-        while (counts := _job_counts(workspace))[0] < 1000:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        counts = wait_for(proc, lambda: (c := _job_counts(workspace))[0] >= 1000 and c)
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=60)
         assert proc.returncode == 130

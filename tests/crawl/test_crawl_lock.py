@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
-from crawlkit import replica
+from crawlkit import replica, wait_for
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
 CONFIG = {"seed": 7, "articles": 20, "now": NOW, "faults": ["/articles/*=slow:0.1"]}
@@ -23,11 +22,7 @@ def test_second_update_exits_75(workspace):
             "CONCURRENT_REQUESTS=1",
         )
         lock = workspace.data / "knotcrawl.sqlite.crawl.lock"
-        deadline = time.monotonic() + 60
-        while not (lock.exists() and lock.read_text().strip()):
-            assert first.poll() is None, first.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_for(first, lambda: lock.exists() and lock.read_text().strip(), timeout=60)
         second = workspace.run("update", "--replica", server.proxy_url, "--now", NOW.isoformat())
         assert second.status == 75
         assert "lock" in second.stderr and second.stderr.count("\n") == 1

@@ -4,10 +4,16 @@ without fetching again what was stored."""
 from __future__ import annotations
 
 import signal
-import time
 from datetime import UTC, datetime
 
-from crawlkit import assert_matches_truth, replica, replica_truth, summary_line
+from crawlkit import (
+    assert_matches_truth,
+    read_job,
+    replica,
+    replica_truth,
+    summary_line,
+    wait_for,
+)
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
 CONFIG = {"seed": 6, "articles": 150, "now": NOW}
@@ -21,13 +27,9 @@ def _stored(workspace) -> int:
         return 0
 
 
-def _signal_once_stored(workspace, proc, articles: int, signum: int, pause: float) -> None:
+def _signal_once_stored(workspace, proc, articles: int, signum: int) -> None:
     """Send ``signum`` to the running crawl once the archive holds ``articles``."""
-    deadline = time.monotonic() + 120
-    while _stored(workspace) < articles:
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(pause)
+    wait_for(proc, lambda: _stored(workspace) >= articles)
     proc.send_signal(signum)
 
 
@@ -46,7 +48,7 @@ def test_sigkill_then_resume(workspace):
     # Slow pages make the crawl take long enough to be killed in the middle.
     with replica(**CONFIG, faults=["/articles/*=slow:0.04"]) as server:
         proc = workspace.start(*args[:1], "--replica", server.proxy_url, *args[1:])
-        _signal_once_stored(workspace, proc, len(truth) // 3, signal.SIGKILL, 0.2)
+        _signal_once_stored(workspace, proc, len(truth) // 3, signal.SIGKILL)
         proc.wait()
         before = _stored(workspace)
         assert 0 < before < len(truth)
@@ -80,7 +82,7 @@ def test_sigterm_exits_130_and_the_next_run_resumes(workspace):
     args = ("crawl", "--sections", "-s", "CONCURRENT_REQUESTS=2")
     with replica(**config, faults=["/articles/*=slow:0.05"]) as server:
         proc = workspace.start(*args[:1], "--replica", server.proxy_url, *args[1:])
-        _signal_once_stored(workspace, proc, 10, signal.SIGTERM, 0.1)
+        _signal_once_stored(workspace, proc, 10, signal.SIGTERM)
         out, _ = proc.communicate(timeout=60)
         assert proc.returncode == 130
         assert "interrupted" in out and out.count("\n") == 1
@@ -159,7 +161,7 @@ def test_a_resumed_update_also_fetches_what_came_since(workspace):
     args = ("update", "-s", "CONCURRENT_REQUESTS=2")
     with replica(**config, now=first, faults=["/articles/*=slow:0.05"]) as server:
         proc = workspace.start(*args, "--replica", server.proxy_url, "--now", first.isoformat())
-        _signal_once_stored(workspace, proc, 10, signal.SIGTERM, 0.1)
+        _signal_once_stored(workspace, proc, 10, signal.SIGTERM)
         proc.communicate(timeout=60)
         assert proc.returncode == 130
     truth = replica_truth(**config, now=later)
@@ -176,8 +178,6 @@ def test_a_resumed_update_rechecks_at_its_own_time(workspace):
     """An update interrupted after its rechecks, resumed after an edit: the resumed run
     rechecks again (at its own time), or the edit is missed for good (the next runs' window
     starts after the article's publication)."""
-    from crawlkit import read_job
-
     config = {"seed": 1, "articles": 300}
     t1 = datetime(2024, 7, 17, tzinfo=UTC)  # EN 68094 published 07-16, edited 07-19
     t2 = datetime(2024, 7, 20, tzinfo=UTC)
@@ -194,11 +194,7 @@ def test_a_resumed_update_rechecks_at_its_own_time(workspace):
     query = "SELECT COUNT(*) FROM requests WHERE state='done' AND spec LIKE '%\"recheck\": true%'"
     with replica(**config, now=t1, faults=slow) as server:
         proc = workspace.start("update", "--replica", server.proxy_url, "--now", t1.isoformat())
-        deadline = time.monotonic() + 60
-        while not (rows := read_job(workspace, query)) or rows[0][0] < rechecks:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        wait_for(proc, lambda: (rows := read_job(workspace, query)) and rows[0][0] >= rechecks)
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=60)
         assert proc.returncode == 130

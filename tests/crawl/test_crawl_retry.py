@@ -12,7 +12,14 @@ from collections import Counter
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from crawlkit import assert_matches_truth, read_job, replica, replica_truth, summary_line
+from crawlkit import (
+    assert_matches_truth,
+    read_job,
+    replica,
+    replica_truth,
+    summary_line,
+    wait_for,
+)
 
 from knotcrawl.crawling.context import CrawlContext
 from knotcrawl.crawling.frontier import Spec
@@ -138,12 +145,8 @@ def test_a_job_interrupted_after_a_failure_resumes_without_refetching_it(workspa
         proc = workspace.start(*args)
         # Through the replica's proxy the crawl fetches the canonical http:// URLs.
         key = f"article http://www.eng.kavkaz-uzel.eu/articles/{failing}"
-        deadline = time.monotonic() + 120
         # Interrupted once the job has the failure (the crawl-errors row comes first).
-        while _frontier_state(workspace, key) != "failed":
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_for(proc, lambda: _frontier_state(workspace, key) == "failed")
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 130, (out, err)
