@@ -1,4 +1,4 @@
-"""``knotcrawl parse PATH [--url URL] [--explain]``: one saved page to its record as JSON.
+"""``knotcrawl parse PATH [--url URL] [--charset NAME] [--explain]``: a saved page as JSON.
 
 Prints the article record, listing or feed exactly as RECORD.md shows it. Exit status 3 when
 the page is not an article, listing or feed; 4 when required article fields are missing (the
@@ -9,6 +9,7 @@ cascade level that produced it (stdout stays the JSON).
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import re
 import sys
@@ -36,6 +37,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--url",
         help="the URL the page was fetched from (default: its rel=canonical link, if any)",
+    )
+    parser.add_argument(
+        "--charset",
+        metavar="NAME",
+        help="the charset the page was served with (its HTTP Content-Type header), for a page "
+        "saved without its headers, e.g. windows-1251 or koi8-r; read as a crawl reads the "
+        "header: bytes that are valid UTF-8 stay UTF-8 (default: the page's <meta> "
+        "declaration, else a guess between UTF-8, windows-1251 and KOI8-R)",
     )
     parser.add_argument(
         "--explain",
@@ -84,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
                 f"--url {args.url!r}: expected the page's http(s) address, "
                 "e.g. https://www.eng.kavkaz-uzel.eu/articles/12000"
             )
+    headers = _charset_header(args.charset)
     data = _read(args.path)
     url = args.url or infer_url(data)
     if not url:
@@ -97,19 +107,19 @@ def run(args: argparse.Namespace) -> int:
         explain: dict[str, str] | None = None
         result: Any
         if kind == "article":
-            page = ArticlePage(data, url)
+            page = ArticlePage(data, url, headers)
             result = page.to_record()
             explain = page.sources
         elif kind == "feed":
-            result = parse_feed(data, url)
+            result = parse_feed(data, url, headers)
         else:
             from knotcrawl.pages import ListingHtmlPage, reject_error_page
 
-            listing = ListingHtmlPage(data, url)
+            listing = ListingHtmlPage(data, url, headers)
             reject_error_page(listing, url)
             result = listing.to_listing()
             explain = listing.sources
-            _refuse_article_as_listing(data, url, len(result.items))
+            _refuse_article_as_listing(data, url, len(result.items), headers)
             if not result.items:
                 print(
                     f"knotcrawl parse: warning: {url}: the listing has no article items",
@@ -129,7 +139,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refuse_article_as_listing(data: bytes, url: str, items: int) -> None:
+def _charset_header(charset: str | None) -> dict[str, str] | None:
+    """The ``Content-Type`` header a server would have sent with ``--charset``."""
+    if charset is None:
+        return None
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        raise UsageError(
+            f"--charset {charset!r}: not a known charset (e.g. utf-8, windows-1251, koi8-r)"
+        ) from None
+    return {"Content-Type": f"text/html; charset={charset}"}
+
+
+def _refuse_article_as_listing(
+    data: bytes, url: str, items: int, headers: dict[str, str] | None
+) -> None:
     """Region pages sit at the site root (``/abhazia``), so any ``/foo`` reads as a listing.
     An article saved under such a URL shows as a listing of the one or two article links in
     its text; when the page also reads as a whole article (title, date, a body of several
@@ -138,7 +163,7 @@ def _refuse_article_as_listing(data: bytes, url: str, items: int) -> None:
 
     if items >= 3 or _BARE_SLUG.match(urlsplit(url).path) is None:
         return
-    page = ArticlePage(data, url)
+    page = ArticlePage(data, url, headers)
     if page.title and page.published and page.body.count("\n\n") >= 2:
         raise KnotcrawlError(
             f"{url}: the page is an article, but this is not an article address "

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,6 +174,58 @@ def test_a_url_that_is_no_web_address_is_a_usage_error(
     got, out, err = _run(capsys, str(_bad(tmp_path, "a.html", ARTICLE.encode())), "--url", url)
     assert (got, out) == (2, "")
     assert err.startswith(f"knotcrawl parse: --url {url!r}: expected") and err.count("\n") == 1
+
+
+LATIN_1 = ARTICLE.replace("A title", "Café owner detained").encode("latin-1")
+LISTING_LATIN_1 = (
+    "<html lang='en'><body><main><h1>All news</h1><ul>"
+    + "".join(
+        f"<li><a href='/articles/{n}'>Café story {n}</a> 17 May 2019, 18:17</li>"
+        for n in (50001, 50002, 50003)
+    )
+    + "</ul></main></body></html>"
+).encode("latin-1")
+
+
+@pytest.mark.parametrize(
+    ("data", "url", "title"),
+    [
+        (LATIN_1, URL, lambda out: out["title"]),
+        (
+            LISTING_LATIN_1,
+            "https://www.eng.kavkaz-uzel.eu/rubric/11",
+            lambda out: out["items"][0]["title"],
+        ),
+    ],
+    ids=["article", "listing"],
+)
+def test_charset_reads_a_page_saved_without_its_header(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    data: bytes,
+    url: str,
+    title: Any,
+) -> None:
+    path = _bad(tmp_path, "page.html", data)
+    got, out, _err = _run(capsys, str(path), "--url", url)
+    # Without a charset a single-byte page is taken for Russian (é reads as a Cyrillic letter).
+    read = title(json.loads(out))
+    assert got == 0 and read.startswith("Caf") and "Café" not in read
+    got, out, err = _run(capsys, str(path), "--url", url, "--charset", "iso-8859-1")
+    assert (got, err) == (0, "")
+    assert "Café" in title(json.loads(out))
+
+
+def test_unknown_charset_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _bad(tmp_path, "page.html", LATIN_1)
+    got, out, err = _run(capsys, str(path), "--url", URL, "--charset", "klingon")
+    assert (got, out) == (2, "")
+    assert err == (
+        "knotcrawl parse: --charset 'klingon': not a known charset "
+        "(e.g. utf-8, windows-1251, koi8-r)\n"
+    )
 
 
 def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
