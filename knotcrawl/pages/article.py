@@ -180,6 +180,7 @@ class ArticlePage:
         self._ld_scripts = json_ld_scripts(self.root)
         strip_noise(self.root)
         self._sources: dict[str, str] = {}
+        self._body_score = 0  # the text length that made the body block the body
         self._recorded = False
         self._resolved: dict[tuple[str, str], Link | None] = {}
 
@@ -470,12 +471,16 @@ class ArticlePage:
             text = el.text
             if text and ":" in text and el.tag != "title":
                 for parsed in find_dates(text):
+                    if _is_crossref_text(text):
+                        break
                     found.append((el, parsed))
             text = el.tail
             if text and ":" in text:
                 owner = el.getparent()
                 if owner is not None and owner.tag != "title":
                     for parsed in find_dates(text):
+                        if _is_crossref_text(text):
+                            break
                         found.append((owner, parsed))
         return found
 
@@ -547,31 +552,40 @@ class ArticlePage:
             for outer in self.root.iter(tag):
                 excluded.update(outer.iter())
 
-        def score(raw: str, owner: HtmlElement) -> None:
+        def score(raw: str, owner: HtmlElement, minimum: int) -> None:
             block: HtmlElement | None = owner
             while block is not None and block.tag in _INLINE:
+                if block.tag == "a" and _standalone(block):
+                    return  # a headline on a line of its own: a column of them is no body
                 block = block.getparent()
             if block is None or block.tag == "h1" or block in excluded:
                 return
             text = collapse(raw)
-            if len(text) < 20 or is_furniture_text(text):
+            if len(text) < minimum or is_furniture_text(text):
+                return
+            if "Russian page" in text and crossref(text)[0]:
                 return
             target = block.getparent() if block.tag in _PARA_TAGS else block
             if target is not None:
                 scores[target] = scores.get(target, 0) + len(text)
 
-        for el in self._elements:
-            raw = el.text
-            if raw and len(raw) >= 20:
-                score(raw, el)
-            raw = el.tail
-            if raw and len(raw) >= 20:
-                owner = el.getparent()
-                if owner is not None:
-                    score(raw, owner)
+        # Texts of 20 characters or more; on a page with none (a one-line article whose
+        # sentence a link cuts into short pieces), of 5 or more.
+        for minimum in (20, 5):
+            for el in self._elements:
+                raw = el.text
+                if raw and len(raw) >= minimum:
+                    score(raw, el, minimum)
+                raw = el.tail
+                if raw and len(raw) >= minimum:
+                    owner = el.getparent()
+                    if owner is not None:
+                        score(raw, owner, minimum)
+            if scores:
+                break
         if not scores:
             return None, None
-        best = max(scores.items(), key=lambda item: item[1])[0]
+        best, self._body_score = max(scores.items(), key=lambda item: item[1])
         return best, "semantic"
 
     @cached_property
@@ -596,10 +610,32 @@ class ArticlePage:
 
     @cached_property
     def _analysis(self) -> dict[str, Any]:
+        analysis = self._read_paragraphs(None)
+        body_el, level = self._body_block
+        if body_el is None or level != "semantic":
+            return analysis
+        found = sum(len(p.text) for p in analysis["body"])
+        if found * 2 < self._body_score and self._line_has_furniture_hint(body_el):
+            # Most of the body block's text is missing, and its class names hold a furniture
+            # word (print-text, widget, commentary): read again with its line kept.
+            again = self._read_paragraphs({body_el, *body_el.iterancestors()})
+            if sum(len(p.text) for p in again["body"]) > found:
+                analysis = again
+        return analysis
+
+    @staticmethod
+    def _line_has_furniture_hint(el: HtmlElement) -> bool:
+        for anc in (el, *el.iterancestors()):
+            cls, ident = anc.get("class"), anc.get("id")
+            if (cls or ident) and hint_flags((cls or "") + " " + (ident or "")) & FURNITURE:
+                return True
+        return False
+
+    def _read_paragraphs(self, keep: set[HtmlElement] | None) -> dict[str, Any]:
         body_el, body_level = self._body_block
         restrict = body_level in ("selector", "structured")
         title_el = self.title_el
-        paras = paragraphs(self.container, title_el, body_el if restrict else None)
+        paras = paragraphs(self.container, title_el, body_el if restrict else None, keep)
         title = self.title or ""
         published = self.published
         own_raw = published.raw if published else None
@@ -627,7 +663,9 @@ class ArticlePage:
                 if (
                     semantic_caption is None
                     and state != "tail"
-                    and not p.flags & FURNITURE
+                    # (on a page whose body's own classes hold furniture words, a caption's
+                    # wrapper may too: elementor-widget)
+                    and (not p.flags & FURNITURE or keep is not None)
                     and (p.el.tag == "figcaption" or "caption" in (p.el.get("class") or "").lower())
                     and not p.link_only
                 ):
@@ -640,7 +678,12 @@ class ArticlePage:
                 continue
             if not started:
                 continue
-            if state == "before" and p.el is not body_el and self._beside_image(p):
+            if (
+                state == "before"
+                and p.el is not body_el
+                and text != own_raw  # the date line printed above the photo
+                and self._beside_image(p)
+            ):
                 # Text printed with the lead photo before the body starts: its caption.
                 if semantic_caption is None:
                     semantic_caption, caption_level = text, "text"
@@ -1130,3 +1173,25 @@ def _ld_people(value: Any) -> list[str]:
             if name:
                 names.append(name)
     return names
+
+
+def _is_crossref_text(text: str) -> bool:
+    """Whether a text holding a date is the cross-reference line: its date is the Russian
+    original's, never the article's own (asked only of texts with a date in them)."""
+    return crossref(collapse(text))[0]
+
+
+def _standalone(link: HtmlElement) -> bool:
+    """Whether a link stands on a line of its own (no text beside it in its parent): a
+    headline in a list or a column of links, not a link inside a sentence."""
+    if link.tail and not link.tail.isspace():
+        return False
+    before = link.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()  # a comment between
+    if before is not None:
+        text = before.tail
+    else:
+        parent = link.getparent()
+        text = parent.text if parent is not None else None
+    return not text or text.isspace()

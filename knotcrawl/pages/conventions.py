@@ -119,6 +119,7 @@ _FURNITURE = re.compile(
     r"|Кавказский\s+узел|Caucasian\s+Knot"
     r"|Полная\s+версия(?:\s+сайта)?|Full\s+version(?:\s+of\s+the\s+site)?"
     r"|Share|Поделиться|Telegram|WhatsApp|VK|Facebook|Twitter"
+    r"|Print(?:\s+version|\s+this\s+article)?|Версия\s+для\s+печати|Распечатать|Печать"
     r"|(?:©|\(c\)|Copyright)\s*(?:\d{4}|Caucasian|Кавказ).*"
     r")\s*[.!]?\s*$",
     re.IGNORECASE | re.DOTALL,
@@ -152,6 +153,15 @@ _STOP = re.compile(
 # address line.
 _FURNITURE_LABEL = re.compile(
     r"^(?:Tags?|Теги|Тэги|Метки|Рубрик[аи]|Page address|Адрес страницы|Permalink)\s*:",
+    re.IGNORECASE,
+)
+# Headings of the boxes beside a listing (most read, editors' picks): their links are not the
+# listing's items.
+_SIDE_BOX_HEADING = re.compile(
+    r"^(?:Popular(?:\s+news)?|Most\s+(?:popular|read|viewed|discussed|commented)"
+    r"|Top\s+(?:news|stories)|Editors?[’']?s?\s+(?:choice|picks?)|Trending"
+    r"|Популярное|Популярные\s+(?:новости|материалы)|Самое\s+(?:популярное|читаемое|обсуждаемое)"
+    r"|Читаемое|Обсуждаемое|Выбор\s+редакции|Главное|Главные\s+новости)\s*:?$",
     re.IGNORECASE,
 )
 _CREDIT_LABEL = re.compile(rf"^(?:{_AUTHOR}|{_SOURCE})$", re.IGNORECASE)
@@ -194,3 +204,8 @@ def is_credit_label(text: str) -> bool:
     """A credit label standing alone (``Author:``), its value in the next element (a
     ``<dt>``/``<dd>`` pair)."""
     return len(text) < 20 and bool(_CREDIT_LABEL.match(text))
+
+
+def is_side_box_heading(text: str) -> bool:
+    """A heading of a box beside a listing ("Popular", "Most read", "Самое читаемое")."""
+    return _SIDE_BOX_HEADING.match(text) is not None

@@ -112,7 +112,7 @@ STRIP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "objec
 FURNITURE_HINT = re.compile(
     r"(?i)(?:share|social|banner|promo|related|read-?also|more-?news|sidebar|feedback|advert|\bads?\b|subscribe|"
     r"breadcrumb|comment|pager|pagination|navbar|\bmenu|cookie|popup|modal|widget|\btags?\b|"
-    r"recommend|partners|toolbar|\bprint\b|lt-feedback)"
+    r"recommend|partners|toolbar|lt-feedback)"
 )
 
 IN_FIGURE = 1
@@ -135,14 +135,15 @@ def text_of(el: HtmlElement) -> str:
 
 
 def collapse(text: str | None) -> str:
-    """Whitespace (including no-break spaces) collapsed to single spaces, trimmed."""
+    """Whitespace (including no-break spaces) collapsed to single spaces, trimmed; zero-width
+    spaces and soft hyphens (invisible on the page) dropped."""
     if not text:
         return ""
     # Printable text holds no whitespace but the plain space (nor a zero-width space): with
     # no double space, only its ends can change.
     if text.isprintable() and "  " not in text:
         return text.strip()
-    return " ".join(text.replace("\u200b", "").split())
+    return " ".join(text.replace("\u200b", "").replace("\xad", "").split())
 
 
 _PARSERS: dict[str, etree.HTMLParser] = {}
@@ -411,8 +412,11 @@ def paragraphs(
     root: HtmlElement,
     title_el: HtmlElement | None = None,
     body_el: HtmlElement | None = None,
+    keep: set[HtmlElement] | None = None,
 ) -> list[Para]:
-    """The paragraphs under ``root`` in page order."""
+    """The paragraphs under ``root`` in page order. The blocks in ``keep`` are never
+    furniture by their class or id (the body's own line, when its class names hold a furniture
+    word: ``print-text``, ``elementor-widget-container``)."""
     paras: list[Para] = []
     buf: list[str] = []
     links: list[tuple[str, str]] = []
@@ -459,6 +463,9 @@ def paragraphs(
         block = kind == _BLOCK
         if el is title_el:
             flags |= IN_TITLE
+            # A title in an inline element (<b>, <strong>) is a paragraph of its own, apart
+            # from the date or the text beside it in the same block.
+            block = True
         if el is body_el:
             in_body = True
         if block:
@@ -467,7 +474,10 @@ def paragraphs(
                 cls = el.get("class")
                 ident = el.get("id")
                 if cls or ident:
-                    flags |= hint_flags((cls or "") + " " + (ident or ""))
+                    hint = hint_flags((cls or "") + " " + (ident or ""))
+                    if hint & FURNITURE and keep is not None and el in keep:
+                        hint &= ~FURNITURE
+                    flags |= hint
             flush()
             stack.append((el, flags, in_body))
         elif kind == _LINK:
@@ -498,7 +508,7 @@ def paragraphs(
             for child in el:
                 child_tag = child.tag
                 known = _TAG_KIND.get(child_tag)
-                if known is _PLAIN_INLINE and not len(child):
+                if known is _PLAIN_INLINE and not len(child) and child is not title_el:
                     # A plain inline element without children adds its text, nothing else.
                     text = child.text
                     if text:

@@ -24,9 +24,12 @@ from knotcrawl.pages.common import (
     is_binary,
     resolve_link,
 )
+from knotcrawl.pages.conventions import is_side_box_heading
 from knotcrawl.pages.dates import ParsedDate, find_dates, read_date
 from knotcrawl.pages.encoding import decode_body
 from knotcrawl.pages.html import (
+    BLOCK_TAGS,
+    HEADING_TAGS,
     IN_FIGURE,
     HtmlElement,
     collapse,
@@ -230,6 +233,7 @@ class ListingHtmlPage:
             if all(item_ids[other][0] != aid for other in group):
                 group.append(top)
         groups = self._beside_pager(groups)
+        groups = {p: items for p, items in groups.items() if not self._under_box_heading(p, walls)}
         if not groups:
             return []
 
@@ -312,6 +316,26 @@ class ListingHtmlPage:
         return kept
 
     @staticmethod
+    def _under_box_heading(parent: HtmlElement, walls: set[HtmlElement]) -> bool:
+        """Whether a group sits under a side box's heading ("Popular", "Most read",
+        "Читаемое"): the nearest element before it, or before one of its ancestors below the
+        page's heading and pager, reads as one. Such a box is beside the list, whatever its
+        markup, and it is all a page past the end still shows."""
+        el: HtmlElement | None = parent
+        for _level in range(4):
+            if el is None or el in walls:
+                return False
+            before = el.getprevious()
+            while before is not None and not isinstance(before.tag, str):
+                before = before.getprevious()
+            if before is not None:
+                text = collapse(text_of(before))
+                if text:
+                    return len(text) < 40 and is_side_box_heading(text)
+            el = el.getparent()
+        return False
+
+    @staticmethod
     def _other_cell(lineage: list[HtmlElement], pager_link: HtmlElement) -> bool:
         """Whether a group (its ``lineage``: itself and its ancestors) and a pager link sit in
         two different cells of one table row."""
@@ -385,14 +409,16 @@ class ListingHtmlPage:
 
     def _item(self, aid: int, url: str, zone: list[HtmlElement]) -> ListingItem:
         title = None
+        title_block: HtmlElement | None = None  # the headline's block inside a card link
         for el in zone:
             for a in el.iter("a"):
                 link = resolve_link(a.get("href") or "", "", self.url, self.edition)
                 if link is None or link.article_id != aid:
                     continue
-                text = collapse(text_of(a)) or collapse(a.get("title"))
+                text, block = self._link_title(a)
+                text = text or collapse(a.get("title"))
                 if text and (title is None or len(text) > len(title)):
-                    title = text
+                    title, title_block = text, block
         date: ParsedDate | None = None
         for el in zone:
             for t in el.iter("time"):
@@ -437,6 +463,8 @@ class ListingHtmlPage:
                 text = p.text
                 if p.flags & IN_FIGURE or text == caption:
                     continue
+                if p.el is title_block:
+                    continue
                 if date is not None and (text == date.raw or read_date(text) is not None):
                     continue
                 title_links = [
@@ -467,6 +495,25 @@ class ListingHtmlPage:
             lead=lead,
             photo_caption=caption,
         )
+
+    @staticmethod
+    def _link_title(a: HtmlElement) -> tuple[str, HtmlElement | None]:
+        """The text of an item's link; for a card that is one link (date, headline and lead
+        in blocks inside the ``<a>``), its headline: a heading inside it, else its first block
+        that is not a date, a caption or the photo's block."""
+        if not any(isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in a):
+            return collapse(text_of(a)), None
+        for heading in a.iter(*HEADING_TAGS):
+            text = collapse(text_of(heading))
+            if text:
+                return text, heading
+        for para in paragraphs(a):
+            if para.flags & IN_FIGURE or read_date(para.text) is not None:
+                continue
+            if para.el is not a and next(para.el.iter("img"), None) is not None:
+                continue  # the card's media block: the photo and its caption
+            return para.text, para.el
+        return "", None
 
     def _image_caption(self, zone: list[HtmlElement], aid: int) -> str | None:
         """The text printed beside an item's image (its wrapper's text), else its alt text."""

@@ -167,6 +167,71 @@ VARIANTS: dict[str, str] = {
 <p>Author: Emil Gasanov, Anna Grigorieva</p><p>Source: CK correspondent</p>
 <hr><p><small>Page address: https://www.eng.kavkaz-uzel.eu/articles/50001</small></p></td></tr></table>
 </td></tr></table></body></html>""",
+    # The date beside the title in a header block, the body as bare <br><br> text in the
+    # block around it: the cross-reference line's date (closer to the title's block) is the
+    # original's, not the article's.
+    "br_body_beside_dated_head": f"""<html lang="en"><body><div class="news">
+<div class="head"><div class="date">12:30, 5 March 2020</div><h1>{TITLE}</h1></div>
+{P1}<br><br>{P2_HTML}<br><br>{P3}<br><br>{CROSSREF}<br><br>
+Author: Emil Gasanov, Anna Grigorieva<br>Source: CK correspondent
+</div></body></html>""",
+    # The cross-reference line under the title, nearer to it than the date line.
+    "crossref_under_title": f"""<html lang="en"><body><div class="news">
+<div class="head"><h1>{TITLE}</h1><p><i>{CROSSREF}</i></p></div>
+<div class="meta"><span>12:30, 5 March 2020</span></div>
+<div class="text"><p>{P1}</p><p>{P2_HTML}</p><p>{P3}</p></div>
+<p>Author: Emil Gasanov, Anna Grigorieva</p><p>Source: CK correspondent</p></div></body></html>""",
+    # The title in an inline element, in one block with the date.
+    "inline_title_beside_date": f"""<html lang="en"><head><title>{TITLE} | Caucasian Knot</title></head>
+<body><div class="page">
+<div class="head"><span class="date">12:30, 5 March 2020</span> <strong class="title">{TITLE}</strong></div>
+<p>{P1}</p><p>{P2_HTML}</p><p>{P3}</p><p>{CROSSREF}</p>
+<p>Author: Emil Gasanov, Anna Grigorieva</p><p>Source: CK correspondent</p></div></body></html>""",
+    # The date, a line break and the title in bold, in one block.
+    "bold_title_after_date_line": f"""<html><head><title>{TITLE}</title></head><body><table><tr><td>
+<div>05 March 2020, 12:30<br><b>{TITLE}</b></div>
+<p>{P1}</p><p>{P2_HTML}</p><p>{P3}</p><p>{CROSSREF}</p>
+<p>Author: Emil Gasanov, Anna Grigorieva</p><p>Source: CK correspondent</p>
+</td></tr></table></body></html>""",
+    # Class names holding furniture words (print, widget, comment, share) around the body and
+    # the caption; soft hyphens in the title and the text.
+    "furniture_words_in_content_classes": f"""<html lang="en"><body><div class="print-version">
+<h1>Residents of Nal&shy;chik protest against new landfill</h1><time>12:30, 5 March 2020</time>
+<div class="print-photo"><img src="/x.jpg"><div class="print-caption">{CAPTION}</div></div>
+<div class="elementor-widget-container commentary-text shared-content"><p>{P1}</p><p>{P2_HTML}</p>
+<p>{P3.replace("administration", "adminis&shy;tration")}</p><p>{CROSSREF}</p>
+<p>Author: Emil Gasanov, Anna Grigorieva</p><p>Source: CK correspondent</p></div>
+<div class="share-buttons"><a href="https://t.me/share">Telegram</a></div></div></body></html>""",
+    # A page builder's widgets: every block, the body and the photo among them, in a
+    # "widget" wrapper; the share buttons and a column of other posts in widgets too.
+    "page_builder_widgets": f"""<html lang="en"><head><title>{TITLE} - Caucasian Knot</title></head><body>
+<div class="elementor"><div class="elementor-column">
+<div class="elementor-widget elementor-widget-title"><div class="elementor-widget-container"><h1>{TITLE}</h1></div></div>
+<div class="elementor-widget elementor-widget-post-info"><div class="elementor-widget-container"><span>12:30, 5 March 2020</span></div></div>
+<div class="elementor-widget elementor-widget-image"><div class="elementor-widget-container"><figure><img src="/x.jpg" alt=""><figcaption class="widget-image-caption">{CAPTION}</figcaption></figure></div></div>
+<div class="elementor-widget elementor-widget-post-content"><div class="elementor-widget-container"><p>{P1}</p><p>{P2_HTML}</p><p>{P3}</p><p>{CROSSREF}</p>
+<p>Author: Emil Gasanov, Anna Grigorieva</p><p>Source: CK correspondent</p></div></div>
+<div class="elementor-widget elementor-widget-share-buttons"><div class="elementor-widget-container"><a href="https://t.me/share">Telegram</a></div></div>
+</div><div class="elementor-column"><div class="elementor-widget elementor-widget-posts"><div class="elementor-widget-container">
+<article><h3><a href="/articles/50010">Another story</a></h3><span>March 06, 2020 10:00</span></article></div></div></div></div></body></html>""",
+    # An archive-era table: a left column of dated links with more text than the short
+    # article, the photo in a right-aligned table, the body as <br><br> text, a "Print
+    # version" link at the end.
+    "table_short_article_long_sidebar": f"""<html><head><title>{TITLE}</title></head><body>
+<table><tr><td width="180"><b>News archive</b><br>
+"""
+    + "".join(
+        f"March {n:02}, 2020 10:05<br><a href='/articles/500{n:02}0'>Story number {n} of the "
+        f"news archive column, with a long headline about something else</a><br><br>\n"
+        for n in range(6, 16)
+    )
+    + f"""</td><td>
+<table><tr><td>05 March 2020, 12:30</td></tr><tr><td><b>{TITLE}</b></td></tr></table>
+<table align="right"><tr><td><img src="/x.jpg"></td></tr><tr><td><i>{CAPTION}</i></td></tr></table>
+{P1}<br><br>{P2_HTML}<br><br>{P3}<br><br>{CROSSREF}<br><br>
+<i>Author: Emil Gasanov, Anna Grigorieva<br>Source: CK correspondent</i>
+<br><br><hr><font size="1"><a href="javascript:window.print()">Print version</a></font>
+</td></tr></table></body></html>""",
 }
 
 
@@ -203,6 +268,9 @@ def test_variant_photo_caption_and_levels() -> None:
         ("wordpress_credits_first", None),
         ("app_wrappers_crossref_first", CAPTION),  # not the image's alt text (the headline)
         ("table_print_no_h1", CAPTION),  # the row under the photo, not the body's first line
+        ("furniture_words_in_content_classes", CAPTION),
+        ("table_short_article_long_sidebar", CAPTION),
+        ("page_builder_widgets", CAPTION),
     ],
 )
 def test_variant_photo_caption(name: str, caption: str | None) -> None:
@@ -244,6 +312,17 @@ def test_two_dates_pick_the_articles_own() -> None:
 <div class="main"><h1>{TITLE}</h1><p>17 May 2019, 18:17</p><p>{P1}</p><p>{P3}</p></div></body></html>"""
     record = parse_article(html, EN_URL)
     assert record.published_raw == "17 May 2019, 18:17"
+
+
+def test_the_cross_reference_date_is_never_the_articles_own() -> None:
+    # A print copy: the cross-reference line under the title has lost its link, and sits
+    # nearer to the title than the date line.
+    crossref = CROSSREF.replace('<a href="https://www.kavkaz-uzel.eu/articles/346000">', "")
+    html = f"""<html lang="en"><body><div class="news"><div class="head"><h1>{TITLE}</h1>
+<p>{crossref.replace("</a>", "")}</p></div><div class="meta"><span>12:30, 5 March 2020</span></div>
+<div class="text"><p>{P1}</p><p>{P3}</p></div></div></body></html>"""
+    record = parse_article(html, EN_URL)
+    assert record.published_raw == "12:30, 5 March 2020"
 
 
 def test_loopback_host_uses_canonical_and_lang() -> None:
@@ -317,6 +396,15 @@ def _cards(style: str, items: list[tuple[int, str, str, str, str | None]] = ITEM
             out.append(
                 f'<tr><td>{raw}</td><td><a href="https://eng.kavkaz-uzel.media/articles/{aid}/">{title}</a>{lead_html}</td></tr>'
             )
+        elif style == "card_link":
+            lead_div = f"<div>{lead}</div>" if lead else ""
+            out.append(
+                f'<a class="c" href="/articles/{aid}"><div>{raw}</div><div>{title}</div>{lead_div}</a>'
+            )
+        elif style == "popular_first":
+            out.append(
+                f'<div class="col"><div class="card-body"><p><small>{raw}</small></p><h5><a href="/articles/{aid}">{title}</a></h5>{lead_html}</div></div>'
+            )
         elif style in ("menu_column", "dated_box"):
             out.append(
                 f'<tr><td><font size="-2">{raw}</font></td><td><a href="/articles/{aid}"><b>{title}</b></a>{lead_html}</td></tr>'
@@ -334,6 +422,19 @@ def _cards(style: str, items: list[tuple[int, str, str, str, str | None]] = ITEM
         )
         return f"""<html lang="en"><body><table><tr><td><table>{menu}</table></td>
 <td>{pages}<div>{body}</div></td></tr></table></body></html>"""
+    if style == "card_link":
+        # Each item one link around its date, headline and lead blocks.
+        return f"""<html lang="en"><body><main><h1>All news</h1><div class="feed">{body}</div>{pages}</main></body></html>"""
+    if style == "popular_first":
+        # A grid with a "Popular" card first in the source (no <main>, no telling class),
+        # holding more dated items than the list.
+        box = "".join(
+            f'<a class="list-group-item" href="/articles/{aid}"><small>March 0{n}, 2019 10:00</small><div>Story {aid}</div></a>'
+            for n, aid in enumerate((59990, 59980, 59970, 59960, 59950), start=1)
+        )
+        return f"""<html lang="en"><body><div class="container"><div class="row">
+<div class="col-lg-3"><div class="card"><div class="card-header">Popular</div><div class="list-group">{box}</div></div></div>
+<div class="col-lg-9"><h1>All news</h1><div class="row">{body}</div>{pages}</div></div></div></body></html>"""
     if style == "dated_box":
         # A "Popular" box beside the main region, with more (dated) items than the listing.
         box = "".join(
@@ -348,7 +449,9 @@ def _cards(style: str, items: list[tuple[int, str, str, str, str | None]] = ITEM
 </body></html>"""
 
 
-@pytest.mark.parametrize("style", ["cards", "flat", "table", "menu_column", "dated_box"])
+@pytest.mark.parametrize(
+    "style", ["cards", "flat", "table", "menu_column", "dated_box", "card_link", "popular_first"]
+)
 def test_listing_variants(style: str) -> None:
     listing = parse_listing(_cards(style), LISTING_URL)
     assert listing.page == 7
@@ -359,6 +462,20 @@ def test_listing_variants(style: str) -> None:
     assert listing.items[0].url == "https://www.eng.kavkaz-uzel.eu/articles/60010"
 
 
+def test_listing_card_link_with_photo_and_a_lead_like_its_title() -> None:
+    review = "Week in the Caucasus: review of main events of March 2-8, 2019"
+    html = f"""<html lang="en"><body><main><h1>All news</h1><div class="feed">
+<a class="c" href="/articles/60010"><div class="media"><img src="/a.jpg" alt=""><span class="cap">The square. Photo by Emil Gasanov</span></div>
+<div>March 09, 2019 09:28</div><div>First story</div><div>Lead one.</div></a>
+<a class="c" href="/articles/60009"><div>March 08, 2019 22:10</div><div>{review}</div><div>{review}</div></a>
+</div></main></body></html>"""
+    listing = parse_listing(html, LISTING_URL)
+    assert [(i.article_id, i.title, i.lead) for i in listing.items] == [
+        (60010, "First story", "Lead one."),
+        (60009, review, review),
+    ]
+
+
 def test_listing_with_no_items() -> None:
     listing = parse_listing(
         "<html lang='en'><body><h1>All news</h1></body></html>",
@@ -367,7 +484,7 @@ def test_listing_with_no_items() -> None:
     assert (listing.items, listing.next_page, listing.page) == ([], None, 99999)
 
 
-@pytest.mark.parametrize("style", ["menu_column", "dated_box"])
+@pytest.mark.parametrize("style", ["menu_column", "dated_box", "popular_first"])
 def test_listing_past_its_end_shows_only_furniture(style: str) -> None:
     # A page past the last one (or a listing that shrank since its pager was read) keeps the
     # menu column or the "Popular" box: those links are not the listing's items.
@@ -423,3 +540,13 @@ def test_dates_outside_the_article_are_never_taken() -> None:
     with pytest.raises(MissingFields) as info:
         parse_article(html, EN_URL)
     assert info.value.fields == ["published_at"]
+
+
+@pytest.mark.parametrize("label", ["Версия для печати", "Print version", "Распечатать"])
+def test_print_link_after_the_body_is_furniture(label: str) -> None:
+    html = f"""<html><head><title>Заголовок новости</title></head><body><div class="news">
+<h1>Заголовок новости</h1><div class="date">26 ноября 2021, 06:58</div>
+<p>{RU_BODY[0]}</p><p>{RU_BODY[1]}</p>
+<hr><p><a href="/articles/337883/print">{label}</a></p></div></body></html>"""
+    record = parse_article(html, "https://www.kavkaz-uzel.eu/articles/337883")
+    assert (record.body, record.links) == (f"{RU_BODY[0]}\n\n{RU_BODY[1]}", [])
