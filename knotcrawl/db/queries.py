@@ -243,14 +243,21 @@ def conditions(filters: Filters, dialect: str) -> list[ColumnElement[bool]]:
         out.append(a.c.published_at >= filters.since)
     if filters.until is not None:
         out.append(a.c.published_at < filters.until)
+    # The child tables are aliased and the EXISTS correlated to ``articles`` alone: the top
+    # lists select FROM article_authors or article_sections themselves, and auto-correlation
+    # would leave these subqueries without a FROM.
     if filters.author:
-        au = m.article_authors
+        au = m.article_authors.alias("filter_authors")
         out.append(
-            exists().where(au.c.article_pk == a.c.id, _contains(au.c.name, filters.author, dialect))
+            exists()
+            .where(au.c.article_pk == a.c.id, _contains(au.c.name, filters.author, dialect))
+            .correlate(a)
         )
     if filters.section:
-        s = m.article_sections
-        out.append(exists().where(s.c.article_pk == a.c.id, s.c.section == filters.section))
+        s = m.article_sections.alias("filter_sections")
+        out.append(
+            exists().where(s.c.article_pk == a.c.id, s.c.section == filters.section).correlate(a)
+        )
     if filters.source:
         out.append(_contains(a.c.source, filters.source, dialect))
     if filters.has_original is not None:
@@ -258,8 +265,8 @@ def conditions(filters: Filters, dialect: str) -> list[ColumnElement[bool]]:
             a.c.original_url.is_not(None) if filters.has_original else a.c.original_url.is_(None)
         )
     if filters.changed is not None:
-        rv = m.revisions
-        changed = exists().where(rv.c.article_pk == a.c.id)
+        rv = m.revisions.alias("filter_revisions")
+        changed = exists().where(rv.c.article_pk == a.c.id).correlate(a)
         out.append(changed if filters.changed else ~changed)
     if filters.gone is not None:
         out.append(a.c.gone_at.is_not(None) if filters.gone else a.c.gone_at.is_(None))

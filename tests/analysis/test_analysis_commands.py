@@ -359,6 +359,34 @@ def test_stats_filters_and_text(cli: Cli, filled: Filled) -> None:
     assert "open crawl errors: 2" in text.out
 
 
+def test_stats_with_child_table_filters(cli: Cli, filled: Filled) -> None:
+    # The top lists select FROM article_authors/article_sections themselves; the --author,
+    # --section and --changed filters must still be subqueries on the article.
+    author = Counter(a for r in filled.records for a in r.authors).most_common(1)[0][0]
+    section = Counter(s for r in filled.records for s in r.sections).most_common(1)[0][0]
+    cases: list[tuple[list[str], Callable[[ArticleRecord], bool]]] = [
+        (["--author", author], lambda r: author in r.authors),
+        (["--section", section], lambda r: section in r.sections),
+        (["--changed"], lambda r: filled.key(r) == filled.edited),
+        (
+            ["--no-changed", "--section", section],
+            lambda r: section in r.sections and filled.key(r) != filled.edited,
+        ),
+    ]
+    for args, predicate in cases:
+        result = cli("stats", "--db", filled.url, "--json", *args)
+        assert result.status == 0, (args, result.err)
+        data = json.loads(result.out)
+        matching = [r for r in filled.records if predicate(r)]
+        assert data["totals"]["articles"] == len(matching), args
+        authors = Counter(a for r in matching for a in r.authors)
+        assert {i["author"]: i["articles"] for i in data["top_authors"]}.items() <= authors.items()
+        sections = Counter(s for r in matching for s in r.sections)
+        assert {i["section"]: i["articles"] for i in data["top_sections"]}.items() <= (
+            sections.items()
+        ), args
+
+
 def png_size(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
