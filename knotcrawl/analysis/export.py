@@ -101,6 +101,34 @@ def check_target(target: str) -> Path | None:
     return path
 
 
+def refuse_archive_file(target: str, db: str | None) -> None:
+    """Refuse an output that is the SQLite archive ``db`` (the ``--db`` value), its journal or
+    its lock: the export or plot would destroy what it reads (the rename replaces the file)."""
+    from knotcrawl.db.engine import resolve_url
+
+    if target == "-":
+        return
+    path = Path(os.path.realpath(Path(target).expanduser()))
+    url = resolve_url(db)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    archive = Path(os.path.realpath(url.database))
+    name = archive.name
+    own = path == archive or (
+        path.parent == archive.parent
+        and (
+            path.name in {f"{name}-wal", f"{name}-shm", f"{name}-journal"}
+            or (path.name.startswith(f"{name}.") and path.name.endswith(".lock"))
+        )
+    )
+    if not own and path.exists() and archive.exists():
+        own = os.path.samefile(path, archive)  # a hard link to the archive
+    if own:
+        raise UsageError(
+            f"output {target}: that is the archive's own file {archive}; choose another"
+        )
+
+
 def _is_stream(path: Path) -> bool:
     """An existing target that is not a regular file: a FIFO, /dev/stdout, /dev/full…"""
     return path.exists() and not path.is_file()

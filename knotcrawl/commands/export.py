@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
     fields = queries.check_fields(args.fields)
     export.check_target(args.output)
+    export.refuse_archive_file(args.output, args.db)
     fmt = export.format_of(args.format, args.output)
     filters = filters_from(args)
     check_range(filters.since, filters.until)

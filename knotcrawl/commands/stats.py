@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
     from knotcrawl.analysis import stats
     from knotcrawl.analysis.cli import dump_json, filters_from, open_archive, short_time
-    from knotcrawl.analysis.export import check_target
+    from knotcrawl.analysis.export import check_target, refuse_archive_file
     from knotcrawl.analysis.tables import key_values, print_table
     from knotcrawl.errors import UsageError
 
@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("refusing to write a PNG to a terminal: give --plot FILE.png")
         stats.plot_format(args.plot)  # an unknown suffix is refused before any work
         check_target(args.plot)
+        refuse_archive_file(args.plot, args.db)
     with open_archive(args) as archive:
         data = stats.gather(archive.engine, filters, top=args.top)
     if args.plot:

@@ -129,3 +129,32 @@ def test_export_stopped_by_sigterm_leaves_no_temporary_file(filled: Filled, tmp_
     assert proc.wait(timeout=30) == 130
     assert proc.stderr.read() == "knotcrawl export: interrupted (SIGTERM)\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "suffix"),
+    [(["export", "--format", "csv", "-o"], ""), (["stats", "--plot"], ".png")],
+)
+def test_the_archive_own_files_are_refused_as_output(
+    cli: Cli, filled: Filled, tmp_path: Path, command: list[str], suffix: str
+) -> None:
+    if filled.backend != "sqlite":
+        pytest.skip("only a SQLite archive is a file an output could replace")
+    archive = tmp_path / f"copy{suffix}"
+    archive.write_bytes(Path(filled.url).read_bytes())
+    before = archive.read_bytes()
+    hard = tmp_path / f"hard{suffix}"
+    os.link(archive, hard)
+    soft = tmp_path / f"soft{suffix}"
+    soft.symlink_to(archive)
+    targets = [archive, hard, soft]
+    if command[0] == "export":  # --plot refuses these already by their suffix
+        targets += [Path(f"{archive}-wal"), Path(f"{archive}.crawl.lock")]
+    for target in targets:
+        result = cli(*command, str(target), "--db", str(archive))
+        assert result.status == 2, (target, result.err)
+        assert "the archive's own file" in result.err
+    assert archive.read_bytes() == before
+    other = tmp_path / f"other{suffix}"
+    assert cli(*command, str(other), "--db", str(archive)).status == 0
+    assert other.stat().st_size > 0
