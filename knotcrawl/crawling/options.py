@@ -306,6 +306,8 @@ _MODE_OPTIONS: dict[str, tuple[set[str], ...]] = {
 def check_range(since: datetime | None, until: datetime | None) -> None:
     """The one message for a reversed range, in every command that takes --since/--until."""
     if since is not None and until is not None and until <= since:
+        if until == since:
+            raise UsageError("--until is the same moment as --since: the range is empty")
         raise UsageError("--until is before --since")
 
 

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from itertools import accumulate, repeat
 from pathlib import Path
@@ -134,44 +134,56 @@ def _fold(value: str | None) -> str | None:
 
 # ----------------------------------------------------------------------------- dates
 
-_DATE_FORMS = (
-    (re.compile(r"^\d{4}$"), "year"),
-    (re.compile(r"^\d{4}-\d{2}$"), "month"),
-    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "day"),
+# The shapes --since/--until accept. Anything else is refused rather than handed to
+# ``datetime.fromisoformat``, which reads ``20190517`` as a date-time and ``2019-05-17+03:00``
+# as 03:00 of that day.
+# A zone only after a day: ``2026-01-05:30`` is a typo, not January at UTC-05:30.
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(Z|[+-]\d{2}:\d{2})?)?)?$", re.IGNORECASE)
+_INSTANT = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?$",
+    re.IGNORECASE,
 )
+
+
+def _zone(text: str | None) -> tzinfo:
+    if not text or text.upper() == "Z":
+        return UTC
+    hours, minutes = int(text[1:3]), int(text[4:6])
+    if hours > 23 or minutes > 59:
+        raise ValueError(text)
+    offset = timedelta(hours=hours, minutes=minutes)
+    return timezone(-offset if text[0] == "-" else offset)
 
 
 def parse_moment(text: str, *, end: bool = False, option: str = "date") -> datetime:
     """A UTC instant from ``2019``, ``2019-05``, ``2019-05-17``, ``2019-05-17T15:17``,
-    ``2019-05-17 15:17:00+03:00`` or ``…Z``. A time without a zone is UTC.
+    ``2019-05-17 15:17:00+03:00`` or ``…Z``. Without a zone it is UTC; a period with a zone
+    (``2019-05-17+03:00``) is that period on the clocks of that zone.
 
     With ``end`` (an upper bound), a year, month or day means the end of that period: the
     bound is exclusive, so ``--until 2019-05`` takes all of May.
     """
     value = text.strip()
-    for pattern, kind in _DATE_FORMS:
-        if pattern.match(value):
-            parts = [int(p) for p in value.split("-")] + [1, 1]
-            try:
-                start = datetime(parts[0], parts[1], parts[2], tzinfo=UTC)
-            except ValueError:
-                break
-            if not end:
-                return start
-            if kind == "year":
-                return start.replace(year=start.year + 1)
-            if kind == "month":
-                return (start + timedelta(days=32)).replace(day=1)
-            return start + timedelta(days=1)
-    else:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            pass
-        else:
+    try:
+        period = _PERIOD.match(value)
+        if period is not None:
+            year, month, day, zone = period.groups()
+            start = datetime(int(year), int(month or 1), int(day or 1), tzinfo=_zone(zone))
+            if end:
+                if day:
+                    start += timedelta(days=1)
+                elif month:
+                    start = (start + timedelta(days=32)).replace(day=1)
+                else:
+                    start = start.replace(year=start.year + 1)
+            return start.astimezone(UTC)
+        if _INSTANT.match(value):
+            moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
             if moment.tzinfo is None:
                 return moment.replace(tzinfo=UTC)
             return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        pass
     raise UsageError(
         f"{option}: not a date {text!r} (use 2019, 2019-05, 2019-05-17, 2019-05-17T15:17 or "
         "2019-05-17T18:17+03:00; times without a zone are UTC)"

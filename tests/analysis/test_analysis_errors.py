@@ -126,7 +126,22 @@ def test_parse_moment() -> None:
     assert parse_moment("2019-05-17T18:17", end=True) == datetime(2019, 5, 17, 18, 17, tzinfo=UTC)
     assert parse_moment("2019-05-17T18:17:00+03:00") == datetime(2019, 5, 17, 15, 17, tzinfo=UTC)
     assert parse_moment("2019-05-17 15:17:00Z") == datetime(2019, 5, 17, 15, 17, tzinfo=UTC)
-    for text in ("2019-13", "17.05.2019", "", "2019-02-29"):
+    # A period with a zone is that period on that zone's clocks.
+    assert parse_moment("2026-01-24+03:00") == datetime(2026, 1, 23, 21, tzinfo=UTC)
+    assert parse_moment("2026-01-24+03:00", end=True) == datetime(2026, 1, 24, 21, tzinfo=UTC)
+    assert parse_moment("2019-05-17t15:17z") == datetime(2019, 5, 17, 15, 17, tzinfo=UTC)
+    # fromisoformat would read the compact form as a date-time and 2019-05-17T25 as an hour.
+    for text in (
+        "2019-13",
+        "17.05.2019",
+        "",
+        "2019-02-29",
+        "20260123",
+        "2019-05-17T25:00",
+        "2019-05-17+25:00",
+        "2019-05-17T15",
+        "9999-12-31T23:59+99:00",
+    ):
         with pytest.raises(UsageError):
             parse_moment(text)
     with pytest.raises(UsageError, match="unknown filter"):
