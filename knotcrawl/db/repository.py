@@ -1160,6 +1160,20 @@ class Archive:
             return datetime.fromisoformat(now) if now else _aware(started_at)
         return None
 
+    def first_run_time(self, edition: str) -> datetime | None:
+        """The time of the first crawl run of any mode that covered ``edition`` (its
+        ``--now``, else when it started): before it no article of that edition was fetched."""
+        c = m.crawl_runs
+        with self._read() as conn:
+            rows = conn.execute(select(c.c.arguments, c.c.started_at).order_by(c.c.id)).all()
+        for arguments, started_at in rows:
+            arguments = arguments or {}
+            if edition not in arguments.get("editions", ()):
+                continue
+            now = arguments.get("now")
+            return datetime.fromisoformat(now) if now else _aware(started_at)
+        return None
+
     def record_error(
         self,
         url: str,

@@ -16,9 +16,9 @@ class UpdateSpider(KnotSpider):
     """Walks the all-news listings from page 1 and follows every article the archive lacks
     that is not older than the archive's edge (its newest article, less the recheck window),
     stopping after ``overlap`` consecutive pages with nothing new; reads the RU RSS feed;
-    re-fetches the articles published in the ``recheck_days`` days before now or before the
-    last finished update, whichever is earlier (edits become revisions, 404/410 marks them
-    gone); retries the URLs in the crawl-errors table.
+    re-fetches the articles published in the ``recheck_days`` days before now, before the
+    last finished update or, when none finished, before the first run, whichever is earliest
+    (edits become revisions, 404/410 marks them gone); retries the URLs in the crawl-errors table.
 
     Arguments (``-a``): edition, overlap, recheck_days, now, sections, db, proxy, replica,
     base_url, mirror, resume, job_dir.
@@ -35,11 +35,6 @@ class UpdateSpider(KnotSpider):
         options = self.options
         now = options.current_time()
         for edition in options.editions:
-            # From the last finished update's time when it is earlier (cron stopped for a
-            # while, a run that took long): an article leaves the recheck window only after a
-            # run has fetched it at least `recheck_days` after its publication.
-            last = self.context.archive.last_update_time(edition)
-            since = min(now, last or now) - timedelta(days=options.recheck_days)
             yield self.walk_spec(edition, ALL_NEWS[edition], "update", stale=0)
             feed = FEED[edition]
             if feed:
@@ -54,8 +49,19 @@ class UpdateSpider(KnotSpider):
                     if path != ALL_NEWS[edition]:
                         yield self.walk_spec(edition, path, "full")
             if options.recheck_days > 0:
-                for article_id in sorted(self.context.archive.ids_published_since(edition, since)):
-                    yield self.article_spec(edition, int(article_id), recheck=True)
+                for article_id in self.recheck_ids(edition, now):
+                    yield self.article_spec(edition, article_id, recheck=True)
+
+    def recheck_ids(self, edition: str, now: datetime) -> list[int]:
+        """The articles published in the ``recheck_days`` before now, or before the last
+        finished update when that is earlier (cron stopped for a while, a run that took
+        long), or before the first run of the edition when no update has finished (a crawl
+        fetched fresh articles before the first update): an article leaves the window only
+        after a run has fetched it at least ``recheck_days`` after its publication."""
+        archive = self.context.archive
+        last = archive.last_update_time(edition) or archive.first_run_time(edition) or now
+        since = min(now, last) - timedelta(days=self.options.recheck_days)
+        return sorted(archive.ids_published_since(edition, since))
 
     def resumed_seeds(self) -> Iterator[Spec]:
         """A resumed update finishes its job and also does this run's work: a new round of

@@ -207,3 +207,29 @@ def test_update_after_a_short_crawl_does_not_backfill_the_site(workspace):
         assert stored == expected
         assert_matches_truth(archive, {k: truth[k] for k in expected}, frozenset({"sections"}))
     assert run.stats["knotcrawl/update/older_than_archive"] > 0
+
+
+def test_the_first_update_after_a_crawl_rechecks_what_the_crawl_fetched_fresh(workspace):
+    """A crawl fetches EN 68094 the day after its publication; the first update comes two
+    weeks later. The article was edited in between (07-19): the update's window runs from the
+    crawl, the first run, not from now, or the edit is never seen."""
+    later = T1 + timedelta(days=14)
+    with replica(**config(T1)) as server:
+        crawl = workspace.run(
+            "crawl", "--replica", server.proxy_url, "--now", T1.isoformat(),
+            "--since", (T1 - timedelta(days=3)).date().isoformat(),
+        )  # fmt: skip
+        assert crawl.status == 0, crawl.stderr
+    with workspace.archive() as archive:
+        fetched = archive.get("en", 68094)
+    assert fetched is not None
+    published = datetime.fromisoformat(fetched.published_at.replace("Z", "+00:00"))
+    assert published < later - timedelta(days=7)  # outside the window counted from now
+    edited = Replica(ReplicaConfig(**config(later))).truth_of("en", 68094)
+    assert edited is not None and edited.content_hash != fetched.content_hash
+    with replica(**config(later)) as server:
+        run = workspace.run("update", "--replica", server.proxy_url, "--now", later.isoformat())
+    assert run.status == 0, run.stderr
+    with workspace.archive() as archive:
+        assert len(archive.revisions("en", 68094)) == 1
+        assert archive.get("en", 68094).content_hash == edited.content_hash
