@@ -175,6 +175,16 @@ def _connect_read_only(path: Path, connect_args: dict[str, Any]) -> Any:
         conn.close()
         if os.access(path.parent, os.W_OK):
             raise
+        wal = path.with_name(f"{path.name}-wal")
+        if wal.is_file() and wal.stat().st_size > 0:
+            # immutable=1 ignores the -wal file: the last writes would be missing, unsaid.
+            raise UsageError(
+                f"{path}: its {wal.name} file holds writes not yet in the archive file, and "
+                "SQLite cannot read it without a -shm file, which it cannot create in this "
+                "read-only folder; copy the archive with its -wal file to a writable folder "
+                "(or checkpoint it where it was written: sqlite3 ARCHIVE 'PRAGMA "
+                "wal_checkpoint(TRUNCATE)')"
+            )
         conn = sqlite3.connect(
             uri + "&immutable=1", uri=True, timeout=timeout, check_same_thread=False
         )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
 from knotcrawl.db import Archive
-from knotcrawl.db.engine import describe, resolve_url
+from knotcrawl.db.engine import _connect_read_only, describe, resolve_url
 from knotcrawl.db.queries import open_for_reading
 from knotcrawl.errors import UsageError
 
@@ -114,6 +115,54 @@ def test_an_archive_this_process_cannot_write_is_read_read_only(
             conn.exec_driver_sql("CREATE TABLE x (a)")
     finally:
         archive.close()
+
+
+def test_a_read_only_wal_archive_without_shm_is_refused_not_read_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy with its -wal file but no -shm in a folder nobody may write: SQLite could open it
+    only with immutable=1, which ignores the -wal file and would show the archive without its
+    last writes. Without a -wal file (or an empty one) it is read."""
+    source = tmp_path / "source.sqlite"
+    writer = sqlite3.connect(source)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("CREATE TABLE t (x)")
+    writer.commit()
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copyfile(source, copy / "a.sqlite")
+    shutil.copyfile(f"{source}-wal", copy / "a.sqlite-wal")  # the table is in here only
+    writer.close()
+    real_access, real_connect = os.access, sqlite3.connect
+
+    class NoShm:
+        """What SQLite answers, at the first read, for mode=ro when the -shm file cannot be
+        created."""
+
+        def execute(self, *args: object) -> None:
+            raise sqlite3.OperationalError("unable to open database file")
+
+        def close(self) -> None:
+            pass
+
+    def no_shm(database: str, *args: object, **kwargs: object) -> object:
+        if "mode=ro" in database and "immutable" not in database:
+            return NoShm()
+        return real_connect(database, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(
+        "knotcrawl.db.engine.os.access", lambda p, mode: mode != os.W_OK and real_access(p, mode)
+    )
+    monkeypatch.setattr(sqlite3, "connect", no_shm)
+    with pytest.raises(UsageError, match=r"a\.sqlite-wal file holds writes not yet in the archive"):
+        _connect_read_only(copy / "a.sqlite", {})
+    (copy / "a.sqlite-wal").write_bytes(b"")
+    conn = _connect_read_only(copy / "a.sqlite", {})
+    try:
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    finally:
+        conn.close()
 
 
 def test_a_writing_command_on_a_read_only_archive_says_so(
