@@ -184,7 +184,7 @@ def _connect_read_only(path: Path, connect_args: dict[str, Any]) -> Any:
                 "read-only folder; copy the archive with its -wal file to a writable folder "
                 "(or checkpoint it where it was written: sqlite3 ARCHIVE 'PRAGMA "
                 "wal_checkpoint(TRUNCATE)')"
-            )
+            ) from None
         conn = sqlite3.connect(
             uri + "&immutable=1", uri=True, timeout=timeout, check_same_thread=False
         )

@@ -237,6 +237,15 @@ class Filters:
         edition = values.get("edition")
         if edition is not None and edition not in ("en", "ru"):
             raise UsageError(f"edition: {edition!r} is not en or ru")
+        for name in ("author", "section", "source"):
+            text = values.get(name)
+            if text is None:
+                continue
+            if fts.undecodable(str(text)):
+                raise UsageError(f"{name}: not UTF-8 text (is the terminal's encoding UTF-8?)")
+            if not str(text).strip():
+                # "" would match every article (a substring of all) or none: say so instead.
+                raise UsageError(f"{name}: empty; leave the filter out to match every article")
         values["since"] = _moment(values.get("since"), end=False, option="since")
         values["until"] = _moment(values.get("until"), end=True, option="until")
         return cls(**values)

@@ -54,9 +54,22 @@ class Not:
 Node = Phrase | And | Or | Not
 
 
+# Bounds on a query: past them it is a mistake (a file pasted as the query), and the
+# recursive parser and the per-phrase SQL would grow without limit.
+MAX_QUERY_PHRASES = 200
+MAX_QUERY_DEPTH = 40
+
+
 class QuerySyntaxError(UsageError):
     def __init__(self, query: str, why: str) -> None:
-        super().__init__(f"bad search query {query!r}: {why}")
+        shown = query if len(query) <= 80 else f"{query[:77]}..."
+        super().__init__(f"bad search query {shown!r}: {why}")
+
+
+def undecodable(text: str) -> bool:
+    """Command-line text with bytes that were not UTF-8 (Python keeps them as lone
+    surrogates, which no database can store or match)."""
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
 def _tokens(query: str) -> list[tuple[str, str]]:
@@ -97,8 +110,14 @@ def _tokens(query: str) -> list[tuple[str, str]]:
 class _Parser:
     def __init__(self, query: str) -> None:
         self.query = query
+        if undecodable(query):  # not shown: it would print as \udcff escapes
+            raise UsageError("bad search query: not UTF-8 text (is the terminal's encoding UTF-8?)")
         self.tokens = _tokens(query)
+        phrases = sum(kind.startswith(("phrase", "word")) for kind, _ in self.tokens)
+        if phrases > MAX_QUERY_PHRASES:
+            raise self.error(f"{phrases} words or phrases, more than {MAX_QUERY_PHRASES}")
         self.pos = 0
+        self.depth = 0
 
     def error(self, why: str) -> QuerySyntaxError:
         return QuerySyntaxError(self.query, why)
@@ -132,11 +151,19 @@ class _Parser:
             children.append(self.parse_unary())
         return children[0] if len(children) == 1 else And(tuple(children))
 
+    def nested(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_QUERY_DEPTH:
+            raise self.error(f"more than {MAX_QUERY_DEPTH} nested parentheses or NOTs")
+
     def parse_unary(self) -> Node:
         token = self.peek()
         if token == ("op", "NOT") or (token is not None and token[0] == "-"):
             self.pos += 1
-            return Not(self.parse_unary())
+            self.nested()
+            node = Not(self.parse_unary())
+            self.depth -= 1
+            return node
         return self.parse_atom()
 
     def parse_atom(self) -> Node:
@@ -146,10 +173,12 @@ class _Parser:
         kind, text = token
         self.pos += 1
         if kind == "(":
+            self.nested()
             node = self.parse_or()
             if self.peek() != (")", ")"):
                 raise self.error("a parenthesis is not closed")
             self.pos += 1
+            self.depth -= 1
             return node
         if kind == ")":
             raise self.error("unexpected ')'")

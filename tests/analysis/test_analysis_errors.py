@@ -50,6 +50,17 @@ def bad(result: Outcome, *words: str) -> None:
         (["show", "https://example.org/news/1"], ["not an article URL"]),
         (["stats", "--plot", "{tmp}/nowhere/chart.png"], ["no such directory"]),
         (["stats", "--top", "0"], ["top"]),
+        # Bytes that are not UTF-8 on the command line (a Latin-1 terminal): one line, no
+        # UnicodeEncodeError from the database driver, no \udcff escapes in the message.
+        (["list", "--author", "Caf\udce9"], ["author: not UTF-8 text"]),
+        (["stats", "--section", "\udcff"], ["section: not UTF-8 text"]),
+        (["export", "-o", "{out}", "--source", "x\udcfe"], ["source: not UTF-8 text"]),
+        (["search", "co\udcffurt"], ["bad search query: not UTF-8 text"]),
+        (["list", "--source", ""], ["source: empty"]),
+        (["list", "--author", "  "], ["author: empty"]),
+        (["search", "(" * 2000 + "court"], ["more than 40 nested"]),
+        (["search", "court " + "NOT " * 50 + "x"], ["more than 40 nested"]),
+        (["search", " ".join(f"w{i}" for i in range(201))], ["201 words or phrases"]),
     ],
 )
 def test_bad_input_exits_2_without_output(
