@@ -46,6 +46,7 @@ from typing import IO, Any, TypeAlias, cast
 
 from knotcrawl.db.queries import CHILD_TABLES, STORED_TIME, RecordColumns, optional_utc_iso
 from knotcrawl.errors import KnotcrawlError, UsageError
+from knotcrawl.files import file_write_error, folder_write_error, reason
 from knotcrawl.record import RECORD_FIELDS
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -88,16 +89,11 @@ def check_target(target: str) -> Path | None:
     parent = path.parent
     if not parent.is_dir():
         raise UsageError(f"output {target}: no such directory {parent}")
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and file_write_error(path) is not None:
         raise UsageError(f"output {target}: the file is not writable")
-    try:  # the real test (permissions, a read-only file system, root or not)
-        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=parent)
-    except OSError as exc:
-        raise UsageError(
-            f"output {target}: cannot write in {parent} ({exc.strerror or exc})"
-        ) from None
-    os.close(fd)
-    os.unlink(probe)
+    error = folder_write_error(parent)
+    if error is not None:
+        raise UsageError(f"output {target}: cannot write in {parent} ({reason(error)})")
     return path
 
 

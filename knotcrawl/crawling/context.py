@@ -140,9 +140,14 @@ class CrawlContext:
                 raise KnotcrawlError(str(exc), LOCKED) from exc
         job_dir = self.options.job_dir or default_job_dir()
         path = Path(job_dir) / f"{self.key}.sqlite"
-        if self.options.resume == "no":
-            Frontier(path).remove()
-        self.frontier = Frontier(path)
+        try:
+            if self.options.resume == "no":
+                Frontier(path).remove()
+            self.frontier = Frontier(path)
+        except (sqlite3.Error, OSError) as exc:  # a full disk, a file that is not a job
+            self._release()
+            self.archive.close() if hasattr(self.archive, "close") else None
+            raise KnotcrawlError(f"cannot write the crawl job {path}: {exc}") from None
         if self.options.resume == "yes" and not self.frontier.resumed:
             logger.info("nothing to resume for this job: starting it afresh")
         # Requests of this job that failed before it was interrupted: still failed (their

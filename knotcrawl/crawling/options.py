@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from knotcrawl.errors import UsageError
+from knotcrawl.files import folder_write_error, reason
 from knotcrawl.hosts import CANONICAL_BASE, EDITIONS, Edition, edition_of_host
 
 MODES = ("update", "range", "ids", "sections", "articles")
@@ -313,7 +314,8 @@ def check_range(since: datetime | None, until: datetime | None) -> None:
 
 def check_directory(text: str | None, option: str) -> None:
     """Create a crawl's --job-dir or --log-dir now, so that a path that cannot be a directory
-    (a regular file, somewhere under /proc) is one line rather than a traceback mid-start."""
+    (a regular file, somewhere under /proc) or cannot be written (a read-only mount) is one
+    line rather than a traceback mid-start."""
     if not text:
         return
     path = Path(text).expanduser()
@@ -322,7 +324,10 @@ def check_directory(text: str | None, option: str) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"{option} {text}: cannot create it ({exc.strerror or exc})") from None
+        raise UsageError(f"{option} {text}: cannot create it ({reason(exc)})") from None
+    error = folder_write_error(path)
+    if error is not None:
+        raise UsageError(f"{option} {text}: cannot write in it ({reason(error)})")
 
 
 def preflight(args: argparse.Namespace) -> None:

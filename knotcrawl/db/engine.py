@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from knotcrawl.db import phrase_index
 from knotcrawl.errors import UsageError
+from knotcrawl.files import file_write_error, folder_write_error, reason
 
 DEFAULT_FILENAME = "knotcrawl.sqlite"
 BUSY_TIMEOUT_MS = 30_000
@@ -111,6 +112,9 @@ def check_database(db: str | None, *, create: bool, need_head: bool = True) -> U
             raise UsageError(f"{file} is a directory, not a database file")
         if not file.exists() or file.stat().st_size == 0:
             if create:
+                error = folder_write_error(file.parent)
+                if error is not None:
+                    raise UsageError(f"cannot create the database {file}: {reason(error)}")
                 return url
             # Checked before connecting: SQLite would write a header into an empty file.
             empty = " (an empty file)" if file.exists() else ""
@@ -154,7 +158,7 @@ def _read_only_file(database: str | None) -> Path | None:
     path = Path(database)
     if not path.is_file():
         return None
-    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+    if file_write_error(path) is None and folder_write_error(path.parent) is None:
         return None
     return path
 
@@ -173,7 +177,7 @@ def _connect_read_only(path: Path, connect_args: dict[str, Any]) -> Any:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError:
         conn.close()
-        if os.access(path.parent, os.W_OK):
+        if folder_write_error(path.parent) is None:
             raise
         wal = path.with_name(f"{path.name}-wal")
         if wal.is_file() and wal.stat().st_size > 0:

@@ -52,6 +52,7 @@ from knotcrawl.db.types import (
     decompress,
 )
 from knotcrawl.errors import KnotcrawlError, UsageError
+from knotcrawl.files import file_write_error
 from knotcrawl.moscow import parse_utc_iso, utc_iso
 from knotcrawl.record import ArticleRecord, Link, Original, content_hash
 
@@ -1490,13 +1491,19 @@ class Archive:
     @contextmanager
     def _file_lock(self, name: str) -> Iterator[None]:
         path = self._lock_path(name)
+        database = sqlite_path(self.engine)
         try:
+            if database is not None and database.exists():
+                # The folder may be writable and the archive not (chattr +i, a bind mount).
+                error = file_write_error(database)
+                if error is not None:
+                    raise error
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             # A read-only archive (read-only storage, another user's files): the read
             # commands work on it, the writing ones stop here, before any work.
             raise UsageError(
-                f"cannot write beside the archive {self.url} ({exc.strerror}): "
+                f"cannot write the archive {self.url} or beside it ({exc.strerror}): "
                 "it is read-only here, so only the read commands can use it"
             ) from None
         try:

@@ -3,6 +3,7 @@ line), and the --db checks of every command that writes the archive."""
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -150,19 +151,56 @@ def test_single_modes_are_still_accepted(mode: str, args: dict[str, object]) -> 
 
 
 @pytest.mark.parametrize("option", ["--job-dir", "--log-dir"])
-@pytest.mark.parametrize("where", ["proc", "file"])
+@pytest.mark.parametrize(
+    ("where", "says"),
+    [
+        ("proc", "cannot create it"),
+        ("file", "not a directory"),
+        ("unwritable", "cannot write in it"),
+    ],
+)
 def test_directories_that_cannot_be_made_are_refused(
-    cli: Cli, tmp_path: Path, option: str, where: str
+    cli: Cli, tmp_path: Path, option: str, where: str, says: str
 ) -> None:
     path = "/proc/knotcrawl-nope/jobs"
     if where == "file":
         (tmp_path / "afile").write_text("x")
         path = str(tmp_path / "afile")
+    elif where == "unwritable":
+        path = "/proc"  # exists, and no file can be made in it, even by root
     for command in (["update"], ["crawl", "en:1"]):
         result = cli(
             *command, "--db", str(tmp_path / "a.sqlite"), "--replica", DEAD_REPLICA, option, path
         )
-        refused(result, option, path)
+        refused(result, option, path, says)
+
+
+def test_a_new_archive_in_a_folder_that_cannot_be_written_is_refused(cli: Cli) -> None:
+    for command in (["update"], ["crawl", "en:1"]):
+        result = cli(*command, "--db", "/proc/knotcrawl.sqlite", "--replica", DEAD_REPLICA)
+        refused(result, "cannot create the database /proc/knotcrawl.sqlite")
+
+
+def test_an_archive_file_that_cannot_be_written_stops_a_crawl_at_once(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writable folder and an archive that is not (chattr +i, a file bind-mounted read-only):
+    os.access says yes to root, so the lock asks by opening the file."""
+    db = tmp_path / "a.sqlite"
+    assert cli("db", "upgrade", "--db", str(db)).status == 0
+    from knotcrawl.db import repository
+
+    real = repository.file_write_error
+
+    def immutable(path: Path) -> OSError | None:
+        if path == db:
+            return PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(path))
+        return real(path)
+
+    monkeypatch.setattr(repository, "file_write_error", immutable)
+    for command in (["update"], ["crawl", "en:1"]):
+        result = cli(*command, "--db", str(db), "--replica", DEAD_REPLICA)
+        refused(result, "it is read-only here", "Operation not permitted")
 
 
 def _not_a_database(tmp_path: Path) -> str:
@@ -261,3 +299,39 @@ def test_an_id_beyond_what_the_archive_holds_is_a_usage_error(
     # It used to be fetched, then lost to an OverflowError in the log with exit 0.
     with pytest.raises(UsageError, match="too large"):
         CrawlOptions.from_arguments(mode, args).validate()
+
+
+def test_a_job_that_cannot_be_written_is_one_line(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--job-dir on a full disk: creating the job's tables fails. One line and status 1, as
+    for an export that meets a full disk."""
+    import sqlite3
+
+    from knotcrawl.crawling import frontier
+
+    real_connect = sqlite3.connect
+
+    class FullDisk:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql.startswith("PRAGMA"):
+                return self.conn.execute(sql, *args)  # type: ignore[arg-type]
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def executescript(self, sql: str) -> object:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def close(self) -> None:
+            self.conn.close()
+
+    monkeypatch.setattr(
+        frontier.sqlite3, "connect", lambda *a, **k: FullDisk(real_connect(*a, **k))
+    )
+    db = str(tmp_path / "a.sqlite")
+    result = cli("update", "--db", db, "--replica", DEAD_REPLICA, "--job-dir", str(tmp_path))
+    assert result.status == 1, result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert "cannot write the crawl job" in result.err and "disk is full" in result.err

@@ -94,6 +94,16 @@ def test_a_new_sqlite_archive_has_16k_pages_and_an_old_one_keeps_its_own(tmp_pat
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
 
 
+def read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file and folder answers as on a read-only mount (root included)."""
+
+    def refuse(path: Path) -> OSError:
+        return OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    monkeypatch.setattr("knotcrawl.db.engine.file_write_error", refuse)
+    monkeypatch.setattr("knotcrawl.db.engine.folder_write_error", refuse)
+
+
 def test_an_archive_this_process_cannot_write_is_read_read_only(
     sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -101,10 +111,7 @@ def test_an_archive_this_process_cannot_write_is_read_read_only(
     connection is read-only (nothing can be written by accident)."""
     path = tmp_path / "archive.sqlite"
     shutil.copyfile(sqlite_template, path)
-    real_access = os.access
-    monkeypatch.setattr(
-        "knotcrawl.db.engine.os.access", lambda p, mode: mode != os.W_OK and real_access(p, mode)
-    )
+    read_only(monkeypatch)
     archive = open_for_reading(str(path))
     try:
         assert archive.counts()["articles"] == 0
@@ -134,7 +141,7 @@ def test_a_read_only_wal_archive_without_shm_is_refused_not_read_stale(
     shutil.copyfile(source, copy / "a.sqlite")
     shutil.copyfile(f"{source}-wal", copy / "a.sqlite-wal")  # the table is in here only
     writer.close()
-    real_access, real_connect = os.access, sqlite3.connect
+    real_connect = sqlite3.connect
 
     class NoShm:
         """What SQLite answers, at the first read, for mode=ro when the -shm file cannot be
@@ -151,9 +158,7 @@ def test_a_read_only_wal_archive_without_shm_is_refused_not_read_stale(
             return NoShm()
         return real_connect(database, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(
-        "knotcrawl.db.engine.os.access", lambda p, mode: mode != os.W_OK and real_access(p, mode)
-    )
+    read_only(monkeypatch)
     monkeypatch.setattr(sqlite3, "connect", no_shm)
     with pytest.raises(UsageError, match=r"a\.sqlite-wal file holds writes not yet in the archive"):
         _connect_read_only(copy / "a.sqlite", {})
