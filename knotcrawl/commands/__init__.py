@@ -35,5 +35,8 @@ def whole_number(minimum: int = INT64_MIN, maximum: int = INT64_MAX) -> Callable
     return parse
 
 
-# Database-bound counts: --limit, --offset, --window, --batch…
+# Database-bound counts: --limit, --offset, --window…
 count = whole_number()
+# Rows held in memory at once (--batch): a batch is read with fetchmany, which takes a C int,
+# and a million articles already take gigabytes.
+batch_size = whole_number(1, 1_000_000)

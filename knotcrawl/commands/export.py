@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from knotcrawl.analysis.cli import add_common, add_filters, one_line_errors
-from knotcrawl.commands import count
+from knotcrawl.commands import batch_size, count
 from knotcrawl.crawling.options import check_range
 
 # Articles per read: 10,000 (one Parquet row group) keeps the per-batch costs small; peak
@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--limit", type=count, default=None, help="at most this many articles")
     parser.add_argument(
         "--batch",
-        type=count,
+        type=batch_size,
         default=EXPORT_BATCH,
         help=f"articles read per batch (default {EXPORT_BATCH:,}; memory grows with it, not "
         "with the archive)",
@@ -59,7 +59,6 @@ def run(args: argparse.Namespace) -> int:
     from knotcrawl.analysis import export
     from knotcrawl.analysis.cli import check_limit, dump_json, filters_from, open_archive
     from knotcrawl.db import queries
-    from knotcrawl.errors import UsageError
 
     fields = queries.check_fields(args.fields)
     export.check_target(args.output)
@@ -69,8 +68,6 @@ def run(args: argparse.Namespace) -> int:
     check_range(filters.since, filters.until)
     queries.sort_spec(args.sort)
     limit = check_limit(args.limit)
-    if args.batch < 1:
-        raise UsageError("batch: must be at least 1")
     with open_archive(args) as archive:
         batches = queries.iter_record_columns(
             archive.engine,

@@ -20,7 +20,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TextIO
 
 from knotcrawl.analysis.cli import one_line_errors
-from knotcrawl.commands import count
+from knotcrawl.commands import batch_size, count
 from knotcrawl.commands.db import add_db_option
 from knotcrawl.crawling.options import check_range
 from knotcrawl.errors import UsageError
@@ -54,7 +54,11 @@ def register(subparsers: Any) -> None:
         "May; a date-time is an exclusive bound)",
     )
     parser.add_argument(
-        "--batch", type=count, default=200, metavar="N", help="raw pages per batch (default 200)"
+        "--batch",
+        type=batch_size,
+        default=200,
+        metavar="N",
+        help="raw pages per batch (default 200)",
     )
     parser.add_argument(
         "--workers",
@@ -83,8 +87,6 @@ def run(args: argparse.Namespace) -> int:
     from knotcrawl.db.engine import check_database
     from knotcrawl.db.queries import parse_moment
 
-    if args.batch < 1:
-        raise UsageError("--batch must be at least 1")
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
     # More processes than cores only share them (and each holds a parser and a connection):

@@ -45,6 +45,8 @@ def _parse_ref(ref: str, edition: str | None) -> tuple[str | None, int]:
         parsed = article_ref(text, default_edition=edition)  # type: ignore[arg-type]
         if parsed is None or parsed.article_id is None:
             raise UsageError(f"{ref!r} is not an article URL of either edition")
+        if "://" in text and edition is not None and edition != parsed.edition:
+            raise UsageError(f"{ref!r} contradicts --edition {edition}")  # its host says
         return parsed.edition, parsed.article_id
     if ":" in text:
         prefix, _, number = text.partition(":")

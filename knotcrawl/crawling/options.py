@@ -315,9 +315,12 @@ def check_range(since: datetime | None, until: datetime | None) -> None:
 def check_directory(text: str | None, option: str) -> None:
     """Create a crawl's --job-dir or --log-dir now, so that a path that cannot be a directory
     (a regular file, somewhere under /proc) or cannot be written (a read-only mount) is one
-    line rather than a traceback mid-start."""
-    if not text:
+    line rather than a traceback mid-start. An empty value (``--log-dir "$UNSET"``) is
+    refused, not taken for the default, as ``--db ""`` is."""
+    if text is None:
         return
+    if not text.strip():
+        raise UsageError(f"{option} is empty: give a folder, or leave the option out")
     path = Path(text).expanduser()
     if path.exists() and not path.is_dir():
         raise UsageError(f"{option} {text}: not a directory")

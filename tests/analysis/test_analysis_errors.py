@@ -48,8 +48,15 @@ def bad(result: Outcome, *words: str) -> None:
         (["list", "--limit", "many"], ["invalid int"]),
         (["show", "fr:12"], ["en:ID or ru:ID"]),
         (["show", "https://example.org/news/1"], ["not an article URL"]),
+        (["show", "en:5", "--edition", "ru"], ["contradicts --edition ru"]),
+        (
+            ["show", "https://www.eng.kavkaz-uzel.eu/articles/5", "--edition", "ru"],
+            ["contradicts --edition ru"],
+        ),
         (["stats", "--plot", "{tmp}/nowhere/chart.png"], ["no such directory"]),
         (["stats", "--top", "0"], ["top"]),
+        (["export", "-o", "{out}", "--batch", "0"], ["--batch", "out of range"]),
+        (["export", "-o", "{out}", "--batch", "1000000000000"], ["--batch", "out of range"]),
         # Bytes that are not UTF-8 on the command line (a Latin-1 terminal): one line, no
         # UnicodeEncodeError from the database driver, no \udcff escapes in the message.
         (["list", "--author", "Caf\udce9"], ["author: not UTF-8 text"]),

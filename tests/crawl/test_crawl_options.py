@@ -157,6 +157,7 @@ def test_single_modes_are_still_accepted(mode: str, args: dict[str, object]) -> 
         ("proc", "cannot create it"),
         ("file", "not a directory"),
         ("unwritable", "cannot write in it"),
+        ("empty", "is empty"),
     ],
 )
 def test_directories_that_cannot_be_made_are_refused(
@@ -168,6 +169,8 @@ def test_directories_that_cannot_be_made_are_refused(
         path = str(tmp_path / "afile")
     elif where == "unwritable":
         path = "/proc"  # exists, and no file can be made in it, even by root
+    elif where == "empty":
+        path = ""  # "$UNSET_VARIABLE": never the default folder unnoticed
     for command in (["update"], ["crawl", "en:1"]):
         result = cli(
             *command, "--db", str(tmp_path / "a.sqlite"), "--replica", DEAD_REPLICA, option, path
