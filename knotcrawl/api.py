@@ -124,8 +124,11 @@ class KnotArchive:
         return gather(self.engine, Filters.make(**filters), top=top)
 
     def per_month(self, **filters: Any) -> Any:
-        """Articles per month and edition as a DataFrame (months as rows, en/ru columns)."""
+        """Articles per month and edition as a DataFrame (months as rows, en/ru columns;
+        every month from the first to the last, a month without articles as zeros)."""
         import pandas as pd
+
+        from knotcrawl.analysis.stats import month_range
 
         rows = queries.monthly_counts(self.engine, Filters.make(**filters))
         frame = pd.DataFrame(rows, columns=["month", "edition", "articles"])
@@ -134,6 +137,10 @@ class KnotArchive:
         )
         # Both editions' columns always, in order (an empty archive or one edition's filter
         # would otherwise drop them and break `frame["ru"]`).
+        # The months without articles too: a time series with holes misleads a plot or a
+        # rolling mean.
+        table = table.reindex(index=month_range(list(table.index)), fill_value=0)
+        table.index.name = "month"
         return table.reindex(columns=["en", "ru"], fill_value=0).astype("int64")
 
 

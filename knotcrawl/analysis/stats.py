@@ -47,14 +47,15 @@ def month_table(per_month: list[dict[str, Any]]) -> list[tuple[str, int, int, in
     for item in per_month:
         by_month[item["month"]][item["edition"]] = item["articles"]
     rows = []
-    for month in _month_range(sorted(by_month)):
+    for month in month_range(sorted(by_month)):
         counts = by_month.get(month, {})
         en, ru = counts.get("en", 0), counts.get("ru", 0)
         rows.append((month, en, ru, en + ru))
     return rows
 
 
-def _month_range(months: list[str]) -> list[str]:
+def month_range(months: list[str]) -> list[str]:
+    """Every month (``YYYY-MM``) from the first to the last of the sorted ``months``."""
     if not months:
         return []
     year, month = (int(p) for p in months[0].split("-"))

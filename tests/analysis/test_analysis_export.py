@@ -197,6 +197,18 @@ def test_api_records_dataframe_search(filled: Filled) -> None:
         months = kc.per_month()
         assert int(months.to_numpy().sum()) == len(filled.records)
         assert list(months.columns) == ["en", "ru"]
+        # Every month between the first and the last, the empty ones as zeros.
+        present = sorted({r.published_at[:7] for r in filled.records})
+        first, last = (
+            (int(present[0][:4]), int(present[0][5:])),
+            (int(present[-1][:4]), int(present[-1][5:])),
+        )
+        assert len(months) == (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+        assert list(months.index) == sorted(months.index)
+        assert (months.loc[[m for m in months.index if m not in present]].to_numpy() == 0).all()
+        for month in present:
+            n = sum(r.published_at[:7] == month for r in filled.records)
+            assert int(months.loc[month].sum()) == n
         # An edition filter, or nothing at all: still both columns (0 where none).
         only_en = kc.per_month(edition="en")
         assert list(only_en.columns) == ["en", "ru"] and int(only_en["ru"].sum()) == 0
