@@ -1,12 +1,15 @@
-"""Whether this process can write a file or a folder, asked by trying.
+"""Whether this process can write a file or a folder.
 
-``os.access`` answers from the permission bits, so for root it says yes to a read-only mount
-or an immutable file (``chattr +i``); a command then fails halfway with a traceback instead
-of refusing at once with one line.
+A folder is asked by trying (a file is made in it and removed): ``os.access`` says yes to
+``/proc`` and knows nothing of a full inode table. A file is asked with ``access(2)``, which
+the kernel answers for read-only mounts and immutable files (``chattr +i``) even for root,
+and never by opening it: closing any descriptor of a SQLite database drops the POSIX locks
+every connection of this process holds on it, and the next write may corrupt the archive.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -24,14 +27,13 @@ def folder_write_error(folder: Path) -> OSError | None:
 
 
 def file_write_error(path: Path) -> OSError | None:
-    """The error opening the existing file ``path`` for writing meets (nothing is written),
-    or ``None`` when it can."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-    except OSError as exc:
-        return exc
-    os.close(fd)
-    return None
+    """Why the existing file ``path`` cannot be written, or ``None`` when it can. The file is
+    not opened (see the module's note)."""
+    if os.access(path, os.W_OK):
+        return None
+    if os.statvfs(path).f_flag & os.ST_RDONLY:
+        return OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+    return PermissionError(errno.EACCES, "not writable (its permissions, or chattr +i)", str(path))
 
 
 def reason(exc: OSError) -> str:
