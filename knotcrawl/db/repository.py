@@ -1146,33 +1146,30 @@ class Archive:
         """The time of the last ``update`` run of ``edition`` that finished its walk and
         recheck (status ok, failures or drift): its ``--now``, else when it started."""
         c = m.crawl_runs
-        with self._read() as conn:
-            rows = conn.execute(
-                select(c.c.arguments, c.c.started_at)
-                .where(c.c.mode == "update", c.c.status.in_(("ok", "failures", "drift")))
-                .order_by(c.c.id.desc())
-                .limit(200)
-            ).all()
-        for arguments, started_at in rows:
-            arguments = arguments or {}
-            if edition not in arguments.get("editions", ()):
-                continue
-            now = arguments.get("now")
-            return datetime.fromisoformat(now) if now else _aware(started_at)
-        return None
+        return self._run_time(
+            select(c.c.arguments, c.c.started_at)
+            .where(c.c.mode == "update", c.c.status.in_(("ok", "failures", "drift")))
+            .order_by(c.c.id.desc())
+            .limit(200),
+            edition,
+        )
 
     def first_run_time(self, edition: str) -> datetime | None:
         """The time of the first crawl run of any mode that covered ``edition`` (its
         ``--now``, else when it started): before it no article of that edition was fetched."""
         c = m.crawl_runs
+        return self._run_time(select(c.c.arguments, c.c.started_at).order_by(c.c.id), edition)
+
+    def _run_time(self, runs: Any, edition: str) -> datetime | None:
+        """The time of the first of ``runs`` (ledger rows: arguments, started_at) that covered
+        ``edition``: its ``--now``, else when it started."""
         with self._read() as conn:
-            rows = conn.execute(select(c.c.arguments, c.c.started_at).order_by(c.c.id)).all()
+            rows = conn.execute(runs).all()
         for arguments, started_at in rows:
             arguments = arguments or {}
-            if edition not in arguments.get("editions", ()):
-                continue
-            now = arguments.get("now")
-            return datetime.fromisoformat(now) if now else _aware(started_at)
+            if edition in arguments.get("editions", ()):
+                now = arguments.get("now")
+                return datetime.fromisoformat(now) if now else _aware(started_at)
         return None
 
     def record_error(
