@@ -82,55 +82,20 @@ def plot_format(target: str) -> str:
     return suffix
 
 
-def plot_monthly(per_month: list[dict[str, Any]], target: str, *, title: str | None = None) -> int:
+def plot_monthly(
+    per_month: list[dict[str, Any]], target: str, *, subtitle: str | None = None
+) -> int:
     """Draw articles per month per edition to ``target`` (written atomically), as PNG, SVG
-    or PDF by its suffix (:func:`plot_format`).
+    or PDF by its suffix (:func:`plot_format`); ``subtitle`` says which articles (the filters).
 
     Returns the number of months drawn."""
     fmt = plot_format(target)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from datetime import datetime
-
-    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     from knotcrawl.analysis.export import atomic_output
 
-    rows = month_table(per_month)
-    months = mdates.date2num([datetime.strptime(r[0], "%Y-%m") for r in rows])
-    fig, ax = plt.subplots(figsize=(11, 5.5), dpi=100, layout="constrained")
+    fig = draw_monthly(per_month, subtitle=subtitle)
     try:
-        editions = sorted({item["edition"] for item in per_month}) or ["en", "ru"]
-        for edition in editions:
-            index = 1 if edition == "en" else 2
-            values = [r[index] for r in rows]
-            # an edition's line starts at its first article (no zeros before it existed)
-            start = next((i for i, v in enumerate(values) if v), len(values))
-            ax.plot(
-                months[start:],
-                values[start:],
-                label=f"{EDITION_NAMES.get(edition, edition)} ({edition})",
-                color=EDITION_COLORS.get(edition),
-                linewidth=1.6,
-                marker="o" if len(rows) <= 36 else None,
-                markersize=3,
-            )
-        ax.set_title(title or "Caucasian Knot: articles published per month", fontsize=14)
-        ax.set_xlabel("Month of publication (UTC)")
-        ax.set_ylabel("Articles per month")
-        ax.set_ylim(bottom=0)
-        locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        ax.grid(True, alpha=0.3)
-        if not rows:
-            ax.text(0.5, 0.5, "no articles", transform=ax.transAxes, ha="center", va="center")
-            # No dates to show: matplotlib would label the empty axis with 1970.
-            ax.tick_params(axis="x", bottom=False, labelbottom=False)
-        else:
-            ax.legend(title="Edition", loc="upper left")
         try:
             with atomic_output(target) as out:
                 fig.savefig(out, format=fmt)
@@ -139,4 +104,72 @@ def plot_monthly(per_month: list[dict[str, Any]], target: str, *, title: str | N
             raise KnotcrawlError(f"--plot {target}: cannot write it ({reason})") from None
     finally:
         plt.close(fig)
-    return len(rows)
+    return len(month_table(per_month))
+
+
+# Up to this many months the x axis has a tick per month (or per quarter...) and never a day
+# tick: the points are months, and a tick on the 8th or the 15th would mean nothing.
+MONTH_TICKS_UP_TO = 36
+
+
+def draw_monthly(per_month: list[dict[str, Any]], *, subtitle: str | None = None) -> Any:
+    """The matplotlib figure of :func:`plot_monthly` (the caller closes it)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from datetime import datetime
+
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    rows = month_table(per_month)
+    months = mdates.date2num([datetime.strptime(r[0], "%Y-%m") for r in rows])
+    fig, ax = plt.subplots(figsize=(11, 5.5), dpi=100, layout="constrained")
+    editions = sorted({item["edition"] for item in per_month}) or ["en", "ru"]
+    for edition in editions:
+        index = 1 if edition == "en" else 2
+        values = [r[index] for r in rows]
+        # an edition's line starts at its first article (no zeros before it existed)
+        start = next((i for i, v in enumerate(values) if v), len(values))
+        ax.plot(
+            months[start:],
+            values[start:],
+            label=f"{EDITION_NAMES.get(edition, edition)} ({edition})",
+            color=EDITION_COLORS.get(edition),
+            linewidth=1.6,
+            marker="o" if len(rows) <= 36 else None,
+            markersize=3,
+        )
+    title = "Caucasian Knot: articles published per month"
+    if subtitle:
+        fig.suptitle(title, fontsize=14)
+        ax.set_title(subtitle, fontsize=10)
+    else:
+        ax.set_title(title, fontsize=14)
+    ax.set_xlabel("Month of publication (UTC)")
+    ax.set_ylabel("Articles per month")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.5 articles
+    if len(rows) <= MONTH_TICKS_UP_TO:
+        # Every month, every other or every quarter, always with January among them: the
+        # concise labels name the year at January (and once below the axis).
+        step = max(1, -(-len(rows) // 12))
+        locator: Any = mdates.MonthLocator(bymonth=range(1, 13, step))
+    else:
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    if len(rows) == 1:  # one month: the concise labels would read its day and hour
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    else:
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.grid(True, alpha=0.3)
+    if not rows:
+        ax.text(0.5, 0.5, "no articles", transform=ax.transAxes, ha="center", va="center")
+        # No dates to show: matplotlib would label the empty axis with 1970.
+        ax.tick_params(axis="x", bottom=False, labelbottom=False)
+    else:
+        if len(rows) == 1:  # one point: half a month either side, not matplotlib's ±2 days
+            ax.set_xlim(months[0] - 15, months[0] + 15)
+        ax.legend(title="Edition", loc="upper left")
+    return fig

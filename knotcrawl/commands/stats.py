@@ -47,6 +47,31 @@ def _by_year(rows: list[tuple[str, int, int, int]]) -> list[tuple[str, int, int,
     return [(year, *acc) for year, acc in years.items()]  # type: ignore[misc]
 
 
+def _which(args: argparse.Namespace) -> str | None:
+    """The filters in words, for the chart's subtitle (``None``: every article)."""
+    parts = []
+    if args.edition:
+        parts.append("English edition" if args.edition == "en" else "Russian edition")
+    if args.since:
+        parts.append(f"since {args.since}")
+    if args.until:
+        parts.append(f"until {args.until}")
+    if args.author:
+        parts.append(f"author contains “{args.author}”")
+    if args.section:
+        parts.append(f"section {args.section}")
+    if args.source:
+        parts.append(f"source contains “{args.source}”")
+    for flag, yes, no in (
+        (args.has_original, "with a Russian original", "without a Russian original"),
+        (args.changed, "edited", "never edited"),
+        (args.gone, "gone from the site", "still on the site"),
+    ):
+        if flag is not None:
+            parts.append(yes if flag else no)
+    return ", ".join(parts) or None
+
+
 def run(args: argparse.Namespace) -> int:
     import sys
 
@@ -69,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     with open_archive(args) as archive:
         data = stats.gather(archive.engine, filters, top=args.top)
     if args.plot:
-        months = stats.plot_monthly(data["per_month"], args.plot)
+        months = stats.plot_monthly(data["per_month"], args.plot, subtitle=_which(args))
         data["plot"] = {"path": args.plot, "months": months}
     if args.json:
         dump_json(data)

@@ -404,3 +404,73 @@ def test_stats_plot_is_a_png(cli: Cli, filled: Filled, tmp_path: Path) -> None:
     assert target.stat().st_size > 10_000
     assert json.loads(result.out)["plot"]["months"] >= 12
     assert [p.name for p in tmp_path.iterdir()] == ["months.png"]
+
+
+def _drawn(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """What ``stats --plot`` draws: titles and tick labels of each figure, read before the
+    command closes it."""
+    from knotcrawl.analysis import stats
+
+    drawn: list[dict[str, Any]] = []
+    draw = stats.draw_monthly
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        fig = draw(*args, **kwargs)
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        drawn.append(
+            {
+                "suptitle": fig.get_suptitle(),
+                "title": ax.get_title(),
+                "xticks": list(ax.get_xticks()),
+                "xlabels": [t.get_text() for t in ax.get_xticklabels()],
+                "yticks": [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]],
+            }
+        )
+        return fig
+
+    monkeypatch.setattr(stats, "draw_monthly", spy)
+    return drawn
+
+
+def test_stats_plot_names_its_filters(
+    cli: Cli, filled: Filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn = _drawn(monkeypatch)
+    target = tmp_path / "ru.png"
+    args = ("--edition", "ru", "--since", "2010", "--no-gone", "--author", "а")
+    result = cli("stats", "--db", filled.url, "--plot", str(target), *args)
+    assert result.status == 0, result.err
+    assert drawn[0]["suptitle"] == "Caucasian Knot: articles published per month"
+    subtitle = "Russian edition, since 2010, author contains “а”, still on the site"
+    assert drawn[0]["title"] == subtitle
+    result = cli("stats", "--db", filled.url, "--plot", str(target))
+    assert result.status == 0, result.err
+    assert drawn[1]["suptitle"] == ""
+    assert drawn[1]["title"] == "Caucasian Knot: articles published per month"
+
+
+@pytest.mark.parametrize(
+    ("months", "labels"),
+    [
+        (["2025-07", "2025-09"], ["Jul", "Aug", "Sep"]),
+        (["2025-09"], ["Sep 2025"]),
+        (["2023-06", "2025-12"], ["Jul", "Oct", "2024", "Apr", "Jul", "Oct", "2025", "Apr"]),
+    ],
+)
+def test_stats_plot_ticks_are_months_and_whole_numbers(
+    months: list[str], labels: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A short chart has a tick per month (or quarter, with January among them, so the year
+    is named), never a day or an hour; the count axis has no fractions."""
+    from matplotlib import dates as mdates
+
+    from knotcrawl.analysis import stats
+
+    drawn = _drawn(monkeypatch)
+    per_month = [{"month": m, "edition": "ru", "articles": 3 * i + 1} for i, m in enumerate(months)]
+    stats.plot_monthly(per_month, str(tmp_path / "chart.png"))
+    (got,) = drawn
+    assert got["xlabels"][: len(labels)] == labels
+    assert all(mdates.num2date(t).day == 1 for t in got["xticks"])
+    assert got["yticks"] and all(float(t).is_integer() for t in got["yticks"])
