@@ -21,7 +21,7 @@ def content_hash(title: str, body: str) -> str:
 @dataclass(slots=True)
 class Link:
     url: str
-    text: str
+    text: str | None  # None when the link has no anchor text (an image-only link)
     kind: LinkKind
     edition: str | None = None
     article_id: int | None = None

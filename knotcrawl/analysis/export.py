@@ -657,7 +657,7 @@ def _json_links(child: Any) -> Any:
         '{"url": ',
         _json_string(_text(c["url"])),
         ', "text": ',
-        _json_string(_text(c["text"])),
+        _or_null(_json_string(_text(c["text"]))),
         ', "kind": ',
         _json_string(_text(c["kind"])),
         ', "edition": ',

@@ -75,7 +75,9 @@ def record_text(record: dict[str, Any]) -> list[str]:
     ]
     lines.extend(record.get("body", "").split("\n\n"))
     lines.append("")
-    lines.extend(f"link: {link['url']} [{link['kind']}] {link['text']}" for link in record["links"])
+    lines.extend(
+        f"link: {link['url']} [{link['kind']}] {link['text'] or ''}" for link in record["links"]
+    )
     return lines
 
 

@@ -120,7 +120,8 @@ class ArticleLink(Base):
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
+    # NULL when the link has no anchor text (an image-only link; migration 0007), never ''.
+    text: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
     edition: Mapped[str | None] = mapped_column(String(2))
     article_id: Mapped[int | None] = mapped_column(Integer)

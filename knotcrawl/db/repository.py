@@ -134,10 +134,16 @@ def _record_values(record: ArticleRecord) -> dict[str, Any]:
     return values
 
 
+def _link_text(link: Link) -> str | None:
+    """A link's anchor text as stored: ``None`` (NULL, JSON ``null``) when it has none, also
+    for an empty string from an older parser (RECORD.md: never ``""``)."""
+    return link.text or None
+
+
 def _link_dict(link: Link) -> dict[str, Any]:
     return {
         "url": link.url,
-        "text": link.text,
+        "text": _link_text(link),
         "kind": link.kind,
         "edition": link.edition,
         "article_id": link.article_id,
@@ -551,7 +557,7 @@ class Archive:
                 "article_pk": pk,
                 "position": i,
                 "url": link.url,
-                "text": link.text,
+                "text": _link_text(link),
                 "kind": link.kind,
                 "edition": link.edition,
                 "article_id": link.article_id,

@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from db_factory import T0, comparable, make_raw, make_record
+from sqlalchemy import func, select, text, update
 from sqlalchemy import inspect as sqlalchemy_inspect
-from sqlalchemy import text
 
 from knotcrawl.cli import main
-from knotcrawl.db import Archive, migrate
+from knotcrawl.db import Archive, migrate, models
 from knotcrawl.db.engine import make_engine
 from knotcrawl.db.models import Base
 from knotcrawl.errors import KnotcrawlError
+from knotcrawl.record import Link
 
 
 def test_open_creates_a_new_database_at_head(empty_db_url: str) -> None:
@@ -149,5 +151,78 @@ def test_a_database_of_another_application_is_left_alone(
             assert migrate.current_revision(engine) is None
             names = set(sqlalchemy_inspect(conn).get_table_names())
         assert names == {table}
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_0006_makes_empty_link_texts_null(
+    empty_db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Migration 0007: ``''`` link texts, in ``article_links`` and in the revisions' JSON,
+    become NULL / ``null``; other texts and the JSON's key order are kept. The downgrade
+    writes ``''`` back."""
+    engine = make_engine(empty_db_url)
+    migrate.upgrade(engine, "0006")
+    record = make_record(1)
+    record.links = [
+        Link("https://example.org/image", "EMPTY", "external"),
+        Link("https://example.org/named", "named", "external"),
+    ]
+    old_archive = Archive(engine)
+    with old_archive._write() as conn:
+        old_archive._insert_new(conn, [(record, make_raw(record)), (make_record(2), None)], T0)
+    edited = make_record(1, paragraphs=["An edited body."])
+    edited.links = list(record.links)
+    with old_archive._write() as conn:
+        existing = old_archive._existing_for_test(conn, "en", 1)
+        old_archive._apply_changes(conn, [(edited, make_raw(edited), existing)], T0 + timedelta(1))
+    # What knotcrawl wrote before 0007 for a link without text: ''.
+    li, rv = models.article_links, models.revisions
+    old_links = [
+        {"url": link.url, "text": "" if link.text == "EMPTY" else link.text, "kind": link.kind}
+        | {"edition": None, "article_id": None}
+        for link in record.links
+    ]
+    with engine.begin() as conn:
+        conn.execute(update(li).where(li.c.text == "EMPTY").values(text=""))
+        conn.execute(update(rv).values(links=old_links))
+        assert conn.execute(select(func.count()).where(li.c.text == "")).scalar_one() == 1
+    engine.dispose()
+
+    assert main(["db", "upgrade", "--db", empty_db_url]) == 0
+    assert f"0006 -> {migrate.head_revision()}" in capsys.readouterr().out
+    texts = [None, "named"]
+    engine = make_engine(empty_db_url)
+    try:
+        with engine.connect() as conn:
+            assert not conn.execute(select(func.count()).where(li.c.text == "")).scalar_one()
+            pk = conn.execute(select(rv.c.article_pk)).scalar_one()
+            current = select(li.c.text).where(li.c.article_pk == pk).order_by(li.c.position)
+            assert conn.execute(current).scalars().all() == texts
+            (links,) = conn.execute(select(rv.c.links)).scalars().all()
+            assert links == [
+                old | {"text": text} for old, text in zip(old_links, texts, strict=True)
+            ]
+            assert all(list(link) == list(old_links[0]) for link in links)  # key order kept
+        with Archive.open(empty_db_url) as archive:
+            got = archive.get("en", 1)
+            assert got is not None and [link.text for link in got.links] == texts
+            (revision,) = archive.revisions("en", 1)
+            assert [link.text for link in revision.record.links] == texts
+            other = archive.get("en", 2)
+            assert other is not None and all(link.text for link in other.links)
+
+        with engine.connect() as conn:
+            command.downgrade(migrate.alembic_config(conn), "0006")
+            conn.commit()
+        with engine.connect() as conn:
+            current = select(li.c.text).where(li.c.article_pk == pk).order_by(li.c.position)
+            assert conn.execute(current).scalars().all() == ["", "named"]
+            assert conn.execute(select(rv.c.links)).scalar_one() == old_links
+            assert not next(
+                c
+                for c in sqlalchemy_inspect(conn).get_columns("article_links")
+                if c["name"] == "text"
+            )["nullable"]
     finally:
         engine.dispose()

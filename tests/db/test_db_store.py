@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +14,7 @@ from sqlalchemy import select
 
 from knotcrawl.db import Archive, StoreOutcome
 from knotcrawl.db import models as m
-from knotcrawl.record import content_hash
+from knotcrawl.record import Link, content_hash
 
 
 def snapshot(archive: Archive) -> dict[str, list[Any]]:
@@ -325,3 +328,69 @@ def test_an_edit_seen_with_a_new_parser_is_still_an_edit(archive: Archive) -> No
     )
     assert outcome == StoreOutcome.UPDATED
     assert [r.record.title for r in archive.revisions("en", 7)] == [old.title]
+
+
+def test_a_link_without_text_is_null_everywhere(
+    db_url: str,
+    archive: Archive,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A link without anchor text is NULL in ``article_links`` (an older parser's ``""`` too),
+    ``None`` read back, ``null`` in ``show --json``, JSON Lines, CSV (both writers) and Parquet,
+    and in the revision that keeps the old version."""
+    from knotcrawl.analysis import export as writers
+    from knotcrawl.api import KnotArchive
+    from knotcrawl.cli import main
+
+    record = make_record(7)
+    record.links = [
+        Link("https://example.org/image", None, "external"),
+        Link("https://example.org/old-parser", "", "external"),
+        Link("https://example.org/named", "named", "external"),
+    ]
+    texts = [None, None, "named"]
+    assert archive.store(record, seen_at=T0, raw=make_raw(record)) is StoreOutcome.NEW
+    with archive.engine.connect() as conn:
+        li = m.article_links
+        stored = conn.execute(select(li.c.text).order_by(li.c.position)).scalars().all()
+    assert stored == texts
+    got = archive.get("en", 7)
+    assert got is not None and [link.text for link in got.links] == texts
+    # A recheck of the same page is unchanged: "" and None are the same stored text.
+    again = archive.store(record, seen_at=T0 + timedelta(1), raw=make_raw(record))
+    assert again is StoreOutcome.UNCHANGED
+    edited = make_record(7, paragraphs=["An edited body."])
+    archive.store(edited, seen_at=T0 + timedelta(2), raw=make_raw(edited))
+    (revision,) = archive.revisions("en", 7)
+    assert [link.text for link in revision.record.links] == texts
+
+    # The first version again: the readers of the current record.
+    archive.store(record, seen_at=T0 + timedelta(3), raw=make_raw(record))
+    url = db_url
+    with KnotArchive(Archive.open(url)) as api:
+        (current,) = list(api.records())
+        assert [link.text for link in current.links] == texts
+        current_get = api.get("en", 7)
+        assert current_get is not None and [link.text for link in current_get.links] == texts
+
+    assert main(["show", "en:7", "--json", "--db", url]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [link["text"] for link in shown["record"]["links"]] == texts
+
+    def exported(fmt: str, name: str) -> Path:
+        path = tmp_path / name
+        assert main(["export", "--db", url, "--format", fmt, "-o", str(path)]) == 0
+        return path
+
+    (line,) = exported("jsonl", "a.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [link["text"] for link in json.loads(line)["links"]] == texts
+    for writer in ("arrow", "plain"):
+        monkeypatch.setattr(writers, "ARROW_CSV", writer == "arrow")
+        with exported("csv", f"{writer}.csv").open(encoding="utf-8", newline="") as handle:
+            (row,) = list(csv.DictReader(handle))
+        assert [link["text"] for link in json.loads(row["links"])] == texts, writer
+    pq = pytest.importorskip("pyarrow.parquet")
+    (links,) = pq.read_table(exported("parquet", "a.parquet")).column("links").to_pylist()
+    assert [link["text"] for link in links] == texts
