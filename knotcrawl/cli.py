@@ -71,6 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "search" and any(u.startswith("-") for u in unknown):
             message += " (a QUERY that starts with - goes after --: knotcrawl search -- '-b a')"
         args.command_parser.error(message)
+    from knotcrawl.hosts import CANONICAL_ERROR
+
+    if CANONICAL_ERROR is not None:
+        print(f"knotcrawl {args.command}: {CANONICAL_ERROR}", file=sys.stderr)
+        return 2
     previous = _stop_on_sigterm()
     try:
         status: int = args.run(args)

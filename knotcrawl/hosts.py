@@ -7,7 +7,9 @@ is the edition's canonical host plus ``/articles/<id>``, whatever host it was fe
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
@@ -15,10 +17,51 @@ from urllib.parse import urljoin, urlsplit
 Edition = Literal["en", "ru"]
 EDITIONS: tuple[Edition, ...] = ("en", "ru")
 
-CANONICAL_BASE: dict[Edition, str] = {
+# Where the editions live: the crawl's default address and the replica's.
+SITE_BASE: dict[Edition, str] = {
     "en": "https://www.eng.kavkaz-uzel.eu",
     "ru": "https://www.kavkaz-uzel.eu",
 }
+# RECORD.md: records carry canonical URLs on these hosts by default, "configurable".
+CANONICAL_ENV: dict[Edition, str] = {"en": "KNOTCRAWL_CANONICAL_EN", "ru": "KNOTCRAWL_CANONICAL_RU"}
+
+
+def canonical_bases(environ: Mapping[str, str]) -> dict[Edition, str]:
+    """The canonical base of each edition: ``SITE_BASE`` unless ``KNOTCRAWL_CANONICAL_EN``/
+    ``_RU`` name another ``scheme://host[:port]``. ``ValueError`` says what is wrong."""
+    bases = dict(SITE_BASE)
+    for edition, name in CANONICAL_ENV.items():
+        value = environ.get(name)
+        if value is None:
+            continue
+        text = value.strip().rstrip("/")
+        try:
+            parts = urlsplit(text)
+            port_ok = parts.port is None or parts.port > 0
+        except ValueError:
+            port_ok = False
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or not port_ok
+            or parts.path
+            or parts.query
+            or parts.fragment
+            or "@" in parts.netloc
+        ):
+            raise ValueError(
+                f"{name}={value!r}: expected a scheme and a host only, such as {SITE_BASE[edition]}"
+            )
+        bases[edition] = text
+    return bases
+
+
+CANONICAL_ERROR: str | None = None
+try:
+    CANONICAL_BASE: dict[Edition, str] = canonical_bases(os.environ)
+except ValueError as exc:  # the command line refuses to run with it (cli.main)
+    CANONICAL_BASE = dict(SITE_BASE)
+    CANONICAL_ERROR = str(exc)
 
 # Every host seen serving one of the two applications (SITE.md §1), plus the old domains.
 KNOWN_HOSTS: dict[str, Edition] = {

@@ -100,6 +100,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             "--url is required: the page has no rel=canonical link to tell its address"
         )
+    if args.url is None:  # fetched_url is then the page's own claim, not a fetch
+        print(
+            f"knotcrawl parse: note: no --url; the page's own address is used: {url}",
+            file=sys.stderr,
+        )
     from knotcrawl.pages import ArticlePage, page_kind, parse_feed
 
     try:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from knotcrawl.errors import UsageError
 from knotcrawl.files import folder_write_error, reason
-from knotcrawl.hosts import CANONICAL_BASE, EDITIONS, Edition, edition_of_host
+from knotcrawl.hosts import EDITIONS, SITE_BASE, Edition, edition_of_host
 
 MODES = ("update", "range", "ids", "sections", "articles")
 
@@ -147,7 +147,7 @@ class CrawlOptions:
     db: str | None = None
     proxy: str | None = None
     replica: bool = False
-    base: dict[Edition, str] = field(default_factory=lambda: dict(CANONICAL_BASE))
+    base: dict[Edition, str] = field(default_factory=lambda: dict(SITE_BASE))
     mirrors: dict[Edition, list[str]] = field(default_factory=dict)
     overlap: int = 2
     recheck_days: float = 7.0

@@ -74,7 +74,7 @@ def parse_feed(body: bytes | str, url: str, headers: Headers = None) -> ListingP
 _ARTICLE = re.compile(r"^/articles/(?P<slug>[A-Za-z0-9]+)/?$")
 _FEED = re.compile(r"(?:\.rss|\.xml|/rss(?:/[\w-]+)?|/feed)/?$")
 _NOT_SUPPORTED = re.compile(r"^/(?:forum|blogs|users|search|feedback|login|assets|system)(?:/|$)")
-_LISTING = re.compile(r"^/(?:rubric/\d+|category/\d+|articles|[a-z][a-z0-9_-]*)?/?$")
+_LISTING = re.compile(r"^/(?:rubric/\d+|category/\d+|articles|[a-z][a-z0-9_-]*)/?$")
 
 
 def page_kind(body: bytes | str, url: str) -> str:
@@ -101,6 +101,9 @@ def page_kind(body: bytes | str, url: str) -> str:
         raise NotAnArticle(f"{url}: a {kind} page, not an article or listing (not supported)")
     if _LISTING.match(path):
         return "listing"
+    if path == "/":
+        # Its news blocks are a selection, not a listing a walk can page through.
+        raise NotAnArticle(f"{url}: the home page, not an article or listing")
     raise NotAnArticle(f"{url}: the path {path!r} is not an article, listing or feed")
 
 

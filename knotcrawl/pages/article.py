@@ -59,6 +59,7 @@ from knotcrawl.pages.html import (
     hint_flags,
     json_ld_of,
     json_ld_scripts,
+    line_text,
     meta_content,
     paragraphs,
     parse_html,
@@ -298,7 +299,7 @@ class ArticlePage:
     @cached_property
     def _title(self) -> tuple[str | None, HtmlElement | None, str | None]:
         for el in self.classes.select(TITLE_SEL):
-            text = collapse(text_of(el))
+            text = collapse(line_text(el))
             if text:
                 return text, el, "selector"
         head_title = self._head_title
@@ -310,29 +311,29 @@ class ArticlePage:
         h1s = [
             el
             for el in self._heads[1]
-            if (t := collapse(text_of(el))) and not (len(t) < 40 and is_furniture_text(t))
+            if (t := collapse(line_text(el))) and not (len(t) < 40 and is_furniture_text(t))
         ]
         if structured:
             for el in h1s:
-                if collapse(text_of(el)) == structured:
+                if collapse(line_text(el)) == structured:
                     return structured, el, "structured"
             for tag in _TITLE_TAGS:
                 for el in self.root.iter(tag):
-                    if collapse(text_of(el)) == structured:
+                    if collapse(line_text(el)) == structured:
                         return structured, el, "structured"
             return structured, None, "structured"
         if h1s:
             chosen = h1s[0]
             if head_title and len(h1s) > 1:
                 for el in h1s:
-                    if collapse(text_of(el)) in head_title:
+                    if collapse(line_text(el)) in head_title:
                         chosen = el
                         break
-            return collapse(text_of(chosen)), chosen, "semantic"
+            return collapse(line_text(chosen)), chosen, "semantic"
         if head_title:
             for tag in _TITLE_TAGS:
                 for el in self.root.iter(tag):
-                    if collapse(text_of(el)) == head_title:
+                    if collapse(line_text(el)) == head_title:
                         return head_title, el, "text"
             return head_title, None, "text"
         return None, None, None
@@ -416,7 +417,7 @@ class ArticlePage:
     def _published(self) -> tuple[ParsedDate | None, str | None]:
         found = []
         for el in self.classes.select(DATE_SEL):
-            parsed = read_date(text_of(el)) or read_date(el.get("datetime"))
+            parsed = read_date(line_text(el)) or read_date(el.get("datetime"))
             if parsed is not None:
                 found.append((el, parsed))
         if len(found) == 1:
@@ -429,7 +430,7 @@ class ArticlePage:
             return structured, "structured"
         found = []
         for el in self.root.iter("time"):
-            parsed = read_date(text_of(el))
+            parsed = read_date(line_text(el))
             if parsed is not None:
                 found.append((el, parsed))
         chosen = self._closest(found) if found else None
@@ -452,7 +453,7 @@ class ArticlePage:
         for el in self._elements:
             if not len(el) or not isinstance(el.tag, str) or el.tag in ("title", "head"):
                 continue
-            text = text_of(el)
+            text = line_text(el)
             if ":" in text and len(text) < 120:
                 for parsed in find_dates(collapse(text)):
                     found.append((el, parsed))
@@ -510,7 +511,7 @@ class ArticlePage:
             # published_raw is the text the page shows: the element's own text when it says
             # the same instant, else the visible date nearest the title with that instant.
             if el is not None:
-                shown = read_date(text_of(el))
+                shown = read_date(line_text(el))
                 if shown is not None and shown.moment.timestamp() == parsed.moment.timestamp():
                     return shown
             for _el, visible in self._visible_same(parsed):
@@ -923,7 +924,7 @@ class ArticlePage:
         for el in self.classes.select(CAPTION_SEL):
             if container not in el.iterancestors():
                 continue
-            text = collapse(text_of(el))
+            text = collapse(line_text(el))
             if text:
                 return text
         return None
@@ -968,7 +969,7 @@ class ArticlePage:
             else:
                 cls = el.get("class")
                 if cls and "caption" in cls.lower() and not self._in_furniture(el):
-                    text = collapse(text_of(el))
+                    text = collapse(line_text(el))
                     if text:
                         return text
         return None
@@ -1035,15 +1036,19 @@ class ArticlePage:
         analysis = self._analysis
         seen: set[str] = set()
         result: list[Link] = []
+        para = analysis["crossref_para"]
+        original = self._original_link(para) if para is not None else None
         for p in analysis["body"]:
             for href, text in p.links:
                 link = self._resolve(href, text)
                 if link is not None and link.url not in seen:
                     seen.add(link.url)
+                    # The Russian original linked from the text too: listed once, where it
+                    # comes first, and still the original.
+                    if original is not None and link.url == original.url:
+                        link.kind = "original"
                     result.append(link)
-        para = analysis["crossref_para"]
         if para is not None:
-            original = self._original_link(para)
             for href, text in para.links:
                 link = self._resolve(href, text)
                 if link is None:
@@ -1091,7 +1096,7 @@ class ArticlePage:
                 kind = path.strip("/").split("/", 1)[0]
                 raise NotAnArticle(f"{self.url}: a {kind} page, not a news article")
         h1s = self._heads[1]
-        h1 = collapse(text_of(h1s[0])) if h1s else ""
+        h1 = collapse(line_text(h1s[0])) if h1s else ""
         for text in (h1, self._head_title or ""):
             if text and is_error_title(text):
                 raise NotAnArticle(f"{self.url}: an error page ({text!r}), not an article")

@@ -54,7 +54,7 @@ else:
 
 
 # Bump whenever any extracted field can change for the same page.
-PARSER_VERSION = "1.2.0"
+PARSER_VERSION = "1.3.0"
 
 LEVELS = ("selector", "structured", "semantic", "text")
 
@@ -156,18 +156,26 @@ def is_binary(data: bytes | str) -> bool:
     return controls > max(8, len(head) // 50)
 
 
-_SKIP_SCHEMES = ("#", "javascript:", "mailto:", "tel:", "data:")
+_SKIP_SCHEMES = ("#", "javascript:", "data:")
+# Addresses that are not web pages but are links a reader can follow: external links.
+_OTHER_SCHEMES = ("mailto:", "tel:")
 
 
 _FAST_ARTICLE = re.compile(r"^(?:https?://(?P<host>[^/?#:]+)(?::\d+)?)?/articles/(?P<id>\d+)/?$")
 _HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?P<host>[^/?#:]+)", re.IGNORECASE)
 
 
-def resolve_link(href: str, text: str, page_url: str, page_edition: Edition | None) -> Link | None:
-    """A body link: articles of either edition on any mirror become canonical URLs."""
+def resolve_link(
+    href: str, text: str | None, page_url: str, page_edition: Edition | None
+) -> Link | None:
+    """A body link: articles of either edition on any mirror become canonical URLs. An
+    empty anchor text (an image-only link) is ``None``."""
     href = href.strip()
     if not href or href.lower().startswith(_SKIP_SCHEMES):
         return None
+    text = text or None
+    if href.lower().startswith(_OTHER_SCHEMES):
+        return Link(href, text, "external", None, None)
     fast = _FAST_ARTICLE.match(href)
     if fast is not None:
         # The common case, without urljoin: /articles/<id> on this host or a named one.

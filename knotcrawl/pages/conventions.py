@@ -62,19 +62,29 @@ _LATIN = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
 
+_CYR_LOOKALIKES = frozenset("АВСЕНКМОРТХаеорсухі")
+
+
 def repair_homoglyphs(text: str | None) -> str:
-    """A word mixing Latin and Cyrillic letters gets its majority script (``СK`` → ``CK``)."""
+    """A word mixing Latin and Cyrillic letters gets its majority script (``СK`` → ``CK``);
+    in a Latin line, a Cyrillic word whose every letter looks Latin is Latin (``СК
+    correspondent``, both letters Cyrillic, → ``CK correspondent``)."""
     if not text:
         return ""
     text = text.strip()
     if _LATIN.search(text) is None or _CYRILLIC.search(text) is None:
         return text  # one script only: no word mixes them
+    latin_line = len(_LATIN.findall(text)) > 2 * len(_CYRILLIC.findall(text))
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
         lat = len(_LATIN.findall(word))
         cyr = len(_CYRILLIC.findall(word))
-        if not lat or not cyr:
+        if not lat:
+            if latin_line and cyr and _CYR_LOOKALIKES.issuperset(word):
+                return word.translate(_CYR_TO_LAT)
+            return word
+        if not cyr:
             return word
         if lat >= cyr:
             return word.translate(_CYR_TO_LAT)
@@ -132,6 +142,10 @@ _FURNITURE_STARTS = (
     "стали очевидцем события?",
 )
 _NOTICE_CAPS = re.compile(r"ИНОСТРАНН\w*\s+(?:АГЕНТ|СРЕДСТВ)")
+_NOTICE_OPENING = re.compile(
+    r"(?:\d{1,2}\s*\+\s*)?(?:НАСТОЯЩИЙ\s+МАТЕРИАЛ|ДАННОЕ\s+СООБЩЕНИЕ)\s*(?:\([^)]{0,40}\)\s*)?"
+    r"(?:ПРОИЗВЕДЕН|СОЗДАН)\w*\s+И\s+(?:\(ИЛИ\)\s+)?РАСПРОСТРАН"
+)
 
 # "Read also" and its kin head a block of links to other articles: at the end of the page, or
 # inside the body (where the article's text goes on after the block).
@@ -176,8 +190,14 @@ def is_furniture_text(text: str) -> bool:
         head = text[:40]
         if head.upper() == head and head.startswith(("НАСТОЯЩИЙ МАТЕРИАЛ", "ДАННОЕ СООБЩЕНИЕ")):
             return True
+        upper = text.upper()
         # Upper-case notices whatever their opening words or quotes.
-        if text.upper() == text and _NOTICE_CAPS.search(text):
+        if upper == text and _NOTICE_CAPS.search(text):
+            return True
+        # The notices in sentence case (a restyled page): their legal opening ("Настоящий
+        # материал (информация) произведен и распространен…", "Данное сообщение (материал)
+        # создано и (или) распространено…") and the foreign-agent phrase; an age mark before.
+        if _NOTICE_OPENING.match(upper) and _NOTICE_CAPS.search(upper):
             return True
     if ("VPN" in text or "приложение" in text) and (
         "Скачайте приложение" in text or "работает без VPN" in text

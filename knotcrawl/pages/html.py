@@ -134,6 +134,43 @@ def text_of(el: HtmlElement) -> str:
     return "".join(el.itertext())
 
 
+_LINE_BREAKS = ("br", *sorted(BLOCK_TAGS))
+
+
+def line_text(el: HtmlElement) -> str:
+    """The text of ``el`` as the page shows it on one line: :func:`text_of`, but a line break
+    (``<br>``) or a block boundary inside ``el`` separates words instead of gluing them
+    (``<h1>Snow<br>in Sochi</h1>``: ``Snow in Sochi``). For short texts read as one value: a
+    title, a caption, a date."""
+    if not len(el):
+        return el.text or ""
+    for _ in el.iterdescendants(*_LINE_BREAKS):
+        break
+    else:
+        return "".join(el.itertext())
+    parts: list[str] = []
+    _spaced_text(el, parts)
+    return "".join(parts)
+
+
+def _spaced_text(el: HtmlElement, parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):  # not a comment or processing instruction
+            if tag == "br":
+                parts.append(" ")
+            elif tag in BLOCK_TAGS:
+                parts.append(" ")
+                _spaced_text(child, parts)
+                parts.append(" ")
+            else:
+                _spaced_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
 def collapse(text: str | None) -> str:
     """Whitespace (including no-break spaces) collapsed to single spaces, trimmed; zero-width
     spaces and soft hyphens (invisible on the page) dropped."""

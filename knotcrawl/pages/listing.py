@@ -34,6 +34,7 @@ from knotcrawl.pages.html import (
     HtmlElement,
     collapse,
     css,
+    line_text,
     paragraphs,
     parse_html,
     strip_noise,
@@ -422,7 +423,7 @@ class ListingHtmlPage:
         date: ParsedDate | None = None
         for el in zone:
             for t in el.iter("time"):
-                date = read_date(text_of(t)) or read_date(t.get("datetime"))
+                date = read_date(line_text(t)) or read_date(t.get("datetime"))
                 if date is not None:
                     break
             if date is not None:
@@ -443,14 +444,14 @@ class ListingHtmlPage:
         caption = None
         for el in zone:
             for fc in el.iter("figcaption"):
-                caption = collapse(text_of(fc)) or None
+                caption = collapse(line_text(fc)) or None
                 if caption:
                     break
             if caption:
                 break
             for node in el.iter():
                 if "caption" in (node.get("class") or "").lower():
-                    caption = collapse(text_of(node)) or None
+                    caption = collapse(line_text(node)) or None
                     if caption:
                         break
             if caption:
@@ -502,9 +503,9 @@ class ListingHtmlPage:
         in blocks inside the ``<a>``), its headline: a heading inside it, else its first block
         that is not a date, a caption or the photo's block."""
         if not any(isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in a):
-            return collapse(text_of(a)), None
+            return collapse(line_text(a)), None
         for heading in a.iter(*HEADING_TAGS):
-            text = collapse(text_of(heading))
+            text = collapse(line_text(heading))
             if text:
                 return text, heading
         for para in paragraphs(a):
@@ -527,7 +528,7 @@ class ListingHtmlPage:
                         and lk.article_id == aid
                         for a in parent.iter("a")
                     )
-                    text = collapse(text_of(parent))
+                    text = collapse(line_text(parent))
                     if text and not has_link:
                         return text
                 alt = collapse(img.get("alt"))
@@ -652,7 +653,8 @@ def _as_text(text: str | None) -> str:
         import lxml.html
 
         try:
-            return str(lxml.html.fragment_fromstring(text, create_parent="div").text_content())
+            # Its paragraphs and line breaks separate words, as a reader sees them.
+            return line_text(lxml.html.fragment_fromstring(text, create_parent="div"))
         except (etree.ParserError, ValueError):
             return text
     return text

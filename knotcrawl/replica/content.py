@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from knotcrawl.hosts import canonical_url
+from knotcrawl.hosts import SITE_BASE, canonical_url
 
 from . import words as w
 from .catalog import PLACES, Catalog, from_epoch
@@ -333,7 +333,7 @@ class _Generator:
             return None
         target = self.index - 1 - self.rng.randrange(min(self.index - 1, 120))
         tid = cat.ids[target]
-        url = canonical_url(self.edition, tid)  # type: ignore[arg-type]
+        url = canonical_url(self.edition, tid, SITE_BASE)  # type: ignore[arg-type]
         if url in self.used:
             return None
         self.used.add(url)
@@ -373,7 +373,7 @@ class _Generator:
         if other == "ru" and target in self.catalog.ru.protected:
             return None
         tid = cat.ids[target]
-        url = canonical_url(other, tid)  # type: ignore[arg-type]
+        url = canonical_url(other, tid, SITE_BASE)  # type: ignore[arg-type]
         if url in self.used:
             return None
         self.used.add(url)

@@ -16,7 +16,7 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from knotcrawl.hosts import CANONICAL_BASE, KNOWN_HOSTS, canonical_url
+from knotcrawl.hosts import KNOWN_HOSTS, SITE_BASE, canonical_url
 from knotcrawl.moscow import local_iso, localize, utc_iso
 from knotcrawl.record import ArticleRecord, Link, ListingItem, ListingPage, Original
 
@@ -535,7 +535,7 @@ class Replica:
             related,
             promo,
             self.now.year,
-            canonical_url(edition, content.article_id),  # type: ignore[arg-type]
+            canonical_url(edition, content.article_id, SITE_BASE),  # type: ignore[arg-type]
             variant,
         )
 
@@ -568,7 +568,7 @@ class Replica:
             Credits("none", [], None, None, None),
             "absent",
         )
-        base = CANONICAL_BASE["en" if en else "ru"]
+        base = SITE_BASE["en" if en else "ru"]
         page = ArticlePage(content, [], [], None, self.now.year, f"{base}/articles/{slug}")
         return self._html(200, ARTICLE_RENDERERS["en-classic" if en else "ru-desktop"](page))
 
@@ -629,7 +629,7 @@ class Replica:
         )
         return ListingItem(
             item.article_id,
-            canonical_url(edition, item.article_id),  # type: ignore[arg-type]
+            canonical_url(edition, item.article_id, SITE_BASE),  # type: ignore[arg-type]
             item.title,
             utc_iso(moment),
             raw,
@@ -659,7 +659,7 @@ class Replica:
                 out.append(f"    <lastBuildDate>{dates.rfc822(first.published)}</lastBuildDate>")
             for i in newest:
                 item = self._item("ru", i)
-                url = canonical_url("ru", item.article_id)
+                url = canonical_url("ru", item.article_id, SITE_BASE)
                 out += [
                     "    <item>",
                     f"      <title>{escape(item.title, False)}</title>",
@@ -698,7 +698,7 @@ class Replica:
     def record(self, edition: str, index: int) -> ArticleRecord:
         cat: EditionCatalog = self.catalog.edition(edition)
         c = self.content(edition, index)
-        url = canonical_url(edition, c.article_id)  # type: ignore[arg-type]
+        url = canonical_url(edition, c.article_id, SITE_BASE)  # type: ignore[arg-type]
         markup = self.markup_for(edition, c.article_id)
         moment = localize(c.published)
         links: list[Link] = []
@@ -718,7 +718,7 @@ class Replica:
                     )
         original = None
         if c.xref == "link" and c.original_id is not None and c.original_time is not None:
-            ru_url = canonical_url("ru", c.original_id)
+            ru_url = canonical_url("ru", c.original_id, SITE_BASE)
             ru_moment = localize(c.original_time)
             original = Original(
                 ru_url,

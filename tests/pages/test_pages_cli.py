@@ -101,9 +101,15 @@ def test_explain_a_listing(capsys: pytest.CaptureFixture[str]) -> None:
 def test_url_from_canonical(capsys: pytest.CaptureFixture[str]) -> None:
     if not SAMPLES.is_dir():
         pytest.skip(f"the shared samples are not beside the project ({SAMPLES})")
-    status, out, _err = _run(capsys, str(SAMPLES / "ru-article-mobile.html"))
+    status, out, err = _run(capsys, str(SAMPLES / "ru-article-mobile.html"))
     assert status == 0
-    assert json.loads(out)["article_id"] == 419812
+    record = json.loads(out)
+    assert record["article_id"] == 419812
+    # The page's claim stands in for the address it was fetched from, and parse says so.
+    assert err == (
+        f"knotcrawl parse: note: no --url; the page's own address is used: "
+        f"{record['fetched_url']}\n"
+    )
 
 
 def _bad(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -301,3 +307,56 @@ def test_stdin_subprocess() -> None:
     )
     assert proc.returncode == 4 and b"Traceback" not in proc.stderr
     assert proc.stderr.decode().strip().startswith("knotcrawl parse:")
+
+
+def _parse_with_env(env: dict[str, str], page: Path, url: str) -> subprocess.CompletedProcess[str]:
+    """``knotcrawl parse`` in a new process: the canonical hosts are read when it starts."""
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "knotcrawl", "parse", str(page), "--url", url],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_canonical_hosts_are_configurable(tmp_path: Path) -> None:
+    page = tmp_path / "a.html"
+    page.write_text(
+        ARTICLE.replace(
+            "<p>Author:",
+            '<p>See <a href="/articles/49000">an earlier report</a> and <a '
+            'href="https://m.kavkaz-uzel.eu/articles/400000/">the Russian one</a>.</p><p>Author:',
+        ),
+        encoding="utf-8",
+    )
+    env = {
+        "KNOTCRAWL_CANONICAL_EN": "http://kavkaz.example:8080/",
+        "KNOTCRAWL_CANONICAL_RU": "https://ru.kavkaz.example",
+    }
+    done = _parse_with_env(env, page, "https://caucasianknot.info/articles/50001/")
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["url"] == "http://kavkaz.example:8080/articles/50001"
+    assert record["fetched_url"] == "https://caucasianknot.info/articles/50001/"
+    assert [link["url"] for link in record["links"]] == [
+        "http://kavkaz.example:8080/articles/49000",
+        "https://ru.kavkaz.example/articles/400000",
+    ]
+
+
+@pytest.mark.parametrize(
+    "value", ["kavkaz.example", "https://kavkaz.example/news", "ftp://kavkaz.example", "http://h:0"]
+)
+def test_a_bad_canonical_host_is_refused(tmp_path: Path, value: str) -> None:
+    page = tmp_path / "a.html"
+    page.write_text(ARTICLE, encoding="utf-8")
+    done = _parse_with_env({"KNOTCRAWL_CANONICAL_RU": value}, page, URL)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        f"knotcrawl parse: KNOTCRAWL_CANONICAL_RU={value!r}: expected a scheme and a host "
+        "only, such as https://www.kavkaz-uzel.eu\n"
+    )

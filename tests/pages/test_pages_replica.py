@@ -152,6 +152,8 @@ def test_faulty_pages_still_parse(fault: str) -> None:
         ("www.eng.kavkaz-uzel.eu", "/articles/AboutCaucasianKnot", 200),
         ("www.kavkaz-uzel.eu", "/articles/AboutProject", 200),
         ("www.eng.kavkaz-uzel.eu", "/no-such-region", 404),
+        ("www.eng.kavkaz-uzel.eu", "/", 200),  # the home page: a selection, not a listing
+        ("www.kavkaz-uzel.eu", "/", 200),
     ],
 )
 def test_not_articles(host: str, target: str, status: int) -> None:

@@ -347,6 +347,8 @@ def test_loopback_host_uses_canonical_and_lang() -> None:
         ("Author: Oleg Krasnov; Source: CK correspondent", ["Oleg Krasnov"], "CK correspondent"),
         ("Author: The Caucasian Knot", ["The Caucasian Knot"], None),
         ("Source: СK correspondent", [], "CK correspondent"),
+        ("Source: СК correspondent", [], "CK correspondent"),  # both letters Cyrillic
+        ("Source: Пресс-служба СК РФ", [], "Пресс-служба СК РФ"),  # Russian: left as it is
         (
             "Автор: Заур Гагиев, Ирина Ахметова; Источник: корреспондент «Кавказского узла»",
             ["Заур Гагиев", "Ирина Ахметова"],
@@ -550,3 +552,129 @@ def test_print_link_after_the_body_is_furniture(label: str) -> None:
 <hr><p><a href="/articles/337883/print">{label}</a></p></div></body></html>"""
     record = parse_article(html, "https://www.kavkaz-uzel.eu/articles/337883")
     assert (record.body, record.links) == (f"{RU_BODY[0]}\n\n{RU_BODY[1]}", [])
+
+
+# RECORD.md details found by a contract audit (parser 1.3.0): each test fails on 1.2.0.
+
+
+def _with(name: str, old: str, new: str) -> dict[str, Any]:
+    html = VARIANTS[name]
+    assert old in html
+    return parse_article(html.replace(old, new, 1).encode("utf-8"), EN_URL).to_dict()
+
+
+def test_a_link_without_anchor_text_has_null_text() -> None:
+    # "Where a field is unknown it is null, never ''": an image-only link has no text.
+    got = _with(
+        "table_layout",
+        f"<p>{P1}</p>",
+        f'<p>{P1} <a href="https://example.com/photo"><img src="/x.jpg" alt=""></a></p>',
+    )
+    assert got["links"][0] == {
+        "url": "https://example.com/photo",
+        "text": None,
+        "kind": "external",
+        "edition": None,
+        "article_id": None,
+    }
+
+
+def test_a_mail_link_in_the_body_is_an_external_link() -> None:
+    got = _with(
+        "table_layout",
+        f"<p>{P3}</p>",
+        f'<p>{P3} <a href="mailto:info@example.org">Write to us</a></p>',
+    )
+    assert got["links"][1] == {
+        "url": "mailto:info@example.org",
+        "text": "Write to us",
+        "kind": "external",
+        "edition": None,
+        "article_id": None,
+    }
+    assert got["body"] == EXPECTED["body"].replace(P3, f"{P3} Write to us")
+
+
+def test_a_line_break_in_the_title_separates_its_words() -> None:
+    got = _with(
+        "table_layout",
+        f"<h1>{TITLE}</h1>",
+        f"<h1>{TITLE.replace(' protest ', '<br>protest ')}</h1>",
+    )
+    assert got["title"] == TITLE
+
+
+def test_a_line_break_in_the_date_separates_its_parts() -> None:
+    got = _with("table_layout", "05 March 2020, 12:30", "05 March 2020,<br>12:30")
+    assert (got["published_at"], got["published_raw"]) == (
+        "2020-03-05T09:30:00Z",
+        "05 March 2020, 12:30",
+    )
+
+
+def test_the_original_linked_from_the_text_is_still_the_original() -> None:
+    got = _with(
+        "table_layout",
+        f"<p>{P1}</p>",
+        f'<p>{P1} <a href="https://www.kavkaz-uzel.eu/articles/346000/">the Russian report</a></p>',
+    )
+    # Listed once, where it first comes, with the kind that says what it is.
+    assert got["links"] == [
+        {
+            "url": "https://www.kavkaz-uzel.eu/articles/346000",
+            "text": "the Russian report",
+            "kind": "original",
+            "edition": "ru",
+            "article_id": 346000,
+        },
+        EXPECTED["links"][0],
+    ]
+    assert got["original"] == EXPECTED["original"]
+
+
+NOTICE_URL = "https://www.kavkaz-uzel.eu/articles/400001"
+NOTICE_BODY = ["Жители Нальчика вышли на акцию протеста.", "Власти обещали провести слушания."]
+
+
+def _ru_article(notice: str) -> dict[str, Any]:
+    html = f"""<html lang="ru"><body><main><h1>Жители Нальчика протестуют против свалки</h1>
+<p>09:00, 6 февраля 2023</p><p>{notice}</p><p>{NOTICE_BODY[0]}</p><p>{NOTICE_BODY[1]}</p>
+<p>Автор: Олег Краснов; Источник: корреспондент «Кавказского узла»</p></main></body></html>"""
+    return parse_article(html.encode("utf-8"), NOTICE_URL).to_dict()
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Настоящий материал (информация) произведен и распространен иностранным агентом ООО «МЕМО», либо касается деятельности иностранного агента ООО «МЕМО».",
+        "18+ Настоящий материал (информация) произведен и распространен иностранным агентом ООО «МЕМО».",
+        "Данное сообщение (материал) создано и (или) распространено иностранным средством массовой информации, выполняющим функции иностранного агента, и (или) российским юридическим лицом, выполняющим функции иностранного агента.",
+    ],
+    ids=["memo", "memo_18_plus", "mass_media"],
+)
+def test_foreign_agent_notices_in_sentence_case_are_furniture(notice: str) -> None:
+    assert _ru_article(notice)["body"] == "\n\n".join(NOTICE_BODY)
+
+
+def test_news_about_foreign_agents_stays_in_the_body() -> None:
+    news = (
+        "Настоящий материал подготовлен после того, как суд признал журналиста иностранным агентом."
+    )
+    assert _ru_article(news)["body"] == "\n\n".join([news, *NOTICE_BODY])
+
+
+def test_a_line_break_in_a_listing_title_separates_its_words() -> None:
+    html = _cards("cards").replace("Second story", "Second<br>story")
+    assert "Second<br>story" in html
+    titles = [i.title for i in parse_listing(html, LISTING_URL).items]
+    assert titles == [title for _aid, title, *_ in ITEMS]
+
+
+def test_a_feed_description_in_paragraphs_keeps_its_words_apart() -> None:
+    feed = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><language>ru</language>
+<item><title>Заголовок</title><link>https://www.kavkaz-uzel.eu/articles/420001</link>
+<pubDate>Mon, 05 Jan 2026 10:00:00 +0300</pubDate>
+<description><![CDATA[<p>Первый &laquo;абзац&raquo;</p><p>второй&nbsp;абзац<br>и строка</p>]]></description>
+</item></channel></rss>"""
+    item = parse_feed(feed.encode(), "https://www.kavkaz-uzel.eu/articles.rss").items[0]
+    assert item.lead == "Первый «абзац» второй абзац и строка"
