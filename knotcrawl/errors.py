@@ -20,6 +20,11 @@ class UsageError(KnotcrawlError):
     status = 2
 
 
+class LockLost(KnotcrawlError):
+    """The archive's lock was lost while it was held (its database session ended): another
+    process may be writing, so the holder stops."""
+
+
 class Terminated(BaseException):
     """SIGTERM, raised where the command is (the command line installs the handler), so that
     its cleanup runs (an export's temporary file is removed, a reparse's pool stopped) as it

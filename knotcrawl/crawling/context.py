@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from knotcrawl.crawling.frontier import Frontier, job_key
 from knotcrawl.crawling.options import CrawlOptions
-from knotcrawl.errors import KnotcrawlError, UsageError
+from knotcrawl.errors import KnotcrawlError, LockLost, UsageError
 from knotcrawl.terminal import clear_live_line
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,8 @@ def one_line(exc: BaseException) -> str:
 
 
 # Errors of the archive or the job file: nothing more can be stored, so the crawl stops.
-STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, SQLAlchemyError)
+# A lost archive lock too: another process may be writing.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, SQLAlchemyError, LockLost)
 
 
 def stop_crawl(crawler: Any, exc: BaseException) -> None:
@@ -168,6 +169,12 @@ class CrawlContext:
     @property
     def resumed(self) -> bool:
         return bool(self.frontier and self.frontier.resumed)
+
+    def check_lock(self) -> None:
+        """Raise ``LockLost`` when this run no longer holds the archive's crawl lock (checked
+        before every write of stored articles, so a run that lost it writes no more)."""
+        if self._lock is not None:
+            self.archive.check_lock(self._lock)
 
     def clear_error(self, url: str | None) -> None:
         if url and url in self.error_urls:

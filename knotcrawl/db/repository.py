@@ -35,7 +35,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from knotcrawl.db import migrate
@@ -51,7 +51,7 @@ from knotcrawl.db.types import (
     compress,
     decompress,
 )
-from knotcrawl.errors import KnotcrawlError, UsageError
+from knotcrawl.errors import KnotcrawlError, LockLost, UsageError
 from knotcrawl.files import file_write_error
 from knotcrawl.moscow import parse_utc_iso, utc_iso
 from knotcrawl.record import ArticleRecord, Link, Original, content_hash
@@ -1530,23 +1530,85 @@ class Archive:
         finally:
             os.close(fd)
 
-    @contextmanager
-    def _advisory_lock(self, name: str) -> Iterator[None]:
+    def _advisory_lock(self, name: str) -> AdvisoryLock:
+        return AdvisoryLock(self.engine, self.url, name)
+
+    def check_lock(self, lock: object) -> None:
+        """Raise :class:`LockLost` when ``lock`` (from :meth:`lock`, entered) is no longer
+        held. A file lock cannot be lost while its process lives; a PostgreSQL advisory lock
+        dies with its session (a terminated backend, ``idle_session_timeout``, a restart)."""
+        check = getattr(lock, "check", None)
+        if check is not None:
+            check()
+
+
+class AdvisoryLock:
+    """A PostgreSQL session advisory lock on a connection of its own, held from ``__enter__``
+    to ``__exit__``. :meth:`check` asks the server whether this session still holds it (which
+    also keeps the session from idling out)."""
+
+    def __init__(self, engine: Any, url: str, name: str) -> None:
         digest = hashlib.sha256(f"knotcrawl:{name}".encode()).digest()
-        key = int.from_bytes(digest[:8], "big", signed=True)
-        with self.engine.connect() as conn:
-            got = conn.execute(select(func.pg_try_advisory_lock(key))).scalar()
+        self.key = int.from_bytes(digest[:8], "big", signed=True)
+        self.engine = engine
+        self.url = url
+        self.name = name
+        self.conn: Any = None
+
+    def __enter__(self) -> None:
+        conn = self.engine.connect()
+        try:
+            got = conn.execute(select(func.pg_try_advisory_lock(self.key))).scalar()
             conn.commit()
-            if not got:
-                raise KnotcrawlError(
-                    f"another knotcrawl process holds the {name} lock on {self.url}",
-                    status=LOCKED_STATUS,
-                )
-            try:
-                yield
-            finally:
-                conn.execute(select(func.pg_advisory_unlock(key)))
-                conn.commit()
+        except BaseException:
+            conn.close()
+            raise
+        if not got:
+            conn.close()
+            raise KnotcrawlError(
+                f"another knotcrawl process holds the {self.name} lock on {self.url}",
+                status=LOCKED_STATUS,
+            )
+        self.conn = conn
+
+    def check(self) -> None:
+        conn = self.conn
+        if conn is None:
+            return
+        try:
+            # The 64-bit key is split over classid (high half) and objid (low half).
+            held = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    " AND pid = pg_backend_pid() AND objsubid = 1"
+                    " AND ((classid::bigint << 32) | objid::bigint) = :key"
+                ),
+                {"key": self.key},
+            ).scalar()
+            conn.commit()
+        except SQLAlchemyError as exc:
+            held = 0
+            lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            reason = f" ({lines[0]})" if lines else ""
+        else:
+            reason = ""
+        if not held:
+            raise LockLost(
+                f"lost the {self.name} lock on {self.url}: the server ended its session"
+                f"{reason}; another process may be writing, so this one stops"
+            )
+
+    def __exit__(self, *exc_info: object) -> None:
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        try:
+            conn.execute(select(func.pg_advisory_unlock(self.key)))
+            conn.commit()
+        except SQLAlchemyError:
+            pass  # a lost session holds no lock to release
+        finally:
+            conn.close()
 
 
 def _run_counts(counts: Mapping[str, int]) -> dict[str, Any]:

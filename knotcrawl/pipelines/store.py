@@ -196,6 +196,7 @@ class StorePipeline:
         assert latest is not None
         # parse_article: the parser that made these records reads a stored page again when the
         # archive's record came from another parser version (an upgrade is not an edit).
+        context.check_lock()
         outcomes = context.archive.store_many(pairs, latest, batch=len(pairs), parse=parse_article)
         stats = self.crawler.stats
         for outcome, n in outcomes.items():

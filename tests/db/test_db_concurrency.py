@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 from knotcrawl.db import Archive
 from knotcrawl.db import models as m
 from knotcrawl.db.repository import LOCKED_STATUS
-from knotcrawl.errors import KnotcrawlError
+from knotcrawl.errors import KnotcrawlError, LockLost
 
 HERE = Path(__file__).resolve().parent
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
@@ -56,7 +56,7 @@ def test_a_reader_is_not_blocked_by_an_open_write_transaction(
 LOCKER = """
 import sys
 from knotcrawl.db import Archive
-from knotcrawl.errors import KnotcrawlError
+from knotcrawl.errors import KnotcrawlError, LockLost
 with Archive.open(sys.argv[1]) as archive:
     try:
         with archive.lock("crawl"):
@@ -92,6 +92,35 @@ def test_a_second_lock_attempt_fails_at_once_with_status_75(archive: Archive, db
         [sys.executable, "-c", LOCKER, db_url], env=ENV, capture_output=True, text=True, timeout=60
     )
     assert (done.returncode, done.stdout.strip()) == (0, "got it")
+
+
+def test_a_lost_lock_is_noticed_and_the_lock_can_be_taken_again(
+    archive: Archive, db_url: str
+) -> None:
+    """A PostgreSQL advisory lock dies with its session (a terminated backend, an
+    ``idle_session_timeout``); the holder must find out before it writes again."""
+    lock = archive.lock("crawl")
+    with lock, Archive.open(db_url) as other:
+        archive.check_lock(lock)  # held: no error
+        if archive.sqlite:
+            return  # a file lock lives as long as its process
+        with other.engine.connect() as conn:
+            ended = conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks"
+                    " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())"
+                )
+            ).all()
+        assert ended == [(True,)]
+        with pytest.raises(LockLost) as caught:
+            for _ in range(50):  # the backend's end takes effect within milliseconds
+                archive.check_lock(lock)
+                time.sleep(0.1)
+        assert str(caught.value).startswith(f"lost the crawl lock on {archive.url}")
+        with other.lock("crawl"):  # free for another process now
+            pass
 
 
 def check_whole_articles(url: str, backend: str) -> int:
