@@ -15,7 +15,7 @@ import threading
 from collections.abc import Sequence
 
 from knotcrawl import __version__
-from knotcrawl.errors import KnotcrawlError, Terminated
+from knotcrawl.errors import KnotcrawlError, Terminated, database_failure
 
 # In the order `knotcrawl --help` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -93,6 +93,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `knotcrawl export ... | head` closes the pipe early; that is not an error.
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        # A database error no command caught: the server stopped or went away mid-command, a
+        # write this user may not make. One line, as for every failure (no traceback).
+        failure = database_failure(exc)
+        if failure is None:
+            raise
+        print(f"knotcrawl {args.command}: {failure}", file=sys.stderr)
+        return failure.status
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from knotcrawl.db import migrate
-    from knotcrawl.db.engine import check_database, describe, make_engine
+    from knotcrawl.db.engine import check_database, describe, make_engine, write_refusal
     from knotcrawl.errors import KnotcrawlError, UsageError
 
     # Alembic's own error for an unknown revision is a traceback-sized message.
@@ -54,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
     # Only upgrade may create an archive; current and counts report on an existing one, and
     # current (like upgrade) must also work on an archive at an older schema.
     url = check_database(
-        args.db, create=args.action == "upgrade", need_head=args.action == "counts"
+        args.db,
+        create=args.action == "upgrade",
+        need_head=args.action == "counts",
+        write=False,  # upgrade asks below, once it knows there is something to write
     )
     shown = describe(url)
     engine = make_engine(url)
@@ -78,6 +81,12 @@ def run(args: argparse.Namespace) -> int:
                     f"{shown} is at {before}, past {target}: `db upgrade` only moves forward "
                     "(restore a backup to go back)"
                 )
+            if before != target:
+                refusal = write_refusal(engine, empty=before is None)
+                if refusal is not None:
+                    raise UsageError(
+                        f"cannot write the archive {shown} ({refusal}): it is read-only here"
+                    )
             if before not in (None, target):
                 # Some migrations rebuild a full-text index: minutes on a large archive.
                 print(

@@ -117,6 +117,8 @@ class CrawlContext:
         self.failure_kinds: Counter[str] = Counter()
         # Why the crawl stopped early when a write to the archive or the job failed.
         self.fatal: str | None = None
+        # Why the spider could not read its first requests (Scrapy's reason "start_error").
+        self.start_failure: str | None = None
         self.is_open = False
         self.key = job_key(options.mode, options.arguments(), options.database_label())
 
@@ -275,7 +277,8 @@ class CrawlContext:
         elif status == INTERRUPTED:
             summary += " interrupted (run again to resume)"
         elif not finished:
-            summary += f" stopped: {reason} (run again to resume)"
+            cause = f": {self.start_failure}" if self.start_failure else ""
+            summary += f" stopped: {reason}{cause} (run again to resume)"
         try:
             if self.archive is not None and self.run_id is not None:
                 self.archive.finish_run(self.run_id, run_status, counts, requests)
@@ -294,6 +297,14 @@ class CrawlContext:
             print(
                 f"knotcrawl {self.options.mode}: {self.fatal}; what was not stored is still "
                 "queued, and running the same command again resumes the job",
+                file=sys.stderr,
+                flush=True,
+            )
+        elif status == FAILURES and not finished and reason == "start_error":
+            cause = self.start_failure or "see the log"
+            print(
+                f"knotcrawl {self.options.mode}: could not read the crawl's first requests "
+                f"({cause}); running the same command again resumes the job",
                 file=sys.stderr,
                 flush=True,
             )

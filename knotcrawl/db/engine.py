@@ -8,6 +8,7 @@ settings the archive relies on (SQLite: WAL, busy timeout, foreign keys, explici
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -71,15 +72,35 @@ def resolve_url(url: str | None = None) -> URL:
     try:
         parsed = make_url(text)
     except ArgumentError as exc:
-        raise UsageError(f"not a database URL: {text!r} ({exc})") from None
+        raise UsageError(f"not a database URL: {_hide_password(text)!r} ({exc})") from None
+    except ValueError as exc:
+        # SQLAlchemy reads the port with int(): "host:notaport", an unclosed "[::1".
+        raise UsageError(
+            f"not a database URL: {_hide_password(text)!r} (a malformed host or port: {exc})"
+        ) from None
     backend = parsed.get_backend_name()
     if backend == "postgresql":
         if parsed.drivername in ("postgresql", "postgresql+psycopg2"):
             parsed = parsed.set(drivername="postgresql+psycopg")
+        if parsed.drivername != "postgresql+psycopg":
+            raise UsageError(
+                f"unsupported PostgreSQL driver {parsed.get_driver_name()!r}: knotcrawl uses "
+                "psycopg 3 (postgresql:// or postgresql+psycopg://)"
+            )
         return parsed
     if backend == "sqlite":
+        if parsed.drivername not in ("sqlite", "sqlite+pysqlite"):
+            raise UsageError(
+                f"unsupported SQLite driver {parsed.get_driver_name()!r}: knotcrawl uses "
+                "Python's sqlite3 (a file path, or sqlite:///PATH)"
+            )
         return parsed
     raise UsageError(f"unsupported database {backend!r}: use a SQLite path or a postgresql:// URL")
+
+
+def _hide_password(text: str) -> str:
+    """A URL as a message may show it: ``user:secret@`` becomes ``user:***@``."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", text)
 
 
 def describe(url: URL) -> str:
@@ -90,7 +111,9 @@ def describe(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def check_database(db: str | None, *, create: bool, need_head: bool = True) -> URL:
+def check_database(
+    db: str | None, *, create: bool, need_head: bool = True, write: bool = True
+) -> URL:
     """Refuse a ``--db`` that cannot be the archive, before a command starts any work.
 
     The commands that write (crawl, update, demo, reparse, db) would otherwise fail deep inside
@@ -99,7 +122,9 @@ def check_database(db: str | None, *, create: bool, need_head: bool = True) -> U
     commands report it (:func:`knotcrawl.db.queries.open_for_reading`). ``create``: a missing or
     empty SQLite file and an empty database may become a new archive (else they are refused, so a
     typo never leaves a new archive behind). ``need_head``: an archive at another schema revision
-    is refused (run ``knotcrawl db upgrade``). Returns the resolved URL.
+    is refused (run ``knotcrawl db upgrade``). ``write``: a PostgreSQL archive this user may not
+    write (a read-only role, a read-only server) is refused as a read-only SQLite file is (the
+    crawl lock refuses that one). Returns the resolved URL.
     """
     from knotcrawl.db import migrate
 
@@ -122,11 +147,17 @@ def check_database(db: str | None, *, create: bool, need_head: bool = True) -> U
     engine = make_engine(url)
     try:
         current = migrate.current_revision(engine)
+        refusal = write_refusal(engine, empty=current is None) if write else None
     except DBAPIError as exc:
         first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else str(exc)
         raise UsageError(f"cannot read the database {shown}: {first}") from None
     finally:
         engine.dispose()
+    if refusal is not None:
+        raise UsageError(
+            f"cannot write the archive {shown} ({refusal}): it is read-only here, so only "
+            "the read commands can use it"
+        )
     if current is None:
         if create:
             return url
@@ -143,6 +174,39 @@ def check_database(db: str | None, *, create: bool, need_head: bool = True) -> U
             "back it up and run `knotcrawl db upgrade`"
         )
     return url
+
+
+def write_refusal(engine: Engine, *, empty: bool) -> str | None:
+    """Why this PostgreSQL user may not write the archive (None: it may; SQLite: always None).
+
+    Asked of the server before any work, so that a read-only role or server is one line and
+    status 2, not a permission error half-way through a crawl or a reparse."""
+    if is_sqlite(engine):
+        return None
+    from sqlalchemy import text
+
+    from knotcrawl.db.models import Base
+
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT current_setting('transaction_read_only')")).scalar() == "on":
+            return "the server or this user's sessions are read-only"
+        user = conn.execute(text("SELECT current_user")).scalar()
+        if empty:
+            may_create = conn.execute(
+                text("SELECT has_schema_privilege(current_schema(), 'CREATE')")
+            ).scalar()
+            return f"{user} may not create tables in it" if may_create is False else None
+        missing = conn.execute(
+            text(
+                "SELECT t, p FROM unnest(CAST(:tables AS text[])) AS t, "
+                "unnest(ARRAY['INSERT', 'UPDATE', 'DELETE']) AS p "
+                "WHERE NOT has_table_privilege(to_regclass(t), p) LIMIT 1"
+            ),
+            {"tables": [table.name for table in Base.metadata.sorted_tables]},
+        ).first()
+        if missing is not None:
+            return f"{user} has no {missing[1]} permission on table {missing[0]}"
+    return None
 
 
 def is_sqlite(engine: Engine) -> bool:

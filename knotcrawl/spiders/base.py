@@ -16,11 +16,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
 from scrapy.utils.asyncio import sleep
 from twisted.python.failure import Failure
 
-from knotcrawl.crawling.context import STORAGE_ERRORS, CrawlContext, attach, stop_crawl
+from knotcrawl.crawling.context import (
+    STORAGE_ERRORS,
+    CrawlContext,
+    attach,
+    one_line,
+    stop_crawl,
+)
 from knotcrawl.crawling.frontier import Spec
 from knotcrawl.crawling.items import (
     ArticleGone,
@@ -177,6 +184,18 @@ class KnotSpider(scrapy.Spider):
         stop_crawl(self.crawler, exc)  # the archive or the job cannot be written
 
     async def start(self) -> AsyncIterator[Any]:
+        try:
+            async for request in self._start_requests():
+                yield request
+        except CloseSpider:
+            raise
+        except Exception as exc:
+            # Scrapy logs it and closes the spider with reason "start_error"; the summary and
+            # stderr say why (the archive's server went away while the seeds were read…).
+            self.context.start_failure = one_line(exc)
+            raise
+
+    async def _start_requests(self) -> AsyncIterator[Any]:
         context = self.context
         frontier = context.frontier
         assert frontier is not None

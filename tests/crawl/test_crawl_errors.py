@@ -126,3 +126,48 @@ def test_a_parser_error_fails_the_page_and_the_next_run_fetches_it(workspace):
     with workspace.archive() as archive:
         assert_matches_truth(archive, truth, skip=frozenset({"sections", "lead"}))
         assert archive.open_errors() == []
+
+
+# The archive's server goes away while the crawl reads its first requests (the ids it knows):
+# Scrapy logs the error and closes the spider with reason "start_error".
+SERVER_GONE_AT_START = """
+import sys
+import psycopg
+from sqlalchemy.exc import OperationalError
+from knotcrawl.db import Archive
+
+sys.argv.pop(1)
+
+def gone(self, edition):
+    raise OperationalError(
+        "SELECT articles.article_id", {},
+        psycopg.OperationalError("connection failed: server closed the connection unexpectedly"),
+    )
+
+Archive.known_ids = gone
+from knotcrawl.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_database_error_while_the_crawl_starts_is_said_on_stderr(workspace):
+    with replica(**CONFIG) as server:
+        run = run_wrapped(
+            workspace,
+            SERVER_GONE_AT_START,
+            0,
+            "crawl",
+            "--since",
+            "2025-11-01",
+            "--replica",
+            server.proxy_url,
+            "--now",
+            NOW.isoformat(),
+        )
+    assert run.status == 1, run.stderr
+    cause = "connection failed: server closed the connection unexpectedly"
+    assert summary_line(run).endswith(f" stopped: start_error: {cause} (run again to resume)")
+    assert run.stderr.splitlines() == [
+        f"knotcrawl range: could not read the crawl's first requests ({cause}); running the "
+        "same command again resumes the job"
+    ]
