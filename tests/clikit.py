@@ -1,8 +1,31 @@
-"""What every refused command line must look like, shared by the CLI tests of all packages."""
+"""Running ``knotcrawl`` in the test's process, and what every refused command line must look
+like: shared by the CLI tests of all packages."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass
+class Outcome:
+    status: int
+    out: str
+    err: str
+
+
+def run_cli(capsys: Any, *argv: str) -> Outcome:
+    """Run ``knotcrawl ARGV…`` in this process (``capsys``: pytest's fixture); the exit
+    status, stdout and stderr."""
+    from knotcrawl.cli import main
+
+    capsys.readouterr()
+    try:
+        status = main(list(argv))
+    except SystemExit as exc:  # argparse's own exits
+        status = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return Outcome(status, captured.out, captured.err)
 
 
 def refused(result: Any, *words: str) -> None:

@@ -119,10 +119,3 @@ def fill(url: str, backend: str) -> Filled:
         gone=(gone.edition, gone.article_id),
         before_edit=before,
     )
-
-
-@dataclass
-class Outcome:
-    status: int
-    out: str
-    err: str

@@ -7,12 +7,14 @@ when it is unset the PostgreSQL variants are skipped with the reason.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from analysis_fixtures import BACKENDS, Filled, Outcome, fill, pg_server, sqlite_template
+from analysis_fixtures import BACKENDS, Filled, fill, pg_server, sqlite_template
+from clikit import Outcome, run_cli
 
 __all__ = ["pg_server", "sqlite_template"]
 
@@ -40,15 +42,4 @@ def filled(
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Outcome]:
     """Run ``knotcrawl ARGS…`` in this process; the exit status, stdout and stderr."""
-    from knotcrawl.cli import main
-
-    def run(*argv: str) -> Outcome:
-        capsys.readouterr()
-        try:
-            status = main(list(argv))
-        except SystemExit as exc:  # argparse's own exits
-            status = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Outcome(status, captured.out, captured.err)
-
-    return run
+    return functools.partial(run_cli, capsys)

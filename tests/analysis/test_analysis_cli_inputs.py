@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from analysis_fixtures import Filled, Outcome
-from clikit import refused
+from analysis_fixtures import Filled
+from clikit import Outcome, refused
 
 Cli = Callable[..., Outcome]
 HUGE = "99999999999999999999999"

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from analysis_fixtures import ADDED_PARAGRAPH, Filled, Outcome
+from analysis_fixtures import ADDED_PARAGRAPH, Filled
+from clikit import Outcome
 
 from knotcrawl.moscow import parse_utc_iso
 from knotcrawl.record import ArticleRecord

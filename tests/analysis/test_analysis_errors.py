@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from analysis_fixtures import Filled, Outcome
+from analysis_fixtures import Filled
+from clikit import Outcome
 
 from knotcrawl.analysis.tables import cut, format_table
 from knotcrawl.db.queries import Filters, parse_moment

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from analysis_fixtures import Filled, Outcome
+from analysis_fixtures import Filled
+from clikit import Outcome
 
 from knotcrawl.db import Archive
 from knotcrawl.record import CRAWL_ONLY_FIELDS, RECORD_FIELDS

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from analysis_fixtures import Filled, Outcome
+from analysis_fixtures import Filled
+from clikit import Outcome
 
 Cli = Callable[..., Outcome]
 PNG = b"\x89PNG"

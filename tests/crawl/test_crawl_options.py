@@ -4,13 +4,13 @@ line), and the --db checks of every command that writes the archive."""
 from __future__ import annotations
 
 import errno
+import functools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from clikit import refused
+from clikit import Outcome, refused, run_cli
 
 from knotcrawl.crawling.options import CrawlOptions
 from knotcrawl.crawling.runner import build_settings
@@ -22,33 +22,14 @@ UNREACHABLE = "postgresql://nobody@127.0.0.1:1/x"
 DEAD_REPLICA = "http://127.0.0.1:1"  # never reached: every case is refused before a request
 
 
-@dataclass
-class Outcome:
-    status: int
-    out: str
-    err: str
-
-
 Cli = Callable[..., Outcome]
 
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    from knotcrawl.cli import main
-
     # The default data directory (logs, jobs) of a crawl that got further than it should.
     monkeypatch.setenv("KNOTCRAWL_DATA_DIR", str(tmp_path / "data"))
-
-    def run(*argv: str) -> Outcome:
-        capsys.readouterr()
-        try:
-            status = main(list(argv))
-        except SystemExit as exc:
-            status = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return Outcome(status, captured.out, captured.err)
-
-    return run
+    return functools.partial(run_cli, capsys)
 
 
 def test_scrapy_remote_control_is_off() -> None:

@@ -13,36 +13,20 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from clikit import refused
+from clikit import Outcome, refused, run_cli
 from sqlalchemy.engine import make_url
 
-from knotcrawl.cli import main
 from knotcrawl.db import queries
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@dataclass
-class Outcome:
-    status: int
-    out: str
-    err: str
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Outcome:
-    capsys.readouterr()
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:  # argparse's own exits
-        status = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return Outcome(status, captured.out, captured.err)
+run = run_cli
 
 
 def failed(result: Outcome, *words: str) -> None:
