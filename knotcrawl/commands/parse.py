@@ -22,7 +22,6 @@ _CANONICAL = re.compile(rb"""<link\b[^>]*?\brel\s*=\s*["']?canonical["']?[^>]*>"
 _OG_URL = re.compile(rb"""<meta\b[^>]*?\bproperty\s*=\s*["']og:url["'][^>]*>""", re.IGNORECASE)
 _ATOM_SELF = re.compile(rb"""<atom:link\b[^>]*?\brel\s*=\s*["']self["'][^>]*>""", re.IGNORECASE)
 _HREF = re.compile(rb"""\b(?:href|content)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_BARE_SLUG = re.compile(r"^/[a-z][a-z0-9_-]*/?$")
 _MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -160,13 +159,14 @@ def _charset_header(charset: str | None) -> dict[str, str] | None:
 def _refuse_article_as_listing(
     data: bytes, url: str, items: int, headers: dict[str, str] | None
 ) -> None:
-    """Region pages sit at the site root (``/abhazia``), so any ``/foo`` reads as a listing.
-    An article saved under such a URL shows as a listing of the one or two article links in
-    its text; when the page also reads as a whole article (title, date, a body of several
-    paragraphs), the URL is wrong, not the page."""
+    """An article given a listing's URL (``/rubric/11``, or any ``/foo``, since region pages
+    sit at the site root) shows as a listing of the one or two article links in its text; when
+    the page also reads as a whole article (title, date, a body of several paragraphs), the
+    URL is wrong, not the page. A real listing of one or two items (a last page, a small
+    region) reads as no article: its items' dates and leads make no titled, dated body."""
     from knotcrawl.pages import ArticlePage
 
-    if items >= 3 or _BARE_SLUG.match(urlsplit(url).path) is None:
+    if items >= 3:
         return
     page = ArticlePage(data, url, headers)
     if page.title and page.published and page.body.count("\n\n") >= 2:

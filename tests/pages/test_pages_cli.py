@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from knotcrawl.cli import main
+from knotcrawl.errors import KnotcrawlError
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "site" / "samples"
 URL = "https://www.eng.kavkaz-uzel.eu/articles/50001"
@@ -271,6 +273,57 @@ def test_article_under_a_region_path_is_refused(
     got, out, err = _run(capsys, str(SAMPLES / name), "--url", "https://example.com/foo")
     assert (got, out) == (3, "")
     assert "not an article address" in err
+
+
+@pytest.mark.parametrize(
+    "listing_url",
+    [
+        "https://www.eng.kavkaz-uzel.eu/rubric/11",
+        "https://www.eng.kavkaz-uzel.eu/rubric/10?page=40",
+        "https://www.kavkaz-uzel.eu/category/3",
+        "https://www.kavkaz-uzel.eu/articles",
+    ],
+)
+def test_article_under_a_listing_path_is_refused(
+    listing_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The rubric and category paths too: an article given ``--url …/rubric/11`` is not a
+    listing of the links in its text."""
+    got, out, err = _run(capsys, str(SAMPLES / ARTICLE_SAMPLES[0]), "--url", listing_url)
+    assert (got, out) == (3, "")
+    assert "not an article address" in err
+
+
+def _short_listing_pages() -> Iterator[Any]:
+    """Every replica listing page (all paths, pages and listing markups, both editions) with
+    fewer than three items: the pages the article-as-listing check reads as a whole article."""
+    from knotcrawl import replica
+
+    rep = replica.Replica(replica.ReplicaConfig(seed=1, articles=20))
+    for edition, host in (("en", "www.eng.kavkaz-uzel.eu"), ("ru", "www.kavkaz-uzel.eu")):
+        for path in rep.listing_paths(edition):
+            for page in range(1, rep.listing_pages(path, edition) + 2):
+                truth = rep.listing_truth(path, page, host)
+                if len(truth.items) >= 3:
+                    continue
+                target = path if page == 1 else f"{path}?page={page}"
+                for markup in (None, *replica.LISTING_MARKUPS):
+                    response = rep.respond("GET", host, target, markup=markup)
+                    yield truth.url, response.body, len(truth.items), markup
+
+
+def test_listings_of_fewer_than_three_items_are_listings() -> None:
+    from knotcrawl.commands.parse import _refuse_article_as_listing
+
+    pages = list(_short_listing_pages())
+    refused = []
+    for url, body, items, markup in pages:
+        try:
+            _refuse_article_as_listing(body, url, items, None)
+        except KnotcrawlError:
+            refused.append((url, markup))
+    assert {items for _url, _body, items, _markup in pages} == {0, 1, 2}
+    assert refused == []
 
 
 @pytest.mark.parametrize("path", ["/abhazia", "/karachaevo"])
