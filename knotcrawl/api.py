@@ -125,12 +125,14 @@ class KnotArchive:
 
     def per_month(self, **filters: Any) -> Any:
         """Articles per month and edition as a DataFrame (months as rows, en/ru columns;
-        every month from the first to the last, a month without articles as zeros)."""
+        every month from the first to the last, a month without articles as zeros; with
+        ``since``/``until``, every month of that period up to the current one)."""
         import pandas as pd
 
-        from knotcrawl.analysis.stats import month_range
+        from knotcrawl.analysis.stats import asked_period, month_range
 
-        rows = queries.monthly_counts(self.engine, Filters.make(**filters))
+        chosen = Filters.make(**filters)
+        rows = queries.monthly_counts(self.engine, chosen)
         frame = pd.DataFrame(rows, columns=["month", "edition", "articles"])
         table = frame.pivot_table(
             index="month", columns="edition", values="articles", fill_value=0, aggfunc="sum"
@@ -139,7 +141,8 @@ class KnotArchive:
         # would otherwise drop them and break `frame["ru"]`).
         # The months without articles too: a time series with holes misleads a plot or a
         # rolling mean.
-        table = table.reindex(index=month_range(list(table.index)), fill_value=0)
+        months = month_range(list(table.index), asked_period(chosen))
+        table = table.reindex(index=months, fill_value=0)
         table.index.name = "month"
         return table.reindex(columns=["en", "ru"], fill_value=0).astype("int64")
 

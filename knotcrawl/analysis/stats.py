@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,27 +42,57 @@ def gather(
     }
 
 
-def month_table(per_month: list[dict[str, Any]]) -> list[tuple[str, int, int, int]]:
-    """``(month, en, ru, total)`` rows, every month from the first to the last present."""
+Period = tuple[str | None, str | None]
+
+
+def month_table(
+    per_month: list[dict[str, Any]], period: Period = (None, None)
+) -> list[tuple[str, int, int, int]]:
+    """``(month, en, ru, total)`` rows, every month of ``period`` (:func:`asked_period`)
+    and every month from the first to the last present."""
     by_month: dict[str, dict[str, int]] = defaultdict(dict)
     for item in per_month:
         by_month[item["month"]][item["edition"]] = item["articles"]
     rows = []
-    for month in month_range(sorted(by_month)):
+    for month in month_range(sorted(by_month), period):
         counts = by_month.get(month, {})
         en, ru = counts.get("en", 0), counts.get("ru", 0)
         rows.append((month, en, ru, en + ru))
     return rows
 
 
-def month_range(months: list[str]) -> list[str]:
-    """Every month (``YYYY-MM``) from the first to the last of the sorted ``months``."""
-    if not months:
+def asked_period(filters: Filters, now: datetime | None = None) -> Period:
+    """The months (``YYYY-MM``, UTC) that ``--since``/``--until`` ask about: a table of
+    "since 2024-01" starts in January 2024 even if the first article came in March, so an
+    empty month at the edge shows as 0 rather than not at all. Without ``--until`` the period
+    runs to the current month, and never past it (``--until 2030`` draws no future months);
+    with neither bound there is no asked period, only the archive's own span."""
+    if filters.since is None and filters.until is None:
+        return (None, None)
+    current = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m")
+    first = filters.since.astimezone(UTC).strftime("%Y-%m") if filters.since else None
+    # until is an exclusive bound: --until 2019-05 is 2019-06-01T00:00Z, whose month is out
+    last = (
+        (filters.until.astimezone(UTC) - timedelta(microseconds=1)).strftime("%Y-%m")
+        if filters.until
+        else current
+    )
+    return (first, min(last, current))
+
+
+def month_range(months: list[str], period: Period = (None, None)) -> list[str]:
+    """Every month (``YYYY-MM``) from the first to the last of the sorted ``months``,
+    widened to ``period``'s first and last months where given."""
+    lo, hi = period
+    firsts = [m for m in (lo, months[0] if months else None) if m]
+    lasts = [m for m in (hi, months[-1] if months else None) if m]
+    if not firsts or not lasts:
         return []
-    year, month = (int(p) for p in months[0].split("-"))
-    last = tuple(int(p) for p in months[-1].split("-"))
+    first, last = min(firsts), max(lasts)
+    year, month = (int(p) for p in first.split("-"))
+    end = tuple(int(p) for p in last.split("-"))
     out = []
-    while (year, month) <= last:
+    while (year, month) <= end:
         out.append(f"{year:04d}-{month:02d}")
         month += 1
         if month > 12:
@@ -83,10 +114,15 @@ def plot_format(target: str) -> str:
 
 
 def plot_monthly(
-    per_month: list[dict[str, Any]], target: str, *, subtitle: str | None = None
+    per_month: list[dict[str, Any]],
+    target: str,
+    *,
+    subtitle: str | None = None,
+    period: Period = (None, None),
 ) -> int:
     """Draw articles per month per edition to ``target`` (written atomically), as PNG, SVG
-    or PDF by its suffix (:func:`plot_format`); ``subtitle`` says which articles (the filters).
+    or PDF by its suffix (:func:`plot_format`); ``subtitle`` says which articles (the filters),
+    ``period`` which months at least (:func:`asked_period`).
 
     Returns the number of months drawn."""
     fmt = plot_format(target)
@@ -94,7 +130,7 @@ def plot_monthly(
 
     from knotcrawl.analysis.export import atomic_output
 
-    fig = draw_monthly(per_month, subtitle=subtitle)
+    fig = draw_monthly(per_month, subtitle=subtitle, period=period)
     try:
         try:
             with atomic_output(target) as out:
@@ -104,7 +140,7 @@ def plot_monthly(
             raise KnotcrawlError(f"--plot {target}: cannot write it ({reason})") from None
     finally:
         plt.close(fig)
-    return len(month_table(per_month))
+    return len(month_table(per_month, period))
 
 
 # Up to this many months the x axis has a tick per month (or per quarter...) and never a day
@@ -112,18 +148,18 @@ def plot_monthly(
 MONTH_TICKS_UP_TO = 36
 
 
-def draw_monthly(per_month: list[dict[str, Any]], *, subtitle: str | None = None) -> Any:
+def draw_monthly(
+    per_month: list[dict[str, Any]], *, subtitle: str | None = None, period: Period = (None, None)
+) -> Any:
     """The matplotlib figure of :func:`plot_monthly` (the caller closes it)."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from datetime import datetime
-
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    rows = month_table(per_month)
+    rows = month_table(per_month, period)
     months = mdates.date2num([datetime.strptime(r[0], "%Y-%m") for r in rows])
     fig, ax = plt.subplots(figsize=(11, 5.5), dpi=100, layout="constrained")
     editions = sorted({item["edition"] for item in per_month}) or ["en", "ru"]

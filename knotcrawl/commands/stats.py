@@ -91,10 +91,13 @@ def run(args: argparse.Namespace) -> int:
         stats.plot_format(args.plot)  # an unknown suffix is refused before any work
         check_target(args.plot)
         refuse_archive_file(args.plot, args.db)
+    period = stats.asked_period(filters)
     with open_archive(args) as archive:
         data = stats.gather(archive.engine, filters, top=args.top)
     if args.plot:
-        months = stats.plot_monthly(data["per_month"], args.plot, subtitle=_which(args))
+        months = stats.plot_monthly(
+            data["per_month"], args.plot, subtitle=_which(args), period=period
+        )
         data["plot"] = {"path": args.plot, "months": months}
     if args.json:
         dump_json(data)
@@ -126,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
             ]
         )
     )
-    rows = stats.month_table(data["per_month"])
+    rows = stats.month_table(data["per_month"], period)
     if args.by == "year":
         rows = _by_year(rows)
     print()

@@ -388,6 +388,95 @@ def test_stats_with_child_table_filters(cli: Cli, filled: Filled) -> None:
         ), args
 
 
+def _month_shift(month: str, by: int) -> str:
+    year, mon = divmod(int(month[:4]) * 12 + int(month[5:]) - 1 + by, 12)
+    return f"{year:04d}-{mon + 1:02d}"
+
+
+def _table_months(text: str) -> list[str]:
+    return [line.split()[0] for line in text.splitlines() if re.match(r"\d{4}-\d\d ", line)]
+
+
+def test_stats_months_span_the_asked_period(cli: Cli, filled: Filled, tmp_path: Path) -> None:
+    """``--since``/``--until`` name the period: its empty first and last months are rows of
+    zeros in the table, the chart and the notebook's frame, not left out."""
+    from knotcrawl.api import open_archive
+
+    present = sorted({r.published_at[:7] for r in filled.records})
+    since, until = _month_shift(present[0], -2), _month_shift(present[-1], 3)
+    span = len(_months_between(since, until))
+    result = cli("stats", "--db", filled.url, "--since", since, "--until", until)
+    assert result.status == 0, result.err
+    months = _table_months(result.out)
+    assert (months[0], months[-1], len(months)) == (since, until, span)
+    first_row = next(line for line in result.out.splitlines() if line.startswith(since))
+    assert first_row.split()[1:] == ["0", "0", "0"]
+    plot = cli(
+        "stats",
+        "--db",
+        filled.url,
+        "--since",
+        since,
+        "--until",
+        until,
+        "--json",
+        "--plot",
+        str(tmp_path / "p.png"),
+    )
+    assert json.loads(plot.out)["plot"]["months"] == span
+    with open_archive(filled.url) as kc:
+        frame = kc.per_month(since=since, until=until)
+    assert (frame.index[0], frame.index[-1], len(frame)) == (since, until, span)
+
+
+def _months_between(first: str, last: str) -> list[str]:
+    out = [first]
+    while out[-1] != last:
+        out.append(_month_shift(out[-1], 1))
+    return out
+
+
+def test_stats_period_stops_at_the_current_month(cli: Cli, filled: Filled) -> None:
+    """Without ``--until``, or with one in the future, the table runs to the current month
+    and no further."""
+    from datetime import UTC, datetime
+
+    present = sorted({r.published_at[:7] for r in filled.records})
+    current = datetime.now(UTC).strftime("%Y-%m")
+    assert present[-1] <= current
+    for args in (["--since", present[0]], ["--since", present[0], "--until", "2999"]):
+        result = cli("stats", "--db", filled.url, *args)
+        assert result.status == 0, result.err
+        months = _table_months(result.out)
+        assert months == _months_between(present[0], current), args
+
+
+def test_asked_period() -> None:
+    from datetime import UTC, datetime
+
+    from knotcrawl.analysis.stats import asked_period, month_range
+    from knotcrawl.db.queries import Filters
+
+    now = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    assert asked_period(Filters.make(), now) == (None, None)
+    assert asked_period(Filters.make(since="2019-05", until="2019-05"), now) == (
+        "2019-05",
+        "2019-05",
+    )
+    # an exclusive date-time bound at midnight of the 1st leaves that month out
+    assert asked_period(Filters.make(until="2019-06-01T00:00"), now) == (None, "2019-05")
+    # a zone: 2019-05-01T01:00+03:00 is still April in UTC
+    assert asked_period(Filters.make(since="2019-05-01T01:00+03:00"), now) == (
+        "2019-04",
+        "2026-11",
+    )
+    assert asked_period(Filters.make(since="2100"), now) == ("2100-01", "2026-11")
+    assert month_range([], ("2100-01", "2026-11")) == []
+    assert month_range([], ("2019-11", "2020-02")) == ["2019-11", "2019-12", "2020-01", "2020-02"]
+    assert month_range(["2020-03"], (None, "2020-01")) == ["2020-03"]
+    assert month_range([], (None, "2020-01")) == []
+
+
 def png_size(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
