@@ -91,6 +91,7 @@ def print_report(archive: Any) -> None:
     from sqlalchemy import func, select
 
     from knotcrawl.db import models as m
+    from knotcrawl.db.queries import order_by
 
     a, rv = m.articles, m.revisions
     with archive.engine.connect() as conn:
@@ -117,7 +118,7 @@ def print_report(archive: Any) -> None:
         )
         newest = conn.execute(
             select(a.c.published_at, a.c.edition, a.c.article_id, a.c.title)
-            .order_by(a.c.published_at.desc())
+            .order_by(*order_by("-published"))
             .limit(5)
         ).all()
     print(f"{'edition':<8}{'articles':>10}{'with revisions':>16}{'gone':>7}")
