@@ -1542,22 +1542,34 @@ class Archive:
             check()
 
 
+def _advisory_key(schema: str, name: str) -> int:
+    """The 64-bit advisory lock key of lock ``name`` of the archive in ``schema``. Advisory
+    locks are per database, and one database may hold an archive per schema: keyed by the
+    name alone, the crawl of one archive would refuse the crawl of another."""
+    digest = hashlib.sha256(f"knotcrawl:{schema}:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 class AdvisoryLock:
     """A PostgreSQL session advisory lock on a connection of its own, held from ``__enter__``
-    to ``__exit__``. :meth:`check` asks the server whether this session still holds it (which
-    also keeps the session from idling out)."""
+    to ``__exit__``, keyed by the archive's schema and the lock's name. :meth:`check` asks the
+    server whether this session still holds it (which also keeps the session from idling
+    out)."""
 
     def __init__(self, engine: Any, url: str, name: str) -> None:
-        digest = hashlib.sha256(f"knotcrawl:{name}".encode()).digest()
-        self.key = int.from_bytes(digest[:8], "big", signed=True)
         self.engine = engine
         self.url = url
         self.name = name
+        self.key = 0  # known once entered: the schema is the connection's
         self.conn: Any = None
 
     def __enter__(self) -> None:
         conn = self.engine.connect()
         try:
+            # The schema the archive's tables are in (the first of the search_path that
+            # exists), as Archive.open found them.
+            schema = conn.execute(select(func.current_schema())).scalar_one()
+            self.key = _advisory_key(schema, self.name)
             got = conn.execute(select(func.pg_try_advisory_lock(self.key))).scalar()
             conn.commit()
         except BaseException:

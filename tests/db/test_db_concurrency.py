@@ -8,11 +8,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 from db_factory import T0, make_raw, make_record
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 
 from knotcrawl.db import Archive
 from knotcrawl.db import models as m
@@ -121,6 +125,40 @@ def test_a_lost_lock_is_noticed_and_the_lock_can_be_taken_again(
         assert str(caught.value).startswith(f"lost the crawl lock on {archive.url}")
         with other.lock("crawl"):  # free for another process now
             pass
+
+
+@pytest.fixture
+def two_schemas(pg_server: Any) -> Iterator[list[str]]:
+    """URLs of two archives in one PostgreSQL database, in schemas ``one`` and ``two`` (the
+    connection's search_path names the schema)."""
+    url = make_url(pg_server.new_database(migrated=False))
+    with psycopg.connect(url.render_as_string(False), autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA one")
+        conn.execute("CREATE SCHEMA two")
+    try:
+        yield [
+            url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
+            for schema in ("one", "two")
+        ]
+    finally:
+        pg_server.drop(url.render_as_string(False))
+
+
+@pytest.mark.postgres
+def test_archives_in_two_schemas_of_one_database_lock_apart(
+    two_schemas: list[str],
+) -> None:
+    one, two = two_schemas
+    with Archive.open(one) as first, Archive.open(two) as second, Archive.open(one) as again:
+        first.store(make_record(1), seen_at=T0)
+        assert second.counts()["articles"] == 0  # two archives, not one
+        with first.lock("crawl"):
+            with second.lock("crawl"):  # the other archive's crawl runs
+                pass
+            with pytest.raises(KnotcrawlError) as caught:  # noqa: SIM117
+                with again.lock("crawl"):  # a second crawl of the same archive does not
+                    pass
+    assert caught.value.status == LOCKED_STATUS
 
 
 def check_whole_articles(url: str, backend: str) -> int:
