@@ -5,7 +5,8 @@ revision: the site did not edit them); lead, sections and seen times are kept. P
 parser version has read already are skipped (``--all`` reads them again), so a reparse stopped
 by Ctrl-C resumes where it stopped when run again. With
 ``--workers N`` (default: the machine's cores, at most 4) N processes share the raw pages by id
-modulo N, each reading, parsing and writing its own short batches.
+modulo N, each reading, parsing and writing its own short batches. The command holds the
+reparse lock, and every batch is written only after checking that it still does.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from knotcrawl.errors import UsageError
 from knotcrawl.terminal import LiveLine, eta, progress_stream
 
 if TYPE_CHECKING:  # the database layer is imported by run(): `--help` stays fast
+    from knotcrawl.db.repository import LockHolder
     from knotcrawl.db.types import ReparseReport
 
 
@@ -111,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     check_database(args.db, create=False)
     from knotcrawl.pages import PARSER_VERSION
 
-    with Archive.open(args.db) as archive, archive.lock("reparse"):
+    with Archive.open(args.db) as archive, (lock := archive.lock("reparse")):
         db = archive.engine.url.render_as_string(False)
         filters = {k: options[k] for k in ("edition", "since", "until", "revisions")}
         pending = archive.reparse_pages(**filters, pending_for=None if args.all else PARSER_VERSION)
@@ -122,9 +124,11 @@ def run(args: argparse.Namespace) -> int:
             line = ReparseProgress(stream, pending)
         try:
             if args.workers == 1:
-                report = _reparse_shard(db, None, options, line.report if line else None)
+                report = _reparse_shard(db, None, options, lock, line.report if line else None)
             else:
-                report = _reparse_in_processes(db, args.workers, options, line)
+                check = partial(archive.check_lock, lock)
+                held = archive.lock_holder(lock)
+                report = _reparse_in_processes(db, args.workers, options, held, check, line)
         finally:
             if line is not None:
                 line.live.clear()
@@ -183,9 +187,12 @@ def _reparse_shard(
     db: str,
     shard: tuple[int, int] | None,
     options: dict[str, Any],
+    lock: object,
     progress: Callable[[ReparseReport], None] | None = None,
 ) -> Any:
-    """One process's part of the reparse (all of it with ``shard=None``)."""
+    """One process's part of the reparse (all of it with ``shard=None``), checking the
+    command's ``lock`` (the lock itself, or its holder in a worker process) before each
+    write."""
     from knotcrawl.db import Archive
     from knotcrawl.pages import PARSER_VERSION, parse_article
 
@@ -193,7 +200,7 @@ def _reparse_shard(
         progress = partial(_count, shard[0])
     with Archive.open(db) as archive:
         return archive.reparse(
-            parse_article, PARSER_VERSION, shard=shard, progress=progress, **options
+            parse_article, PARSER_VERSION, shard=shard, progress=progress, lock=lock, **options
         )
 
 
@@ -215,10 +222,16 @@ def _count(k: int, report: ReparseReport) -> None:
 
 
 def _reparse_in_processes(
-    db: str, workers: int, options: dict[str, Any], line: ReparseProgress | None
+    db: str,
+    workers: int,
+    options: dict[str, Any],
+    held: LockHolder | None,
+    check: Callable[[], None],
+    line: ReparseProgress | None,
 ) -> Any:
     """``workers`` processes, each reparsing the raw pages whose id is its number modulo
-    ``workers``; their reports added up. The command holds the reparse lock meanwhile."""
+    ``workers``; their reports added up. The command holds the reparse lock meanwhile: the
+    workers check it before each write through ``held``, the command with ``check``."""
     import multiprocessing
 
     # spawn, not fork: this process has an open database connection and holds the lock.
@@ -226,7 +239,7 @@ def _reparse_in_processes(
     counts = context.Array("q", 2 * workers, lock=False) if line is not None else None
     with context.Pool(workers, initializer=_start_worker, initargs=(counts,)) as pool:
         pending = pool.starmap_async(
-            _reparse_shard, [(db, (k, workers), options) for k in range(workers)]
+            _reparse_shard, [(db, (k, workers), options, held) for k in range(workers)]
         )
         while True:
             pending.wait(1.0)
@@ -234,6 +247,10 @@ def _reparse_in_processes(
                 line.show(sum(counts[0::2]), sum(counts[1::2]), force=True)
             if pending.ready():
                 break
+            # The lock's session is otherwise idle for the whole run: asking keeps the server
+            # from ending it (idle_session_timeout), and a lost lock stops every worker now
+            # (leaving the pool terminates them; a batch not committed is rolled back).
+            check()
         reports = pending.get()
     total = reports[0]
     for report in reports[1:]:

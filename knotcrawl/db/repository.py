@@ -1290,13 +1290,16 @@ class Archive:
         progress: Callable[[ReparseReport], None] | None = None,
         shard: tuple[int, int] | None = None,
         redo: bool = False,
+        lock: object = None,
     ) -> ReparseReport:
         """Run ``parse`` over the stored raw pages and update what the parser now extracts
         differently. No revisions are made (the site did not change); lead, sections and seen
         times stay. Streams: ``batch`` raw pages per read, one short write per batch.
         ``shard=(k, n)`` takes only the raw pages whose id is k modulo n, so n processes can
         share one reparse. Pages ``parser_version`` has read already (each batch marks its
-        pages) are skipped unless ``redo``: an interrupted reparse resumes where it stopped."""
+        pages) are skipped unless ``redo``: an interrupted reparse resumes where it stopped.
+        ``lock`` (see :meth:`check_lock`) is checked before each write: a reparse that lost
+        it raises :class:`LockLost` with every batch before written whole, and no more."""
         report = ReparseReport(parser_version)
         a, r = m.articles, m.raw_pages
         chosen = _reparse_filters(edition, since, until, shard, None if redo else parser_version)
@@ -1329,6 +1332,7 @@ class Archive:
                     changes.append((row.article_pk, row.stored_hash, new))
                 else:
                     report.unchanged += 1
+            self.check_lock(lock)
             with self._write() as conn:
                 for pk, stored_hash, new in changes:
                     values = _record_values(new)
@@ -1359,7 +1363,7 @@ class Archive:
             if progress is not None:
                 progress(report)
         if revisions:
-            self._reparse_revisions(parse, parser_version, chosen, batch, report, progress)
+            self._reparse_revisions(parse, parser_version, chosen, batch, report, progress, lock)
         return report
 
     def reparse_pages(
@@ -1415,6 +1419,7 @@ class Archive:
         batch: int,
         report: ReparseReport,
         progress: Callable[[ReparseReport], None] | None,
+        lock: object,
     ) -> None:
         a, r, rv = m.articles, m.raw_pages, m.revisions
         last = 0
@@ -1463,6 +1468,7 @@ class Archive:
                     values = {}
                 values["parser_version"] = parser_version
                 writes.append((row.id, old.id, values))
+            self.check_lock(lock)
             with self._write() as conn:
                 for raw_id, revision_id, values in writes:
                     conn.execute(update(rv).where(rv.c.id == revision_id).values(**values))
@@ -1533,10 +1539,23 @@ class Archive:
     def _advisory_lock(self, name: str) -> AdvisoryLock:
         return AdvisoryLock(self.engine, self.url, name)
 
+    def lock_holder(self, lock: object) -> LockHolder | None:
+        """What another process of this archive needs to check ``lock`` (from :meth:`lock`,
+        entered) with :meth:`check_lock`; None for a file lock, which cannot be lost while
+        the process holding it lives."""
+        holder = getattr(lock, "holder", None)
+        return holder if isinstance(holder, LockHolder) else None
+
     def check_lock(self, lock: object) -> None:
-        """Raise :class:`LockLost` when ``lock`` (from :meth:`lock`, entered) is no longer
-        held. A file lock cannot be lost while its process lives; a PostgreSQL advisory lock
-        dies with its session (a terminated backend, ``idle_session_timeout``, a restart)."""
+        """Raise :class:`LockLost` when ``lock`` (from :meth:`lock`, entered, or its
+        :meth:`lock_holder` in another process) is no longer held. A file lock cannot be lost
+        while its process lives; a PostgreSQL advisory lock dies with its session (a
+        terminated backend, ``idle_session_timeout``, a restart)."""
+        if isinstance(lock, LockHolder):
+            with self._read() as conn:
+                if not lock.held_on(conn):
+                    raise lock.lost(self.url)
+            return
         check = getattr(lock, "check", None)
         if check is not None:
             check()
@@ -1550,17 +1569,47 @@ def _advisory_key(schema: str, name: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+@dataclass(frozen=True, slots=True)
+class LockHolder:
+    """A held advisory lock as any session can check it: its name, its key and the server
+    process (``pid``) of the session holding it. It pickles, so a reparse's worker processes
+    check their command's lock with it before each write batch."""
+
+    name: str
+    key: int
+    pid: int
+
+    def held_on(self, conn: Connection) -> bool:
+        """Whether the session ``pid`` still holds the lock (asked on ``conn``, any session)."""
+        # The 64-bit key is split over classid (high half) and objid (low half).
+        count = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND pid = :pid AND objsubid = 1"
+                " AND ((classid::bigint << 32) | objid::bigint) = :key"
+            ),
+            {"key": self.key, "pid": self.pid},
+        ).scalar()
+        return bool(count)
+
+    def lost(self, url: str, reason: str = "") -> LockLost:
+        return LockLost(
+            f"lost the {self.name} lock on {url}: the server ended its session{reason}; "
+            "another process may be writing, so this one stops"
+        )
+
+
 class AdvisoryLock:
     """A PostgreSQL session advisory lock on a connection of its own, held from ``__enter__``
     to ``__exit__``, keyed by the archive's schema and the lock's name. :meth:`check` asks the
     server whether this session still holds it (which also keeps the session from idling
-    out)."""
+    out); ``holder`` lets other sessions ask."""
 
     def __init__(self, engine: Any, url: str, name: str) -> None:
         self.engine = engine
         self.url = url
         self.name = name
-        self.key = 0  # known once entered: the schema is the connection's
+        self.holder: LockHolder | None = None  # once entered
         self.conn: Any = None
 
     def __enter__(self) -> None:
@@ -1568,9 +1617,9 @@ class AdvisoryLock:
         try:
             # The schema the archive's tables are in (the first of the search_path that
             # exists), as Archive.open found them.
-            schema = conn.execute(select(func.current_schema())).scalar_one()
-            self.key = _advisory_key(schema, self.name)
-            got = conn.execute(select(func.pg_try_advisory_lock(self.key))).scalar()
+            schema, pid = conn.execute(select(func.current_schema(), func.pg_backend_pid())).one()
+            holder = LockHolder(self.name, _advisory_key(schema, self.name), pid)
+            got = conn.execute(select(func.pg_try_advisory_lock(holder.key))).scalar()
             conn.commit()
         except BaseException:
             conn.close()
@@ -1581,41 +1630,31 @@ class AdvisoryLock:
                 f"another knotcrawl process holds the {self.name} lock on {self.url}",
                 status=LOCKED_STATUS,
             )
-        self.conn = conn
+        self.conn, self.holder = conn, holder
 
     def check(self) -> None:
-        conn = self.conn
-        if conn is None:
+        conn, holder = self.conn, self.holder
+        if conn is None or holder is None:
             return
         try:
-            # The 64-bit key is split over classid (high half) and objid (low half).
-            held = conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                    " AND pid = pg_backend_pid() AND objsubid = 1"
-                    " AND ((classid::bigint << 32) | objid::bigint) = :key"
-                ),
-                {"key": self.key},
-            ).scalar()
+            held = holder.held_on(conn)
             conn.commit()
         except SQLAlchemyError as exc:
-            held = 0
+            held = False
             lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
             reason = f" ({lines[0]})" if lines else ""
         else:
             reason = ""
         if not held:
-            raise LockLost(
-                f"lost the {self.name} lock on {self.url}: the server ended its session"
-                f"{reason}; another process may be writing, so this one stops"
-            )
+            raise holder.lost(self.url, reason)
 
     def __exit__(self, *exc_info: object) -> None:
-        conn, self.conn = self.conn, None
-        if conn is None:
+        conn, holder = self.conn, self.holder
+        self.conn = self.holder = None
+        if conn is None or holder is None:
             return
         try:
-            conn.execute(select(func.pg_advisory_unlock(self.key)))
+            conn.execute(select(func.pg_advisory_unlock(holder.key)))
             conn.commit()
         except SQLAlchemyError:
             pass  # a lost session holds no lock to release

@@ -1,7 +1,8 @@
 """Test records for the storage tests (no replica): deterministic, varied, both editions.
 
 A raw page here is JSON, not HTML: ``fake_parser(version)`` reads it the way a real parser
-reads HTML, which lets tests swap "parser v1" for an improved "parser v2".
+reads HTML, which lets tests swap "parser v1" for an improved "parser v2". And
+``end_lock_sessions``: the server ending the session of a lock, as in production.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
+
+from sqlalchemy import Engine, text
 
 from knotcrawl.db import RawPage
 from knotcrawl.hosts import Edition, canonical_url
@@ -176,3 +179,20 @@ def comparable(record: ArticleRecord) -> dict[str, Any]:
     data.pop("first_seen_at")
     data.pop("last_seen_at")
     return data
+
+
+def end_lock_sessions(engine: Engine) -> int:
+    """End the sessions holding advisory locks on the PostgreSQL database of ``engine``, as
+    the server does to a session past ``idle_session_timeout`` or on ``pg_terminate_backend``,
+    and wait until they are gone (their locks with them); how many there were."""
+    with engine.connect() as conn:
+        return len(
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid, 10000) FROM pg_locks"
+                    " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())"
+                )
+            ).all()
+        )

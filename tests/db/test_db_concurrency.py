@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from db_factory import T0, make_raw, make_record
+from db_factory import T0, end_lock_sessions, fake_parser, make_raw, make_record
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
@@ -108,23 +108,40 @@ def test_a_lost_lock_is_noticed_and_the_lock_can_be_taken_again(
         archive.check_lock(lock)  # held: no error
         if archive.sqlite:
             return  # a file lock lives as long as its process
-        with other.engine.connect() as conn:
-            ended = conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks"
-                    " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
-                    " AND database = (SELECT oid FROM pg_database"
-                    " WHERE datname = current_database())"
-                )
-            ).all()
-        assert ended == [(True,)]
+        assert end_lock_sessions(other.engine) == 1
         with pytest.raises(LockLost) as caught:
-            for _ in range(50):  # the backend's end takes effect within milliseconds
-                archive.check_lock(lock)
-                time.sleep(0.1)
+            archive.check_lock(lock)
         assert str(caught.value).startswith(f"lost the crawl lock on {archive.url}")
         with other.lock("crawl"):  # free for another process now
             pass
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("checked_by", ["command", "worker"])
+def test_a_reparse_that_lost_its_lock_writes_no_further_batch(
+    archive: Archive, db_url: str, checked_by: str
+) -> None:
+    """A reparse checks its lock before each write batch: in the command's process the lock
+    itself, in a worker process (here another connection) the lock's holder."""
+    records = [make_record(i, furniture=True) for i in range(1, 7)]
+    archive.store_many([(record, make_raw(record)) for record in records], T0)
+    improved = fake_parser("test-2")
+    parsed: list[str] = []
+
+    def parse_and_lose_the_lock(body: bytes, url: str, headers: Any = None) -> Any:
+        parsed.append(url)
+        if len(parsed) == 3:  # in the second batch of two
+            assert end_lock_sessions(archive.engine) == 1
+        return improved(body, url, headers)
+
+    lock = archive.lock("reparse")
+    with lock, Archive.open(db_url) as worker:
+        held = lock if checked_by == "command" else archive.lock_holder(lock)
+        with pytest.raises(LockLost) as caught:
+            worker.reparse(parse_and_lose_the_lock, "test-2", batch=2, lock=held)
+    assert str(caught.value).startswith(f"lost the reparse lock on {archive.url}")
+    versions = [record.parser_version for record in archive.iter_records()]
+    assert versions == ["test-2"] * 2 + ["test-1"] * 4  # the first batch whole, no more
 
 
 @pytest.fixture

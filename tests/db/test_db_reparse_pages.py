@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from clikit import run_cli
+from db_factory import end_lock_sessions
 
 from knotcrawl.cli import main
 from knotcrawl.db import Archive, RawPage
@@ -180,3 +183,29 @@ def test_reparse_shows_its_progress_on_a_terminal(
     monkeypatch.setenv("KNOTCRAWL_PROGRESS", "off")
     assert main(["reparse", "--db", db, "--workers", str(workers)]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_reparse_that_loses_its_lock_stops_with_one_line_and_writes_nothing(
+    archive: Archive,
+    db_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    workers: str,
+) -> None:
+    pages = _pages()
+    _store_with_an_older_parser(archive, pages)
+    count = Archive.reparse_pages
+
+    def count_and_lose_the_lock(self: Archive, **filters: Any) -> int:
+        # Counted under the lock, before any page is parsed: the server ends the lock's
+        # session (idle_session_timeout, pg_terminate_backend, a restart).
+        end_lock_sessions(self.engine)
+        return count(self, **filters)
+
+    monkeypatch.setattr(Archive, "reparse_pages", count_and_lose_the_lock)
+    result = run_cli(capsys, "reparse", "--db", db_url, "--workers", workers, "--batch", "2")
+    assert (result.status, result.err.count("\n")) == (1, 1), result.err
+    assert result.err.startswith(f"knotcrawl reparse: lost the reparse lock on {archive.url}: ")
+    assert {record.parser_version for record in archive.iter_records()} == {"0.1"}
