@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -285,11 +286,19 @@ def test_article_under_a_region_path_is_refused(
     ],
 )
 def test_article_under_a_listing_path_is_refused(
-    listing_url: str, capsys: pytest.CaptureFixture[str]
+    listing_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The rubric and category paths too: an article given ``--url …/rubric/11`` is not a
     listing of the links in its text."""
-    got, out, err = _run(capsys, str(SAMPLES / ARTICLE_SAMPLES[0]), "--url", listing_url)
+    from knotcrawl import replica
+
+    rep = replica.Replica(replica.ReplicaConfig(seed=1, articles=20))
+    edition = "en" if "eng." in listing_url else "ru"
+    host = urlsplit(listing_url).hostname
+    article = next(iter(rep.truth(edition)))
+    page = tmp_path / "article.html"
+    page.write_bytes(rep.respond("GET", host, f"/articles/{article.article_id}").body)
+    got, out, err = _run(capsys, str(page), "--url", listing_url)
     assert (got, out) == (3, "")
     assert "not an article address" in err
 
