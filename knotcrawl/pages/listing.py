@@ -244,9 +244,9 @@ class ListingHtmlPage:
                 sorted(c for c in (first.get("class") or "").split() if "--" not in c)
             )[:40]
 
-        # The listing is the group whose items carry dates (every listing of the site dates
-        # its items); a column of bare links to articles (a sidebar, a table layout's menu)
-        # has none, however many links it holds.
+        # The listing is the group whose items carry dates (the site's listings date their
+        # items, but for the RU справки rubric, SITE.md §4.3); a column of bare links to
+        # articles (a sidebar, a table layout's menu) has none, however many links it holds.
         dates = {
             parent: min(len(find_dates(text_of(parent))), len(items))
             for parent, items in groups.items()
@@ -270,7 +270,7 @@ class ListingHtmlPage:
         for parent in chosen:
             items = groups[parent]
             if len(items) > 1 and not any(self._has_date(el) for el in items):
-                zones.extend(self._segments(parent, {el: item_ids[el] for el in items}))
+                zones.extend(self._segments(parent, {el: item_ids[el] for el in items}, walls))
             else:
                 zones.extend((*item_ids[el], [el]) for el in items)
         position = {el: i for i, el in enumerate(self.root.iter())}
@@ -373,9 +373,14 @@ class ListingHtmlPage:
         return bool(find_dates(text_of(el)))
 
     def _segments(
-        self, parent: HtmlElement, item_els: dict[HtmlElement, tuple[int, str]]
+        self,
+        parent: HtmlElement,
+        item_els: dict[HtmlElement, tuple[int, str]],
+        walls: set[HtmlElement],
     ) -> list[tuple[int, str, list[HtmlElement]]]:
-        """Flat markups: date/figure siblings before a title belong to it, text after it too."""
+        """Flat markups: date/figure siblings before a title belong to it, text after it too.
+        The page heading and the pager (``walls``) belong to no item: beside undated items
+        (the RU справки rubric, SITE.md §4.3) nothing else tells them from a lead."""
         segments: list[tuple[int, str, list[HtmlElement]]] = []
         pending: list[HtmlElement] = []
         for child in parent:
@@ -385,6 +390,8 @@ class ListingHtmlPage:
                 aid, url = item_els[child]
                 segments.append((aid, url, [*pending, child]))
                 pending = []
+                continue
+            if child in walls:
                 continue
             leading = (
                 child.tag in ("figure", "img", "time")
@@ -484,7 +491,9 @@ class ListingHtmlPage:
                     if anchor:
                         text = text.replace(anchor, " ", 1)
                 text = collapse(text).strip(" ,|•-—")
-                if text:
+                # A number alone is a comment or view counter printed before the lead
+                # ("1Рамзан…" in the text of RU listings, SITE.md §4.3), never lead text.
+                if text and not text.isdigit():
                     lead_parts.append(text)
         lead = " ".join(lead_parts) or None
         return ListingItem(

@@ -138,6 +138,11 @@ class ListingPage:
     footer_link: str | None = None
     promo: Item | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # SITE.md §4.3: the RU справки rubric (and the AMP rubric pages) show no item dates.
+    dated: bool = True
+    # SITE.md §4.3: counters (comments or views) printed right before some leads of RU
+    # listings ("1Рамзан…", "11Неравная…"): article id -> the number shown.
+    counters: dict[int, int] = field(default_factory=dict)
 
 
 def article_date(markup: str, edition: str, t: datetime) -> str:
@@ -879,7 +884,8 @@ def render_listing_en_classic(p: ListingPage) -> str:
         )
         if item.lead:
             out.append('          <li class="articles-list_item articles-list_item--featured">')
-            out.append(f'            <p class="time">{date}</p>')
+            if p.dated:
+                out.append(f'            <p class="time">{date}</p>')
             out.append('            <ul class="articles-list_teaser">')
             out.append("              <li>")
             if item.caption and item.photo:
@@ -894,7 +900,8 @@ def render_listing_en_classic(p: ListingPage) -> str:
             out.append("            </ul>")
         else:
             out.append('          <li class="articles-list_item">')
-            out.append(f'            <p class="time">{date}</p>')
+            if p.dated:
+                out.append(f'            <p class="time">{date}</p>')
             out.append(f"            {link}")
         out.append("          </li>")
     out.append("          </ul>")
@@ -958,11 +965,12 @@ def render_listing_en_2025(p: ListingPage) -> str:
                 f'            <figcaption class="news-card__caption">{e(item.caption)}</figcaption>'
             )
             out.append("          </figure>")
-        out.append(
-            f'          <time class="news-card__date" datetime="'
-            f'{dates.iso_local(item.published)}">'
-            f"{e(listing_date('en-2025', ed, item.published))}</time>"
-        )
+        if p.dated:
+            out.append(
+                f'          <time class="news-card__date" datetime="'
+                f'{dates.iso_local(item.published)}">'
+                f"{e(listing_date('en-2025', ed, item.published))}</time>"
+            )
         out.append(
             f'          <h2 class="news-card__title"><a class="news-card__link" '
             f'href="/articles/{item.article_id}">{e(item.title)}</a></h2>'
@@ -1032,9 +1040,13 @@ def render_listing_ru_desktop(p: ListingPage) -> str:
             f'            <h3 class="news-list_title"><a href="/articles/{item.article_id}">'
             f"{e(item.title)}</a></h3>"
         )
-        out.append(
-            f'            <p class="time">{e(listing_date("ru-desktop", ed, item.published))}</p>'
-        )
+        if p.dated:
+            out.append(
+                f'            <p class="time">{e(listing_date("ru-desktop", ed, item.published))}</p>'
+            )
+        count = p.counters.get(item.article_id)
+        if count:
+            out.append(f'            <span class="news-list_count">{count}</span>')
         if item.lead:
             out.append(f'            <p class="news-list_lead">{e(item.lead)}</p>')
         out.append("          </div>")
@@ -1076,9 +1088,10 @@ def render_listing_ru_mobile(p: ListingPage) -> str:
     out.append('    <ol class="m-list">')
     for item in p.items:
         parts = [
-            f'<span class="m-list_date">{e(dates.mobile(item.published))}</span>',
             f'<a class="m-list_title" href="/articles/{item.article_id}">{e(item.title)}</a>',
         ]
+        if p.dated:
+            parts.insert(0, f'<span class="m-list_date">{e(dates.mobile(item.published))}</span>')
         if item.caption and item.photo:
             parts.insert(
                 0,

@@ -80,6 +80,9 @@ LISTINGS: dict[str, dict[str, tuple[str, str | None, str | None]]] = {
         "/rubric/41": ("rubric/41", "Справки", None),
     },
 }
+# Listings whose items show no date, and a counter glued before some leads (SITE.md §4.3:
+# the справки rubric on both RU mirrors seen).
+UNDATED_LISTINGS = {("ru", "/rubric/41")}
 SERVICE_PAGES = {
     "en": {"AboutCaucasianKnot": "About us", "Contacts": "Contacts"},
     "ru": {"AboutProject": "О проекте", "Contacts": "Контакты"},
@@ -269,6 +272,9 @@ class Replica:
         base = f"{scheme}://{host}{path}"
         url = base if page == 1 and host else f"{base}?page={page}"
         items = [self._listing_item(edition, i, markup) for i in indexes]
+        if (edition, path) in UNDATED_LISTINGS:
+            for item in items:
+                item.published_at = item.published_raw = None
         next_page = f"{base}?page={page + 1}" if page < pages else None
         return ListingPage("listing", edition, url, page, items, next_page)
 
@@ -604,20 +610,33 @@ class Replica:
         body = self._cached(key)
         if body is None:
             _section, heading, footer = LISTINGS[edition][path]
+            items = [self._item(edition, i) for i in indexes]
+            undated = (edition, path) in UNDATED_LISTINGS
             view = ListingView(
                 edition,
                 path,
                 heading,
                 page,
                 pages,
-                [self._item(edition, i) for i in indexes],
+                items,
                 self.now.year,
                 footer,
                 self._promo(edition),
+                dated=not undated,
+                counters=self._counters_of(edition, items) if undated else {},
             )
             body = LISTING_RENDERERS[name](view).encode()
             self._store(key, body)
         return self._html(200, body)
+
+    def _counters_of(self, edition: str, items: list[Item]) -> dict[int, int]:
+        """The counter shown before an item's lead (comments or views; 0 shows none)."""
+        counts = {}
+        for item in items:
+            u = unit(self.config.seed, edition, item.article_id, 79)
+            if u < 0.4:
+                counts[item.article_id] = 1 + int(u * 30)
+        return counts
 
     def _listing_item(self, edition: str, index: int, markup: str | None) -> ListingItem:
         item = self._item(edition, index)

@@ -277,7 +277,12 @@ def test_listing_pages_match_listing_truth(replica: Replica) -> None:
                 assert ids == [item.article_id for item in truth.items], (path, page)
                 text = collapse(doc.text_content())
                 for item in truth.items:
-                    assert item.title in text and item.published_raw in text
+                    assert item.title in text
+                    # The справки rubric shows no dates (SITE.md §4.3).
+                    undated = (edition, path) == ("ru", "/rubric/41")
+                    assert (item.published_raw is None) == undated
+                    if item.published_raw is not None:
+                        assert item.published_raw in text
                     if item.lead:
                         assert item.lead in text
                     if item.photo_caption:
@@ -297,6 +302,30 @@ def test_listing_pages_match_listing_truth(replica: Replica) -> None:
             assert len(seen) == sum(1 for r in replica.truth(edition) if section in r.sections)
     all_en = list(replica.truth("en"))
     assert any(r.lead for r in all_en) and any(r.lead is None for r in all_en)
+
+
+def test_spravki_listing_has_no_dates_and_counters_before_leads(replica: Replica) -> None:
+    """SITE.md §4.3: RU rubric/41 (справки) pages show no dates, on the desktop host and its
+    mirrors as on AMP, and stray counters sit right before some leads ("1Рамзан…")."""
+    counted = 0
+    pages = replica.listing_pages("/rubric/41")
+    for host in (RU, "caucasianknot.net", "amp.kavkaz-uzel.eu"):
+        for page in range(1, pages + 1):
+            resp = replica.respond("GET", host, f"/rubric/41?page={page}")
+            text = resp.body.decode()
+            assert resp.status == 200 and "/articles/" in text
+            assert not any(regex.search(text) for regex, _order in _DATE_PATTERNS), (host, page)
+            assert not re.search(r"\d\d\.\d\d\.\d{4}", text)
+            truth = replica.listing_truth("/rubric/41", page, host)
+            assert truth.items and all(i.published_at is None for i in truth.items)
+            for item in truth.items:
+                if item.lead:
+                    counted += bool(
+                        re.search(rf">\d+</span>\s*<p[^>]*>{re.escape(item.lead)}", text)
+                    )
+    assert counted > 0
+    # The news feed keeps its dates.
+    assert all(i.published_raw for i in replica.listing_truth("/articles", 1).items)
 
 
 def test_listing_markups_and_end(replica: Replica) -> None:
