@@ -432,9 +432,23 @@ class KnotSpider(scrapy.Spider):
             spec, f"redirected to another page: {response.url}", "redirected_elsewhere"
         )
 
+    def missing_listing(self, spec: Spec, response: Response) -> FetchFailed | None:
+        """A failure when a listing's first page answers 404/410. Past the end a listing may
+        answer 404 (SITE.md §2.2), but page 1 answering it means the listing is not there
+        (the RU all-news listing is not known on the real site, SITE.md §4.3): taken for an
+        empty listing, the walk or page search would end at once, storing nothing from it
+        and reporting nothing. The next run fetches it again."""
+        if response.status not in (404, 410) or _listing_position(spec.url)[1] != 1:
+            return None
+        self.crawler.stats.inc_value("knotcrawl/listing/missing")
+        return self.failure(
+            spec, f"HTTP {response.status}: the listing has no first page", "listing_missing"
+        )
+
     def parse_listing_page(self, response: Response) -> Iterator[Any]:
         spec: Spec = response.meta["spec"]
-        if (failed := self.other_page(spec, response)) is not None:
+        failed = self.other_page(spec, response) or self.missing_listing(spec, response)
+        if failed is not None:
             yield failed
             return
         listing = self.read_listing(response)
@@ -546,8 +560,10 @@ class KnotSpider(scrapy.Spider):
     def probe_items(
         self, spec: Spec, response: Response, counter: str
     ) -> list[ListingItem] | FetchFailed:
-        """A page search's page: its items, or the failure when it is another page."""
-        if (failed := self.other_page(spec, response)) is not None:
+        """A page search's page: its items, or the failure when it is another page or a
+        listing with no first page."""
+        failed = self.other_page(spec, response) or self.missing_listing(spec, response)
+        if failed is not None:
             return failed
         self.crawler.stats.inc_value(counter)
         self.context.count("probes")

@@ -131,3 +131,47 @@ def test_a_listing_page_redirected_to_another_page_is_a_failure(workspace):
         assert not archive.open_errors()
         sectioned = {aid for aid in listed if path.strip("/") in archive.get("en", aid).sections}
     assert sectioned == listed
+
+
+def test_a_listing_whose_first_page_is_missing_is_a_failure(workspace):
+    """SITE.md §2, §4.3: the RU all-news listing is not known on the real site, and past its
+    end a listing may answer 404. A 404 for page 1 is no end of a walk: the listing is not
+    there, and a run that took it for an empty one stored nothing from it and said nothing
+    (an update kept only the RSS items; a date range found no page to start from)."""
+    rep = Replica(ReplicaConfig(**BASE))
+    in_feed = {item.article_id for item in rep.listing_truth("/articles.rss").items}
+    faults = ["/articles=error:404"]  # page 1 only: "/articles?page=2" answers
+    with replica(**BASE, faults=faults) as server:
+        run = workspace.run(
+            "update", "--edition", "ru", "--now", NOW.isoformat(), "--replica", server.proxy_url
+        )
+        ranged = workspace.run(
+            "crawl", "--edition", "ru", "--since", "2025-06", "--until", "2025-12",
+            "--now", NOW.isoformat(), "--replica", server.proxy_url,
+        )  # fmt: skip
+    assert run.status == 1, run.stderr
+    assert run.stats["knotcrawl/listing/missing"] == 1
+    assert ranged.status == 1, ranged.stderr
+    # Its own page search's first page, and its retry of the update's failed walk page.
+    assert ranged.stats["knotcrawl/listing/missing"] == 2
+    with workspace.archive() as archive:
+        errors = {
+            urlsplit(e.url).path + urlsplit(e.url).query: e.error for e in archive.open_errors()
+        }
+        stored = set(archive.known_ids("ru"))
+    assert list(errors) == ["/articles"]
+    assert errors["/articles"].startswith("HTTP 404")
+    assert in_feed <= stored  # the feed was read all the same
+    # The next run, the listing back, retries both: the update's walk and the range's search,
+    # which then walks the range.
+    with replica(**BASE) as server:
+        again = workspace.run(
+            "update", "--edition", "ru", "--now", NOW.isoformat(), "--replica", server.proxy_url
+        )
+    assert again.status == 0, again.stderr
+    in_range = {
+        r.article_id for r in rep.truth("ru") if "2025-06-01" <= r.published_at < "2026-01-01"
+    }
+    with workspace.archive() as archive:
+        assert not archive.open_errors()
+        assert in_range and in_range <= set(archive.known_ids("ru"))
