@@ -217,6 +217,8 @@ class ListingHtmlPage:
         # Every place that links an article is a candidate item (a table layout can list the
         # same articles twice: in a menu column and in the listing itself).
         item_ids: dict[HtmlElement, tuple[int, str]] = {}
+        furniture: set[HtmlElement] = set()
+        listed: set[HtmlElement] = set()
         for a, aid, url in links:
             top = a
             for anc in a.iterancestors():
@@ -225,10 +227,15 @@ class ListingHtmlPage:
                 else:
                     break
             item_ids.setdefault(top, (aid, url))
+            # A link inside a sidebar or promo block is furniture even when its item climbed
+            # out of that block: on a page past the end of a one-page listing (no pager link
+            # with ?page=, no items) the featured widget's link reaches the page's wrapper.
+            # (An item the list also links outside such a block stays.)
+            (furniture if self._excluded(a) else listed).add(top)
         groups: dict[HtmlElement, list[HtmlElement]] = {}
         for top, (aid, _url) in item_ids.items():
             parent = top.getparent()
-            if parent is None or self._excluded(top):
+            if parent is None or (top in furniture and top not in listed):
                 continue
             group = groups.setdefault(parent, [])
             if all(item_ids[other][0] != aid for other in group):

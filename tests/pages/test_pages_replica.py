@@ -117,6 +117,25 @@ def test_listing_pages_match_truth(edition: str, path: str, markup: str | None) 
     assert mismatches == [], f"{len(mismatches)} mismatches, first: {mismatches[:3]}"
 
 
+@pytest.mark.parametrize("markup", list(replica.LISTING_MARKUPS))
+def test_past_the_end_of_a_one_page_listing_has_no_items(markup: str) -> None:
+    """Page 2 of a listing that fits on one page: its pager links only to page 1 (no
+    ``?page=``), so nothing but the sidebar's featured article is left to take for an item;
+    a walk that did gave that article the section."""
+    rep = replica.Replica(replica.ReplicaConfig(seed=1, articles=60))
+    checked = 0
+    for edition in ("en", "ru"):
+        host = CANONICAL[edition]
+        for path in rep.listing_paths(edition):
+            if rep.listing_pages(path, edition) != 1:
+                continue
+            body, headers = _fetch(rep, host, f"{path}?page=2", markup)
+            got = parse_page(body, f"https://{host}{path}?page=2", headers)
+            assert got.items == [], (path, got.items)
+            checked += 1
+    assert checked >= 3
+
+
 def test_feed_matches_truth() -> None:
     rep = _replica()
     body, headers = _fetch(rep, "www.kavkaz-uzel.eu", "/articles.rss", None)
