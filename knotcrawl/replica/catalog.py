@@ -39,6 +39,7 @@ def unit(seed: int, edition: str, key: int, salt: int) -> float:
 # salts for unit()
 S_DELETE, S_DELAY, S_EDIT, S_EDIT2, S_GONE, S_TOPIC, S_PLACE, S_PHOTO, S_LEAD = range(1, 10)
 S_LPHOTO, S_XREF, S_SPRAVKA, S_MARKUP, S_EDITDELAY, S_EDIT2DELAY = range(10, 16)
+S_LONGREAD, S_INTERVIEW, S_WEEKLY = range(16, 19)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +94,19 @@ PLACES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 REGION_PAGES = ("abhazia", "karachaevo", "northcaucdistr")
 EN_CATEGORIES = (3, 5, 8)
-EN_SECTIONS = ("rubric/11", "rubric/10", "category/3", "category/5", "category/8", *REGION_PAGES)
-RU_SECTIONS = ("articles", "rubric/41")
+# SITE.md §2.1: rubric/20 holds long reads and interviews, rubric/23 fewer of them (its items
+# are in rubric/20 too); RU rubric/1104 is the weekly review «Кавказ за неделю».
+EN_SECTIONS = (
+    "rubric/11",
+    "rubric/10",
+    "rubric/20",
+    "rubric/23",
+    "category/3",
+    "category/5",
+    "category/8",
+    *REGION_PAGES,
+)
+RU_SECTIONS = ("articles", "rubric/41", "rubric/1104")
 
 
 def to_epoch(moment: datetime) -> int:
@@ -274,11 +286,32 @@ class EditionCatalog:
             )
         return bool(self._spravka[index])
 
+    def is_long_read(self, index: int) -> bool:
+        """EN long reads and interviews (rubric/20), a few per cent of the articles."""
+        return self.edition == "en" and self.u(index, S_LONGREAD) < 0.04
+
+    def is_interview(self, index: int) -> bool:
+        """The long reads also in rubric/23."""
+        return self.is_long_read(index) and self.u(index, S_INTERVIEW) < 0.4
+
+    def is_weekly(self, index: int) -> bool:
+        """RU articles in the weekly review rubric/1104."""
+        return self.edition == "ru" and self.u(index, S_WEEKLY) < 0.03
+
     def sections(self, index: int) -> tuple[str, ...]:
         """Every listing the article appears in (sorted), while it is live."""
         if self.edition == "ru":
-            return ("articles", "rubric/41") if self.is_spravka(index) else ("articles",)
+            out = ["articles"]
+            if self.is_spravka(index):
+                out.append("rubric/41")
+            elif self.is_weekly(index):
+                out.append("rubric/1104")
+            return tuple(sorted(out))
         out = ["rubric/10", "rubric/11"]
+        if self.is_long_read(index):
+            out.append("rubric/20")
+            if self.is_interview(index):
+                out.append("rubric/23")
         category = TOPIC_CATEGORY.get(self.topic(index))
         if category is not None:
             out.append(f"category/{category}")

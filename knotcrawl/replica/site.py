@@ -68,6 +68,9 @@ LISTINGS: dict[str, dict[str, tuple[str, str | None, str | None]]] = {
     "en": {
         "/rubric/11": ("rubric/11", "All news", None),
         "/rubric/10": ("rubric/10", None, None),
+        # Long reads and interviews (SITE.md §2.1): no heading was captured.
+        "/rubric/20": ("rubric/20", None, None),
+        "/rubric/23": ("rubric/23", None, None),
         "/category/3": ("category/3", "Interethnic relations", "All news"),
         "/category/5": ("category/5", "Society", "All news"),
         "/category/8": ("category/8", "Social and labour issues", "All news"),
@@ -78,6 +81,7 @@ LISTINGS: dict[str, dict[str, tuple[str, str | None, str | None]]] = {
     "ru": {
         "/articles": ("articles", "Лента новостей", None),
         "/rubric/41": ("rubric/41", "Справки", None),
+        "/rubric/1104": ("rubric/1104", "Кавказ за неделю", None),
     },
 }
 # Listings whose items show no date, and a counter glued before some leads (SITE.md §4.3:

@@ -55,6 +55,8 @@ SECTION_LISTINGS: dict[str, tuple[str, ...]] = {
     "en": (
         "/rubric/11",
         "/rubric/10",
+        "/rubric/20",  # long reads and interviews (SITE.md §2.1)
+        "/rubric/23",
         "/category/3",
         "/category/5",
         "/category/8",
@@ -62,7 +64,7 @@ SECTION_LISTINGS: dict[str, tuple[str, ...]] = {
         "/karachaevo",
         "/northcaucdistr",
     ),
-    "ru": ("/articles", "/rubric/41"),
+    "ru": ("/articles", "/rubric/41", "/rubric/1104"),  # 1104: the weekly review (SITE.md §2)
 }
 
 # Seeds inserted into the frontier (one transaction) and yielded at a time.

@@ -382,3 +382,29 @@ def test_listing_truth_on_mobile_host_and_mixed_en_markups(replica: Replica) -> 
         body = replica.respond("GET", EN, f"/rubric/10?page={page}").body
         kinds.add("2025" if b"news-card" in body else "classic")
     assert kinds == {"2025", "classic"}
+
+
+def test_long_read_and_weekly_review_rubrics(replica: Replica) -> None:
+    """SITE.md §2, §2.1: EN rubric/20 (long reads) and rubric/23 (interviews, fewer) and the RU
+    weekly review rubric/1104 («Кавказ за неделю», seen on AMP) are listings of their own."""
+    assert {"/rubric/20", "/rubric/23"} <= set(replica.listing_paths("en"))
+    assert "/rubric/1104" in replica.listing_paths("ru")
+    members = {
+        path: replica.listing_ids(path) for path in ("/rubric/20", "/rubric/23", "/rubric/1104")
+    }
+    assert all(members.values())
+    assert set(members["/rubric/23"]) < set(members["/rubric/20"])
+    en_count = len(replica.live_ids("en"))
+    assert len(members["/rubric/20"]) < en_count // 5
+    for host, path in (
+        (EN, "/rubric/20"),
+        (EN, "/rubric/23"),
+        ("amp.kavkaz-uzel.eu", "/rubric/1104"),
+    ):
+        resp = replica.respond("GET", host, f"{path}?page=1")
+        assert resp.status == 200
+        shown = {int(i) for i in re.findall(rb'href="/articles/(\d+)"[^>]*>[^<]', resp.body)}
+        assert set(members[path][:20]) <= shown, path
+    for edition, section in (("en", "rubric/20"), ("en", "rubric/23"), ("ru", "rubric/1104")):
+        listed = {r.article_id for r in replica.truth(edition) if section in r.sections}
+        assert listed == set(members["/" + section])
