@@ -95,26 +95,20 @@ def print_report(archive: Any) -> None:
 
     a, rv = m.articles, m.revisions
     with archive.engine.connect() as conn:
-        totals = dict(
-            conn.execute(select(a.c.edition, func.count()).group_by(a.c.edition)).tuples().all()
-        )
+        totals = dict(conn.execute(select(a.c.edition, func.count()).group_by(a.c.edition)).all())
         gone = dict(
             conn.execute(
                 select(a.c.edition, func.count())
                 .where(a.c.gone_at.is_not(None))
                 .group_by(a.c.edition)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         revised = dict(
             conn.execute(
                 select(rv.c.edition, func.count(func.distinct(rv.c.article_id))).group_by(
                     rv.c.edition
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         newest = conn.execute(
             select(a.c.published_at, a.c.edition, a.c.article_id, a.c.title)
