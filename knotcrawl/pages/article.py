@@ -43,7 +43,7 @@ from knotcrawl.pages.conventions import (
     is_stop_marker,
     parse_credits,
 )
-from knotcrawl.pages.dates import ParsedDate, find_dates, read_date
+from knotcrawl.pages.dates import ParsedDate, find_dates, read_date, without_leading_date
 from knotcrawl.pages.encoding import decode_body
 from knotcrawl.pages.html import (
     FURNITURE,
@@ -299,7 +299,7 @@ class ArticlePage:
     @cached_property
     def _title(self) -> tuple[str | None, HtmlElement | None, str | None]:
         for el in self.classes.select(TITLE_SEL):
-            text = collapse(line_text(el))
+            text = _title_text(el)
             if text:
                 return text, el, "selector"
         head_title = self._head_title
@@ -311,29 +311,29 @@ class ArticlePage:
         h1s = [
             el
             for el in self._heads[1]
-            if (t := collapse(line_text(el))) and not (len(t) < 40 and is_furniture_text(t))
+            if (t := _title_text(el)) and not (len(t) < 40 and is_furniture_text(t))
         ]
         if structured:
             for el in h1s:
-                if collapse(line_text(el)) == structured:
+                if _title_text(el) == structured:
                     return structured, el, "structured"
             for tag in _TITLE_TAGS:
                 for el in self.root.iter(tag):
-                    if collapse(line_text(el)) == structured:
+                    if _title_text(el) == structured:
                         return structured, el, "structured"
             return structured, None, "structured"
         if h1s:
             chosen = h1s[0]
             if head_title and len(h1s) > 1:
                 for el in h1s:
-                    if collapse(line_text(el)) in head_title:
+                    if _title_text(el) in head_title:
                         chosen = el
                         break
-            return collapse(line_text(chosen)), chosen, "semantic"
+            return _title_text(chosen), chosen, "semantic"
         if head_title:
             for tag in _TITLE_TAGS:
                 for el in self.root.iter(tag):
-                    if collapse(line_text(el)) == head_title:
+                    if _title_text(el) == head_title:
                         return head_title, el, "text"
             return head_title, None, "text"
         return None, None, None
@@ -1167,6 +1167,11 @@ _INLINE = frozenset(
     ]
 )
 _PARA_TAGS = frozenset(["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt", "pre"])
+
+
+def _title_text(el: HtmlElement) -> str:
+    """An element's text as a title: a date and time glued before it are not the title's."""
+    return without_leading_date(collapse(line_text(el)))
 
 
 def _ld_people(value: Any) -> list[str]:

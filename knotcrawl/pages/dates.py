@@ -30,7 +30,7 @@ from typing import Any
 
 from knotcrawl.moscow import localize
 
-__all__ = ["MONTHS", "ParsedDate", "find_date", "find_dates", "read_date"]
+__all__ = ["MONTHS", "ParsedDate", "find_date", "find_dates", "read_date", "without_leading_date"]
 
 _EN_MONTHS = [
     "january",
@@ -288,6 +288,23 @@ def find_date(text: str | None) -> ParsedDate | None:
     """The first known-format date inside ``text``."""
     dates = find_dates(text)
     return dates[0] if dates else None
+
+
+_AFTER_DATE = " \t\xa0|•·-—–,;:"
+
+
+def without_leading_date(text: str) -> str:
+    """``text`` without the date and time it starts with, if what follows is more text: the
+    RU mobile page sets the date and the title in one line with nothing between them
+    (``10:57 / 10.01.2026Акция протеста …``, SITE.md §3.4), so a markup that puts both in
+    one element gives the date as the title's first words. A title never starts with a date
+    and a time; one that starts with a number (``10 detained``) has no date there and stays."""
+    if not text[:1].isdigit():
+        return text
+    first = find_date(text[: _WINDOW * 2])
+    if first is None or not text.startswith(first.raw):
+        return text
+    return text[len(first.raw) :].lstrip(_AFTER_DATE) or text
 
 
 _DATEPARSER: Any = None

@@ -678,3 +678,59 @@ def test_a_feed_description_in_paragraphs_keeps_its_words_apart() -> None:
 </item></channel></rss>"""
     item = parse_feed(feed.encode(), "https://www.kavkaz-uzel.eu/articles.rss").items[0]
     assert item.lead == "Первый «абзац» второй абзац и строка"
+
+
+# RU mobile pages show the date glued to the title ("10:57 / 10.01.2026Акция протеста …",
+# SITE.md §3.4): markups that give that text, with and without the known classes.
+GLUED_HEADS = {
+    "date_span_in_h1": '<h1 class="m-article_title"><span class="m-article_date">{date}</span>{title}</h1>',
+    "date_span_in_plain_h1": "<h1><span>{date}</span>{title}</h1>",
+    "text_in_h1": "<h1>{date}{title}</h1>",
+    "time_in_h1": "<h1><time>{date}</time>{title}</h1>",
+    "text_in_a_div": '<div class="hd">{date}{title}</div>',
+    "spans_in_a_div": "<div><span>{date}</span><span>{title}</span></div>",
+}
+
+
+@pytest.mark.parametrize("head", sorted(GLUED_HEADS))
+def test_a_date_glued_to_the_title_is_the_date_not_the_title(head: str) -> None:
+    import re
+
+    from knotcrawl import replica
+
+    rep = replica.Replica(replica.ReplicaConfig(seed=3, articles=30))
+    checked = 0
+    for truth in list(rep.truth("ru"))[:10]:
+        path = f"/articles/{truth.article_id}"
+        page = rep.respond("GET", "m.kavkaz-uzel.eu", path).body.decode("utf-8")
+        known = re.search(
+            r'<div class="m-article_head"><span class="m-article_date">(.*?)</span>.*?</h1>',
+            page,
+            re.S,
+        )
+        assert known is not None
+        shown = known.group(1)  # the mobile format, HH:MM / DD.MM.YYYY
+        glued = GLUED_HEADS[head].format(date=shown, title=truth.title.replace("&", "&amp;"))
+        html = page.replace(known.group(0), f'<div class="m-article_head">{glued}')
+        got = parse_article(html.encode("utf-8"), f"https://m.kavkaz-uzel.eu{path}").to_dict()
+        want = {**truth.to_dict(), "published_raw": shown}
+        for field in ("title", "published_at", "published_raw", "body"):
+            assert got[field] == want[field], (truth.article_id, field)
+        checked += 1
+    assert checked == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("10 detained in Nalchik after the protest", True),
+        ("2019: the year of protests in Ingushetia", True),
+        ("10:57 / 10.01.2026", True),
+        ("10:57 / 10.01.2026Снегопад закрыл движение", False),
+        ("22:58 30.08.2025 — Юристы указали на противоречия", False),
+    ],
+)
+def test_only_a_date_and_time_before_more_text_leaves_a_title(text: str, kept: bool) -> None:
+    from knotcrawl.pages.dates import without_leading_date
+
+    assert (without_leading_date(text) == text) is kept
