@@ -46,6 +46,9 @@ from .markups import ListingPage as ListingView
 
 PER_PAGE = 20
 RSS_ITEMS = 50
+# The RU feed's addresses in client code (SITE.md §7), the old one with its trailing slash too;
+# all serve the one feed.
+RU_FEEDS = ("/articles.rss", "/rss")
 SIDEBAR_ITEMS = 4
 
 # host → (edition, role); role: canonical | mirror | redirect | mobile | amp
@@ -413,7 +416,7 @@ class Replica:
             if slug in SERVICE_PAGES[edition]:
                 return self._service(edition, slug, host)
             return self._not_found(edition)
-        if edition == "ru" and path == "/articles.rss":
+        if edition == "ru" and path.rstrip("/") in RU_FEEDS:
             return self._rss(host)
         listing = LISTINGS[edition].get(path.rstrip("/") or "/")
         if listing is not None:

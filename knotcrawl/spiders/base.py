@@ -50,7 +50,10 @@ logger = logging.getLogger(__name__)
 # whose items name a section of the article (sections crawl), per edition (SITE.md §2, §4).
 ALL_NEWS: dict[str, str] = {"en": "/rubric/11", "ru": "/articles"}
 DEEP_ARCHIVE: dict[str, str] = {"en": "/rubric/10", "ru": "/articles"}
-FEED: dict[str, str | None] = {"en": None, "ru": "/articles.rss"}
+# The RU feed is known from client code at two addresses (SITE.md §7; one feed audit found
+# none at the first): the next is read when one answers no feed. No English feed is known.
+FEEDS: dict[str, tuple[str, ...]] = {"en": (), "ru": ("/articles.rss", "/rss")}
+FEED_PATHS = frozenset(path for paths in FEEDS.values() for path in paths)
 SECTION_LISTINGS: dict[str, tuple[str, ...]] = {
     "en": (
         "/rubric/11",
@@ -287,7 +290,7 @@ class KnotSpider(scrapy.Spider):
                 )
                 continue
             path = urlsplit(url).path
-            kind = "feed" if path.endswith(".rss") else "listing"
+            kind = "feed" if path.rstrip("/") in FEED_PATHS else "listing"
             section = section_of(path) if kind == "listing" else None
             meta = retry.get("meta") or {"walk": None, "section": section}
             yield Spec(kind, self.rebase(edition, url), edition, meta={**meta, "retry": True})
@@ -512,11 +515,31 @@ class KnotSpider(scrapy.Spider):
             },
         )
 
+    def feed_spec(self, edition: str, index: int = 0) -> Spec | None:
+        """The request for the edition's ``index``-th feed address (``None``: no more)."""
+        paths = FEEDS[edition]
+        if index >= len(paths):
+            return None
+        url = self.listing_url(edition, paths[index])
+        return Spec("feed", url, edition, meta={"walk": None, "section": None, "feed": index})
+
     def parse_feed_page(self, response: Response) -> Iterator[Any]:
         spec: Spec = response.meta["spec"]
         feed = self.read_listing(response, feed=True)
         items = feed.items if feed is not None else []
-        requests = self.queue(self.on_feed(spec, items))
+        if items:
+            requests = self.queue(self.on_feed(spec, items))
+        else:
+            # A 404, a page that is no feed, or a feed with no items: the feed is read at its
+            # next address. With none left the run goes on without it (the all-news walk
+            # finds the same articles); a feed is no failure, or cron would fail for ever on
+            # a site without one.
+            index = spec.meta.get("feed")
+            following = self.feed_spec(spec.edition, index + 1) if index is not None else None
+            requests = self.queue([following]) if following is not None else []
+            if following is None:
+                self.crawler.stats.inc_value("knotcrawl/feed/missing")
+                logger.warning("no feed at %s (HTTP %d)", spec.url, response.status)
         yield self.listing_seen(spec, [])
         yield from requests
 

@@ -9,7 +9,7 @@ from typing import Any
 from knotcrawl.crawling.frontier import Spec
 from knotcrawl.moscow import parse_utc_iso, utc_iso
 from knotcrawl.record import ListingItem, ListingPage
-from knotcrawl.spiders.base import ALL_NEWS, FEED, SECTION_LISTINGS, KnotSpider
+from knotcrawl.spiders.base import ALL_NEWS, SECTION_LISTINGS, KnotSpider
 
 
 class UpdateSpider(KnotSpider):
@@ -36,14 +36,9 @@ class UpdateSpider(KnotSpider):
         now = options.current_time()
         for edition in options.editions:
             yield self.walk_spec(edition, ALL_NEWS[edition], "update", stale=0)
-            feed = FEED[edition]
-            if feed:
-                yield Spec(
-                    "feed",
-                    self.listing_url(edition, feed),
-                    edition,
-                    meta={"walk": None, "section": None},
-                )
+            feed = self.feed_spec(edition)
+            if feed is not None:
+                yield feed
             if options.sections:
                 for path in SECTION_LISTINGS[edition]:
                     if path != ALL_NEWS[edition]:

@@ -175,3 +175,39 @@ def test_a_listing_whose_first_page_is_missing_is_a_failure(workspace):
     with workspace.archive() as archive:
         assert not archive.open_errors()
         assert in_range and in_range <= set(archive.known_ids("ru"))
+
+
+def test_the_feed_is_read_at_its_other_address(workspace):
+    """SITE.md §7 knows the RU feed at /articles.rss and at /rss. When the first answers 404
+    the run reads the second; with neither it goes on without a feed, a warning and no
+    failure. The all-news listing answers 404 here, so the feed alone finds the articles."""
+    rep = Replica(ReplicaConfig(**BASE))
+    in_feed = {item.article_id for item in rep.listing_truth("/articles.rss").items}
+    assert len(in_feed) == 50
+    faults = ["/articles=error:404", "/articles.rss=error:404"]
+    with replica(**BASE, faults=faults) as server:
+        run = workspace.run(
+            "update", "--edition", "ru", "--now", NOW.isoformat(), "--replica", server.proxy_url
+        )
+    assert run.status == 1, run.stderr  # the missing listing, not the feed
+    assert "knotcrawl/feed/missing" not in run.stats
+    with workspace.archive() as archive:
+        assert in_feed <= set(archive.known_ids("ru"))
+        assert [urlsplit(e.url).path for e in archive.open_errors()] == ["/articles"]
+
+
+def test_a_site_without_a_feed_is_no_failure(workspace):
+    faults = ["/articles.rss=error:404", "/rss=error:404"]
+    with replica(**BASE, faults=faults) as server:
+        run = workspace.run(
+            "update", "--edition", "ru", "--now", NOW.isoformat(), "--replica", server.proxy_url
+        )
+    assert run.status == 0, run.stderr
+    assert run.stats["knotcrawl/feed/missing"] == 1
+    with workspace.archive() as archive:
+        assert not archive.open_errors()
+        newest = {
+            i.article_id
+            for i in Replica(ReplicaConfig(**BASE)).listing_truth("/articles.rss").items
+        }
+        assert newest <= set(archive.known_ids("ru"))  # the walk found them all the same
