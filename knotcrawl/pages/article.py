@@ -315,11 +315,11 @@ class ArticlePage:
         ]
         if structured:
             for el in h1s:
-                if _title_text(el) == structured:
+                if _same_title(el, structured):
                     return structured, el, "structured"
             for tag in _TITLE_TAGS:
                 for el in self.root.iter(tag):
-                    if _title_text(el) == structured:
+                    if _same_title(el, structured):
                         return structured, el, "structured"
             return structured, None, "structured"
         if h1s:
@@ -333,7 +333,7 @@ class ArticlePage:
         if head_title:
             for tag in _TITLE_TAGS:
                 for el in self.root.iter(tag):
-                    if _title_text(el) == head_title:
+                    if _same_title(el, head_title):
                         return head_title, el, "text"
             return head_title, None, "text"
         return None, None, None
@@ -1172,6 +1172,13 @@ _PARA_TAGS = frozenset(["p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "
 def _title_text(el: HtmlElement) -> str:
     """An element's text as a title: a date and time glued before it are not the title's."""
     return without_leading_date(collapse(line_text(el)))
+
+
+def _same_title(el: HtmlElement, title: str) -> bool:
+    """Whether ``el`` shows ``title`` (:func:`_title_text`, stripping only when it could
+    matter: these loops read every block of the page)."""
+    text = collapse(line_text(el))
+    return text == title or (text.endswith(title) and without_leading_date(text) == title)
 
 
 def _ld_people(value: Any) -> list[str]:
