@@ -133,7 +133,7 @@ def articles(draw: st.DrawFn) -> Article:
         name: draw(st.integers(0, high))
         for name, high in (
             ("wrappers", 3),
-            ("date_place", 2),
+            ("date_place", 3),
             ("para_tag", 2),
             ("sidebar", 2),
             ("credits", 2),
@@ -177,10 +177,17 @@ def _render(a: Article) -> str:
         if x["date_place"] == 2
         else f'<div class="k{x["wrappers"]}">{date}</div>'
     )
+    # date_place 3: the date glued before the title in its h1, as the RU mobile page shows
+    # them ("10:57 / 10.01.2026Title", SITE.md §3.4), in an element of its own or not.
+    glued = (
+        ("<span>" + date + "</span>" if x["title_tag"] == 0 else date)
+        if x["date_place"] == 3
+        else ""
+    )
     title_html = (
-        f"<h1 class='zz'>{html.escape(a.title)}</h1>"
+        f"<h1 class='zz'>{glued}{html.escape(a.title)}</h1>"
         if x["title_tag"] == 0
-        else f"<header><h1>{html.escape(a.title)}</h1></header>"
+        else f"<header><h1>{glued}{html.escape(a.title)}</h1></header>"
     )
     noise = "<!-- comment --><script>var a='<p>x</p>';</script>" if x["noise"] else ""
     paras = [p[1] for p in a.paragraphs]
@@ -229,9 +236,12 @@ def _render(a: Article) -> str:
     elif x["date_place"] == 1:
         head = title_html + date_html + caption
         tail = ""
-    else:
+    elif x["date_place"] == 2:
         head = title_html + caption
         tail = date_html
+    else:
+        head = title_html + caption
+        tail = ""
     article = f"<div class='story'>{head}{body}{credits}{tail}</div>"
     other_date = "12:00, 1 January 2001" if a.edition == "en" else "12:00, 1 января 2001"
     heading = "All news" if a.edition == "en" else "Лента новостей"
