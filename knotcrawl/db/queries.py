@@ -1216,6 +1216,11 @@ def _bad_query(query: str, exc: DBAPIError) -> UsageError:
     return UsageError(f"bad search query {query!r}: {message}")
 
 
+# A run of matched words is marked once: FTS5 marks a phrase as one match and every other
+# word apart, ts_headline every word apart, so without this the backends' snippets differ.
+_ADJACENT_HITS = re.compile(f"{HIT_CLOSE} {HIT_OPEN}")
+
+
 def _hit(row: Any, snippet: str | None) -> SearchHit:
     return SearchHit(
         edition=row.edition,
@@ -1224,7 +1229,7 @@ def _hit(row: Any, snippet: str | None) -> SearchHit:
         title=row.title,
         published_at=optional_utc_iso(row.published_at),
         score=round(abs(float(row.score)), 6),
-        snippet=" ".join((snippet or "").split()),
+        snippet=_ADJACENT_HITS.sub(" ", " ".join((snippet or "").split())),
         gone=row.gone_at is not None,
     )
 

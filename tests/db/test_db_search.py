@@ -297,3 +297,13 @@ def test_the_window_is_looked_for_in_slices_of_the_newest_articles(
     # With the filters, on the slices as well.
     only_ru = queries.Filters(edition="ru")
     assert search_ids(filled, "protest OR протест", only_ru, window=1) == [5]
+
+
+@pytest.mark.parametrize("query", ['"human rights"', "human rights", '"оставил приговор"'])
+def test_adjacent_matched_words_are_marked_as_one(filled: Archive, query: str) -> None:
+    """FTS5 marks a phrase as one match and ts_headline every word apart: the snippet marks a
+    run of matched words once on both backends (the words between stay unmarked)."""
+    (hit,) = filled.search(query)
+    words = query.strip('"')
+    assert f"[{words}]" in hit.snippet.lower()
+    assert hit.snippet.count("[") == hit.snippet.count("]")
