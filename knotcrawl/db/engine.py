@@ -148,6 +148,7 @@ def check_database(
     try:
         current = migrate.current_revision(engine)
         refusal = write_refusal(engine, empty=current is None) if write else None
+        missing = migrate.not_an_archive(engine) if current is None and not create else None
     except DBAPIError as exc:
         first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else str(exc)
         raise UsageError(f"cannot read the database {shown}: {first}") from None
@@ -161,7 +162,8 @@ def check_database(
     if current is None:
         if create:
             return url
-        raise UsageError(f"{shown} is not a knotcrawl archive (it has no schema)")
+        assert missing is not None
+        raise UsageError(missing)
     head = migrate.head_revision()
     if need_head and current != head:
         if current not in migrate.known_revisions():

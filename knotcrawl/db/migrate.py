@@ -61,11 +61,35 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def _refuse_foreign_tables(conn: Connection) -> None:
     """A database without a knotcrawl schema is made an archive only when it holds no tables:
     knotcrawl's tables are not added to another application's database."""
-    tables = sorted(t for t in inspect(conn).get_table_names() if t != "alembic_version")
+    tables = _foreign_tables(conn)
     if tables:
-        shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
         raise UsageError(
             f"{describe(conn.engine.url)} is not a knotcrawl archive: it holds other tables "
-            f"({shown}) and no knotcrawl schema version (give knotcrawl a new file or an empty "
-            "database)"
+            f"({_some(tables)}) and no knotcrawl schema version (give knotcrawl a new file or an "
+            "empty database)"
         )
+
+
+def _foreign_tables(conn: Connection) -> list[str]:
+    return sorted(t for t in inspect(conn).get_table_names() if t != "alembic_version")
+
+
+def _some(tables: list[str]) -> str:
+    return ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+
+
+def not_an_archive(engine: Engine) -> str:
+    """The one line for a database without a knotcrawl schema version that a command will not
+    make an archive (the read commands, ``db current``): empty, or another application's."""
+    shown = describe(engine.url)
+    with engine.connect() as conn:
+        tables = _foreign_tables(conn)
+    if tables:
+        return (
+            f"{shown} is not a knotcrawl archive: it holds other tables ({_some(tables)}) and no "
+            "knotcrawl schema version"
+        )
+    return (
+        f"{shown} is an empty database, not a knotcrawl archive yet (`knotcrawl db upgrade`, a "
+        "crawl or `knotcrawl demo` makes it one)"
+    )

@@ -109,7 +109,7 @@ def open_for_reading(db: str | None = None) -> Archive:
             first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else exc
             raise UsageError(f"cannot read the database {shown}: {first}") from None
         if revision is None:
-            raise UsageError(f"{shown} is not a knotcrawl archive (it has no schema)")
+            raise UsageError(migrate.not_an_archive(engine))
     finally:
         engine.dispose()
     try:
