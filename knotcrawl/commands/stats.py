@@ -185,7 +185,10 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print("no crawl runs recorded")
-    print(f"open crawl errors: {crawl['open_errors']}")
+    shown = len(crawl["recent_errors"])
+    # the table lists the newest few: say so when there are more (SQL on crawl_errors has all)
+    more = f" (the {shown} newest below)" if crawl["open_errors"] > shown > 0 else ""
+    print(f"open crawl errors: {crawl['open_errors']}{more}")
     if crawl["recent_errors"]:
         print_table(
             ["URL", "ERROR", "ATTEMPTS", "LAST SEEN (UTC)"],

@@ -1,0 +1,36 @@
+"""What a new user met walking through the docs: outputs that said less than they showed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from clikit import run_cli
+
+from knotcrawl.db import Archive
+
+
+def test_stats_says_when_it_lists_only_the_newest_crawl_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "archive.sqlite")
+    with Archive.open(db) as archive:
+        for i in range(7):
+            url = f"https://www.eng.kavkaz-uzel.eu/articles/{1000 + i}"
+            archive.record_error(url, "HTTP 500", "en", 1000 + i)
+    result = run_cli(capsys, "stats", "--db", db)
+    assert result.status == 0, result.err
+    listed = [line for line in result.out.splitlines() if "/articles/10" in line]
+    assert len(listed) == 5
+    # "open crawl errors: 7" above five rows must say that two are not shown
+    assert "open crawl errors: 7 (the 5 newest below)" in result.out
+
+
+def test_stats_lists_every_error_without_a_note_when_few(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "archive.sqlite")
+    with Archive.open(db) as archive:
+        archive.record_error("https://www.eng.kavkaz-uzel.eu/articles/1", "HTTP 500", "en", 1)
+    result = run_cli(capsys, "stats", "--db", db)
+    assert "open crawl errors: 1\n" in result.out
