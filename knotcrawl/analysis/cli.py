@@ -51,13 +51,13 @@ def one_line_errors(parser: argparse.ArgumentParser, command: str) -> None:
     parser.parse_known_args = parse_known  # type: ignore[method-assign]
 
 
-def add_common(parser: argparse.ArgumentParser) -> None:
+def add_common(
+    parser: argparse.ArgumentParser, *, json_help: str = "print JSON for scripts instead of a table"
+) -> None:
     from knotcrawl.commands.db import add_db_option
 
     add_db_option(parser)
-    parser.add_argument(
-        "--json", action="store_true", help="print JSON for scripts instead of a table"
-    )
+    parser.add_argument("--json", action="store_true", help=json_help)
 
 
 def add_filters(parser: argparse.ArgumentParser, *, sort: str | None = None) -> None:

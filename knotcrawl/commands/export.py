@@ -40,7 +40,11 @@ def register(subparsers: Any) -> None:
         metavar="A,B,…",
         help="only these RECORD fields, in this order (e.g. edition,article_id,title)",
     )
-    add_common(parser)
+    add_common(
+        parser,
+        json_help="print the export's summary (rows, output, format, fields) as JSON on stdout "
+        "instead of the 'exported N articles' line on stderr (not with -o -)",
+    )
     add_filters(parser, sort="id")
     parser.add_argument("--limit", type=count, default=None, help="at most this many articles")
     parser.add_argument(

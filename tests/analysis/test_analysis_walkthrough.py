@@ -34,3 +34,10 @@ def test_stats_lists_every_error_without_a_note_when_few(
         archive.record_error("https://www.eng.kavkaz-uzel.eu/articles/1", "HTTP 500", "en", 1)
     result = run_cli(capsys, "stats", "--db", db)
     assert "open crawl errors: 1\n" in result.out
+
+
+def test_export_help_says_what_json_does(capsys: pytest.CaptureFixture[str]) -> None:
+    # export prints no table: --json turns its "exported N articles" line into a JSON summary
+    text = " ".join(run_cli(capsys, "export", "--help").out.split())
+    assert "instead of a table" not in text
+    assert "--json print the export's summary" in text
