@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         use_color,
     )
     from knotcrawl.db import queries
-    from knotcrawl.db.search import parse_query
+    from knotcrawl.db.search import lowercase_operators, parse_query
     from knotcrawl.errors import UsageError
 
     if args.query is None:
@@ -100,6 +100,12 @@ def run(args: argparse.Namespace) -> int:
             queries.search_count(archive.engine, args.query, filters, forms=args.forms)
             if len(hits) in (limit, window) or args.offset
             else args.offset + len(hits)
+        )
+    for word in dict.fromkeys(lowercase_operators(args.query)):
+        # `protest or rally` wants either word; it gets the articles holding all three
+        print(
+            f"note: {word!r} is searched as a word; operators are upper case: {word.upper()}",
+            file=sys.stderr,
         )
     if args.json:
         dump_json(

@@ -107,6 +107,16 @@ def _tokens(query: str) -> list[tuple[str, str]]:
     return out
 
 
+def lowercase_operators(query: str) -> list[str]:
+    """The words of ``query`` outside quotes that would be operators in upper case (``or``,
+    ``Not``): they are searched as words, which the user rarely means."""
+    return [
+        text
+        for kind, text in _tokens(query)
+        if kind == "word" and text.upper() in _OPERATORS and text != text.upper()
+    ]
+
+
 class _Parser:
     def __init__(self, query: str) -> None:
         self.query = query

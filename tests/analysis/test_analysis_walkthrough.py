@@ -41,3 +41,31 @@ def test_export_help_says_what_json_does(capsys: pytest.CaptureFixture[str]) -> 
     text = " ".join(run_cli(capsys, "export", "--help").out.split())
     assert "instead of a table" not in text
     assert "--json print the export's summary" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [("protest or rally", "or"), ("court not appeal", "not"), ("Court And appeal", "And")],
+)
+def test_search_warns_that_a_lower_case_operator_is_a_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], query: str, word: str
+) -> None:
+    # `protest or rally` finds the articles holding all three words, `court not appeal` the
+    # ones with "not" and "appeal": the opposite of what was meant, with no word said
+    db = str(tmp_path / "archive.sqlite")
+    Archive.open(db).close()
+    result = run_cli(capsys, "search", "--db", db, query)
+    assert result.status == 0, result.err
+    assert f"'{word}' is searched as a word" in result.err
+    assert f"operators are upper case: {word.upper()}" in result.err
+
+
+@pytest.mark.parametrize("query", ["protest OR rally", '"for or against"', "oregon notary"])
+def test_search_says_nothing_of_operators_when_none_is_lower_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], query: str
+) -> None:
+    db = str(tmp_path / "archive.sqlite")
+    Archive.open(db).close()
+    result = run_cli(capsys, "search", "--db", db, query)
+    assert result.status == 0, result.err
+    assert "upper case" not in result.err
