@@ -23,7 +23,8 @@ def add_crawl_options(parser: argparse.ArgumentParser, *, now_help: str) -> None
         metavar="URL",
         default=None,
         help="the archive: a SQLite path or a postgresql:// URL "
-        "(default: $KNOTCRAWL_DATABASE_URL or data/knotcrawl.sqlite)",
+        "(default: $KNOTCRAWL_DATABASE_URL or data/knotcrawl.sqlite; $KNOTCRAWL_DATA_DIR "
+        "replaces data)",
     )
     parser.add_argument(
         "--proxy", metavar="URL", default=None, help="send every request through this HTTP proxy"
@@ -70,13 +71,13 @@ def add_crawl_options(parser: argparse.ArgumentParser, *, now_help: str) -> None
         "--job-dir",
         metavar="DIR",
         default=None,
-        help="where job frontiers live (default: data/jobs)",
+        help="where job frontiers live (default: data/jobs; $KNOTCRAWL_DATA_DIR replaces data)",
     )
     parser.add_argument(
         "--log-dir",
         metavar="DIR",
         default=None,
-        help="where the rotated log goes (default: data/logs)",
+        help="where the rotated log goes (default: data/logs; $KNOTCRAWL_DATA_DIR replaces data)",
     )
     parser.add_argument(
         "--now",

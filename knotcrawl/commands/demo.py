@@ -20,7 +20,8 @@ def register(subparsers: Any) -> None:
         "--db",
         metavar="URL",
         default=None,
-        help="the archive (default: $KNOTCRAWL_DATABASE_URL or data/knotcrawl.sqlite)",
+        help="the archive (default: $KNOTCRAWL_DATABASE_URL or data/knotcrawl.sqlite; "
+        "$KNOTCRAWL_DATA_DIR replaces data)",
     )
     parser.add_argument(
         "--articles",
