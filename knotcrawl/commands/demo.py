@@ -14,7 +14,10 @@ def register(subparsers: Any) -> None:
         help="start a replica of both sites in-process, crawl it, show what was archived",
         description="Start the bundled replica of both editions (fixed seed and time), crawl it "
         "with `update --sections` into the archive, stop it, and print the counts per edition "
-        "and the five newest articles. Running it again is an incremental update.",
+        "and the five newest articles. Running it again is an incremental update. The replica's "
+        "articles are generated text under the real sites' URLs: give the demo its own archive "
+        "(--db demo.sqlite); never point it at an archive of the real sites, where it would "
+        "replace real articles as edits.",
     )
     parser.add_argument(
         "--db",

@@ -21,3 +21,13 @@ def test_crawl_helps_say_that_the_data_dir_moves_the_archive_jobs_and_logs(
         start = text.index(f" {option} ", text.index("options:")) + len(option) + 2
         line = re.split(r" --?[a-z]", text[start:], maxsplit=1)[0]  # up to the next option
         assert "$KNOTCRAWL_DATA_DIR replaces data" in line, (option, line)
+
+
+def test_demo_help_warns_that_its_articles_are_generated(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the demo stores generated text under the real sites' URLs, into the default archive (or
+    # $KNOTCRAWL_DATABASE_URL): on a real archive it would overwrite real articles as "edits"
+    text = " ".join(run_cli(capsys, "demo", "--help").out.split())
+    assert "generated" in text
+    assert "never point it at an archive of the real sites" in text
