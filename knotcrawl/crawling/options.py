@@ -120,7 +120,10 @@ def _base_url(text: str, option: str) -> str:
     except ValueError:
         host = ""
     if parts.scheme not in ("http", "https") or not _is_host(host):
-        raise UsageError(f"bad {option} {text!r}: expected an http(s) URL with a host name")
+        raise UsageError(
+            f"bad {option} {text!r}: expected http(s)://HOST[:PORT], a HOST being localhost, an "
+            "IP address or a dotted name"
+        )
     if parts.path.strip("/") or parts.query or parts.fragment:
         # Only the scheme and host are used: a path would be dropped without a word.
         raise UsageError(f"bad {option} {text!r}: give the host only, without a path")

@@ -31,3 +31,14 @@ def test_demo_help_warns_that_its_articles_are_generated(
     text = " ".join(run_cli(capsys, "demo", "--help").out.split())
     assert "generated" in text
     assert "never point it at an archive of the real sites" in text
+
+
+@pytest.mark.parametrize("option", ["--replica", "--proxy", "--mirror"])
+def test_a_one_word_host_is_refused_with_what_a_host_may_be(
+    option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `http://nope` has a host name, and "expected an http(s) URL with a host name" said no
+    # more; crawling.md: a host is localhost, an IP address or a dotted name
+    result = run_cli(capsys, "update", option, "http://nope", "--db", "unused.sqlite")
+    assert result.status == 2, result.err
+    assert "localhost, an IP address or a dotted name" in result.err
