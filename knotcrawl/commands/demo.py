@@ -15,9 +15,9 @@ def register(subparsers: Any) -> None:
         description="Start the bundled replica of both editions (fixed seed and time), crawl it "
         "with `update --sections` into the archive, stop it, and print the counts per edition "
         "and the five newest articles. Running it again is an incremental update. The replica's "
-        "articles are generated text under the real sites' URLs: give the demo its own archive "
-        "(--db demo.sqlite); never point it at an archive of the real sites, where it would "
-        "replace real articles as edits.",
+        "articles are generated text under the real sites' URLs: an archive of the real sites is "
+        "refused (give the demo its own, --db demo.sqlite), and a crawl of the real sites "
+        "refuses the demo's.",
     )
     parser.add_argument(
         "--db",
@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     import io
     import sys
 
+    from knotcrawl.crawling.context import check_origin
     from knotcrawl.crawling.options import CrawlOptions
     from knotcrawl.crawling.runner import run_crawl
     from knotcrawl.db import Archive
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     # crawl already running on the archive (status 75) is said before anything is served.
     check_database(args.db, create=True)
     with Archive.open(args.db) as archive, archive.lock("crawl"):
-        pass
+        check_origin(archive, replica=True)  # an archive of the real sites is refused
     summaries = io.StringIO()
     with serve_in_thread(config) as server:
         print(

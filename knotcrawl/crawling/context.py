@@ -99,6 +99,42 @@ class RunResult:
     summary: str
 
 
+def run_origin(arguments: dict[str, Any]) -> str | None:
+    """What a ledger row's run crawled: ``replica`` or ``site`` (``None``: it does not say).
+    Runs from before the ledger said so are told by their base URLs: the replica's are
+    ``http://``, the real sites' ``https://``."""
+    flag = arguments.get("replica")
+    if flag is not None:
+        return "replica" if flag else "site"
+    bases = [str(b) for b in (arguments.get("base") or {}).values()]
+    if not bases:
+        return None
+    return "replica" if all(b.startswith("http://") for b in bases) else "site"
+
+
+def check_origin(archive: Any, *, replica: bool) -> None:
+    """Refuse to mix the replica's generated articles and the real sites' in one archive.
+    They share URLs and ids, so each would be stored as an edit of the other: a demo run on
+    a real archive would make generated text the current version of real articles, and a
+    real crawl into the quick start's archive (the default one) would mix the two."""
+    mine = "replica" if replica else "site"
+    for run_id, arguments in archive.ledger():
+        origin = run_origin(arguments)
+        if origin is None or origin == mine:
+            continue
+        if replica:
+            raise UsageError(
+                f"{archive.url} is an archive of the real sites (run {run_id}): the replica's "
+                "generated articles would replace real ones as edits; give the replica crawl "
+                "or the demo an archive of its own (--db demo.sqlite)"
+            )
+        raise UsageError(
+            f"{archive.url} holds the replica's generated articles (run {run_id}: `knotcrawl "
+            "demo` or a --replica crawl); a crawl of the real sites would mix real and "
+            f"generated articles: give it another --db, or delete {archive.url} first"
+        )
+
+
 class CrawlContext:
     def __init__(self, options: CrawlOptions, *, summary_stream: Any = None) -> None:
         self.options = options
@@ -141,6 +177,12 @@ class CrawlContext:
                 if exc.status in (LOCKED, UsageError.status):  # held, or a read-only archive
                     raise
                 raise KnotcrawlError(str(exc), LOCKED) from exc
+        try:
+            check_origin(self.archive, replica=self.options.replica)
+        except UsageError:
+            self._release()
+            self.archive.close() if hasattr(self.archive, "close") else None
+            raise
         job_dir = self.options.job_dir or default_job_dir()
         path = Path(job_dir) / f"{self.key}.sqlite"
         try:
@@ -161,8 +203,13 @@ class CrawlContext:
         if self._lock is not None:
             self.archive.end_stale_runs()  # no other crawl can be running: we hold the lock
         # The ledger keeps the run's own time as well (not part of the job key): the next
-        # update rechecks from it (Archive.last_update_time).
-        ledger = {**self.options.arguments(), "now": self.options.current_time().isoformat()}
+        # update rechecks from it (Archive.last_update_time); and whether it crawled the
+        # replica (check_origin).
+        ledger = {
+            **self.options.arguments(),
+            "now": self.options.current_time().isoformat(),
+            "replica": self.options.replica,
+        }
         self.run_id = self.archive.start_run(self.options.mode, ledger)
         self.started = time.monotonic()
         self.is_open = True

@@ -1148,6 +1148,13 @@ class Archive:
             rows = conn.execute(select(c).order_by(c.c.id.desc()).limit(limit)).mappings().all()
         return [dict(row) for row in rows]
 
+    def ledger(self) -> list[tuple[int, dict[str, Any]]]:
+        """Every run's id and arguments (what it crawled), oldest first."""
+        c = m.crawl_runs
+        with self._read() as conn:
+            rows = conn.execute(select(c.c.id, c.c.arguments).order_by(c.c.id)).all()
+        return [(run_id, arguments or {}) for run_id, arguments in rows]
+
     def last_update_time(self, edition: str) -> datetime | None:
         """The time of the last ``update`` run of ``edition`` that finished its walk and
         recheck (status ok, failures or drift): its ``--now``, else when it started."""

@@ -27,10 +27,11 @@ def test_demo_help_warns_that_its_articles_are_generated(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # the demo stores generated text under the real sites' URLs, into the default archive (or
-    # $KNOTCRAWL_DATABASE_URL): on a real archive it would overwrite real articles as "edits"
+    # $KNOTCRAWL_DATABASE_URL): the help says so and what is refused (tests/crawl/
+    # test_crawl_origin.py checks the refusals)
     text = " ".join(run_cli(capsys, "demo", "--help").out.split())
     assert "generated" in text
-    assert "never point it at an archive of the real sites" in text
+    assert "an archive of the real sites is refused" in text
 
 
 @pytest.mark.parametrize("option", ["--replica", "--proxy", "--mirror"])
