@@ -166,8 +166,10 @@ def draw_monthly(
     for edition in editions:
         index = 1 if edition == "en" else 2
         values = [r[index] for r in rows]
-        # an edition's line starts at its first article (no zeros before it existed)
-        start = next((i for i, v in enumerate(values) if v), len(values))
+        # An edition's line starts at its first article (no zeros before it existed), or at
+        # the first month asked for (--since): that period's empty months are data too.
+        first = next((i for i, v in enumerate(values) if v), len(values))
+        start = 0 if period[0] is not None else first
         ax.plot(
             months[start:],
             values[start:],

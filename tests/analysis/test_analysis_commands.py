@@ -564,3 +564,29 @@ def test_stats_plot_ticks_are_months_and_whole_numbers(
     assert got["xlabels"][: len(labels)] == labels
     assert all(mdates.num2date(t).day == 1 for t in got["xticks"])
     assert got["yticks"] and all(float(t).is_integer() for t in got["yticks"])
+
+
+def test_stats_plot_lines_start_at_the_asked_period() -> None:
+    """With --since the chart's lines start at the period's first month, as the table's rows
+    do; without it each edition's line starts at its first article."""
+    import matplotlib.pyplot as plt
+    from matplotlib import dates as mdates
+
+    from knotcrawl.analysis import stats
+
+    per_month = [
+        {"month": "2025-08", "edition": "ru", "articles": 4},
+        {"month": "2025-09", "edition": "en", "articles": 2},
+    ]
+    firsts = {}
+    for period in ((None, None), ("2025-06", "2025-10")):
+        fig = stats.draw_monthly(per_month, period=period)
+        try:
+            firsts[period] = sorted(
+                mdates.num2date(line.get_xdata()[0]).strftime("%Y-%m")
+                for line in fig.axes[0].get_lines()
+            )
+        finally:
+            plt.close(fig)
+    assert firsts[(None, None)] == ["2025-08", "2025-09"]
+    assert firsts[("2025-06", "2025-10")] == ["2025-06", "2025-06"]
