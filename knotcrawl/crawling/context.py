@@ -366,6 +366,16 @@ class CrawlContext:
                 file=sys.stderr,
                 flush=True,
             )
+        older = self.counts["older_than_archive"]
+        if older:  # by design, but a partly filled archive would otherwise miss them unseen
+            print(
+                f"knotcrawl {self.options.mode}: {older} listing or feed item"
+                f"{'' if older == 1 else 's'} missing from the archive but older than its "
+                "newest articles were not fetched: an update does not backfill "
+                "(knotcrawl crawl --since DATE does)",
+                file=sys.stderr,
+                flush=True,
+            )
         return self.result
 
     def _release(self) -> None:

@@ -111,6 +111,7 @@ class UpdateSpider(KnotSpider):
         ]
         if skipped:
             self.crawler.stats.inc_value("knotcrawl/update/older_than_archive", len(skipped))
+            self.context.count("older_than_archive", len(skipped))
         return fresh
 
     def walk_edge(self, edition: str) -> datetime | None:

@@ -206,7 +206,11 @@ def test_update_after_a_short_crawl_does_not_backfill_the_site(workspace):
         stored = {(ed, aid) for ed in ALL_NEWS for aid in archive.known_ids(ed)}
         assert stored == expected
         assert_matches_truth(archive, {k: truth[k] for k in expected}, frozenset({"sections"}))
-    assert run.stats["knotcrawl/update/older_than_archive"] > 0
+    older = run.stats["knotcrawl/update/older_than_archive"]
+    assert older > 0
+    # ...and says so: an archive filled in part would otherwise miss them unseen.
+    assert f"{older} listing or feed items missing from the archive but older" in run.stderr
+    assert "knotcrawl crawl --since DATE" in run.stderr
 
 
 def test_the_first_update_after_a_crawl_rechecks_what_the_crawl_fetched_fresh(workspace):
