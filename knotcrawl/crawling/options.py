@@ -310,9 +310,18 @@ _MODE_OPTIONS: dict[str, tuple[set[str], ...]] = {
 def check_range(since: datetime | None, until: datetime | None) -> None:
     """The one message for a reversed range, in every command that takes --since/--until."""
     if since is not None and until is not None and until <= since:
+        # The moments, since a date's --until is the end of that day, month or year:
+        # --since 2020 --until 2019 meet at 2020-01-01, which the bare dates do not show.
+        def utc(moment: datetime) -> str:
+            return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        bounds = f"--since from {utc(since)}, --until to {utc(until)}"
         if until == since:
-            raise UsageError("--until is the same moment as --since: the range is empty")
-        raise UsageError("--until is before --since")
+            raise UsageError(
+                f"--until is the same moment as --since ({bounds}; a date's --until runs to "
+                "the end of that day, month or year): the range is empty"
+            )
+        raise UsageError(f"--until is before --since ({bounds})")
 
 
 def check_directory(text: str | None, option: str) -> None:

@@ -64,6 +64,14 @@ _RANGES = [
     ("2025-01-01", "2020-01-01", "before"),
     ("2025-01-01T12:00", "2025-01-01T11:00", "before"),
     ("2025-01-01T12:00", "2025-01-01T15:00+03:00", "the same moment"),
+    # a date's --until is the end of that year: 2019 ends where 2020 begins, which the
+    # message shows
+    (
+        "2020",
+        "2019",
+        "the same moment as --since (--since from 2020-01-01T00:00:00Z, --until to "
+        "2020-01-01T00:00:00Z",
+    ),
 ]
 
 
