@@ -117,7 +117,9 @@ def run(args: argparse.Namespace) -> int:
                 (
                     "published",
                     f"{short_time(t['first_published_at'])} – "
-                    f"{short_time(t['last_published_at'])} UTC",
+                    f"{short_time(t['last_published_at'])} UTC"
+                    if t["first_published_at"]
+                    else "none",
                 ),
                 ("edited (with revisions)", f"{t['changed']} ({t['revisions']} revisions)"),
                 ("gone from the site", t["gone"]),

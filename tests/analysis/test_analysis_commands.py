@@ -590,3 +590,10 @@ def test_stats_plot_lines_start_at_the_asked_period() -> None:
             plt.close(fig)
     assert firsts[(None, None)] == ["2025-08", "2025-09"]
     assert firsts[("2025-06", "2025-10")] == ["2025-06", "2025-06"]
+
+
+def test_stats_of_no_articles_says_none_were_published(cli: Cli, filled: Filled) -> None:
+    result = cli("stats", "--db", filled.url, "--since", "2100")
+    assert result.status == 0, result.err
+    published = next(line for line in result.out.splitlines() if line.startswith("published"))
+    assert published.split(":", 1)[1].strip() == "none"
