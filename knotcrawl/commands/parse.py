@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
             f"knotcrawl parse: note: no --url; the page's own address is used: {url}",
             file=sys.stderr,
         )
-    from knotcrawl.pages import ArticlePage, page_kind, parse_feed
+    from knotcrawl.pages import ArticlePage, MissingFields, page_kind, parse_feed
 
     try:
         kind = page_kind(data, url)
@@ -112,7 +112,12 @@ def run(args: argparse.Namespace) -> int:
         result: Any
         if kind == "article":
             page = ArticlePage(data, url, headers)
-            result = page.to_record()
+            try:
+                result = page.to_record()
+            except MissingFields as exc:
+                raise KnotcrawlError(
+                    str(exc) + _listing_hint(data, url, headers), exc.status
+                ) from None
             explain = page.sources
         elif kind == "feed":
             result = parse_feed(data, url, headers)
@@ -175,6 +180,24 @@ def _refuse_article_as_listing(
             "(/articles/ID); give the article's URL with --url",
             3,
         )
+
+
+def _listing_hint(data: bytes, url: str, headers: dict[str, str] | None) -> str:
+    """For an article page with missing fields that also reads as a listing of several
+    articles: a listing saved under an article's URL lacks the article's fields, so say it may
+    be one. Only a hint: an article's sidebar is a short listing too."""
+    from knotcrawl.pages import ListingHtmlPage
+
+    try:
+        items = ListingHtmlPage(data, url, headers).to_listing().items
+    except Exception:  # not a listing either: the missing fields say it all
+        return ""
+    if len(items) < 3:
+        return ""
+    return (
+        f" (the page also reads as a listing of {len(items)} articles: if it is one, give its "
+        "listing URL with --url, such as /rubric/11, /articles or a region)"
+    )
 
 
 def _explain(result: Any, sources: dict[str, str] | None) -> None:

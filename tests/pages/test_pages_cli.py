@@ -422,3 +422,29 @@ def test_a_bad_canonical_host_is_refused(tmp_path: Path, value: str) -> None:
         f"knotcrawl parse: KNOTCRAWL_CANONICAL_RU={value!r}: expected a scheme and a host "
         "only, such as https://www.kavkaz-uzel.eu\n"
     )
+
+
+def test_a_listing_under_an_article_url_is_hinted_at(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A listing saved under /articles/ID lacks an article's date: the message says which
+    field is missing (status 4) and that the page reads as a listing."""
+    from knotcrawl import replica
+
+    rep = replica.Replica(replica.ReplicaConfig(seed=1, articles=60))
+    page = tmp_path / "listing.html"
+    page.write_bytes(rep.respond("GET", "www.eng.kavkaz-uzel.eu", "/rubric/11").body)
+    got, out, err = _run(capsys, str(page), "--url", "https://www.eng.kavkaz-uzel.eu/articles/1")
+    assert (got, out) == (4, "")
+    assert "required fields missing" in err
+    assert "reads as a listing of 20 articles" in err
+
+
+def test_an_article_without_its_date_gets_no_listing_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "a.html"
+    page.write_text(ARTICLE.replace("<p>17 May 2019, 18:17</p>", ""), encoding="utf-8")
+    got, _out, err = _run(capsys, str(page), "--url", URL)
+    assert got == 4
+    assert err.strip().endswith("required fields missing in " + URL + ": published_at")
