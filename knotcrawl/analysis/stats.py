@@ -18,9 +18,15 @@ EDITION_COLORS = {"en": "#1f77b4", "ru": "#d62728"}
 
 
 def gather(
-    engine: Engine, filters: Filters | None = None, *, top: int = 10, runs: int = 5
+    engine: Engine,
+    filters: Filters | None = None,
+    *,
+    top: int = 10,
+    runs: int = 5,
+    errors: int | None = 5,
 ) -> dict[str, Any]:
-    """Everything ``knotcrawl stats`` shows, as plain JSON-ready values."""
+    """Everything ``knotcrawl stats`` shows, as plain JSON-ready values (``errors``: how many
+    open crawl errors to list, newest first; ``None``: all)."""
     filters = filters or Filters()
     monthly = queries.monthly_counts(engine, filters)
     return {
@@ -38,7 +44,7 @@ def gather(
             {"source": v, "articles": n}
             for v, n in queries.top_values(engine, "source", filters, limit=top)
         ],
-        "crawl": queries.crawl_health(engine, runs=runs),
+        "crawl": queries.crawl_health(engine, runs=runs, errors=errors),
     }
 
 

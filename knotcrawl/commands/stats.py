@@ -7,7 +7,7 @@ import argparse
 from typing import Any
 
 from knotcrawl.analysis.cli import add_common, add_filters, one_line_errors
-from knotcrawl.commands import count
+from knotcrawl.commands import count, whole_number
 from knotcrawl.crawling.options import check_range
 
 
@@ -22,6 +22,13 @@ def register(subparsers: Any) -> None:
     add_common(parser)
     add_filters(parser)
     parser.add_argument("--top", type=count, default=10, help="rows in each top list (default 10)")
+    parser.add_argument(
+        "--errors",
+        type=whole_number(0),
+        default=5,
+        metavar="N",
+        help="open crawl errors to list, newest first (default 5; 0: all of them)",
+    )
     parser.add_argument(
         "--by",
         choices=("month", "year"),
@@ -93,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         refuse_archive_file(args.plot, args.db)
     period = stats.asked_period(filters)
     with open_archive(args) as archive:
-        data = stats.gather(archive.engine, filters, top=args.top)
+        data = stats.gather(archive.engine, filters, top=args.top, errors=args.errors or None)
     if args.plot:
         months = stats.plot_monthly(
             data["per_month"], args.plot, subtitle=_which(args), period=period
@@ -188,8 +195,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("no crawl runs recorded")
     shown = len(crawl["recent_errors"])
-    # the table lists the newest few: say so when there are more (SQL on crawl_errors has all)
-    more = f" (the {shown} newest below)" if crawl["open_errors"] > shown > 0 else ""
+    # the table lists the newest few: say so when there are more, and how to see them all
+    more = (
+        f" (the {shown} newest below; --errors 0 lists all)"
+        if crawl["open_errors"] > shown > 0
+        else ""
+    )
     print(f"open crawl errors: {crawl['open_errors']}{more}")
     if crawl["recent_errors"]:
         print_table(

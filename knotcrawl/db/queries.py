@@ -1516,8 +1516,9 @@ def totals(engine: Engine, filters: Filters | None = None) -> dict[str, Any]:
     }
 
 
-def crawl_health(engine: Engine, *, runs: int = 5, errors: int = 5) -> dict[str, Any]:
-    """The last crawl runs (newest first) and the open crawl errors (count and newest)."""
+def crawl_health(engine: Engine, *, runs: int = 5, errors: int | None = 5) -> dict[str, Any]:
+    """The last crawl runs (newest first) and the open crawl errors (count and the newest
+    ``errors``; ``None``: all)."""
     c, e = m.crawl_runs, m.crawl_errors
     with reading(engine) as conn:
         run_rows = conn.execute(select(c).order_by(c.c.id.desc()).limit(runs)).mappings().all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,18 @@ def test_stats_says_when_it_lists_only_the_newest_crawl_errors(
     assert result.status == 0, result.err
     listed = [line for line in result.out.splitlines() if "/articles/10" in line]
     assert len(listed) == 5
-    # "open crawl errors: 7" above five rows must say that two are not shown
-    assert "open crawl errors: 7 (the 5 newest below)" in result.out
+    # "open crawl errors: 7" above five rows must say that two are not shown, and how
+    assert "open crawl errors: 7 (the 5 newest below; --errors 0 lists all)" in result.out
+    every = run_cli(capsys, "stats", "--db", db, "--errors", "0")
+    assert len([line for line in every.out.splitlines() if "/articles/10" in line]) == 7
+    assert "open crawl errors: 7\n" in every.out
+    two = run_cli(capsys, "stats", "--db", db, "--errors", "2", "--json")
+    assert [e["url"][-4:] for e in json.loads(two.out)["crawl"]["recent_errors"]] == [
+        "1006",
+        "1005",
+    ]
+    refused = run_cli(capsys, "stats", "--db", db, "--errors", "-1")
+    assert refused.status == 2 and "--errors" in refused.err
 
 
 def test_stats_lists_every_error_without_a_note_when_few(
