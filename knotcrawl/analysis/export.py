@@ -714,17 +714,27 @@ WRITERS: dict[str, Callable[[IO[bytes], Iterable[Batch], Sequence[str]], int]] =
 }
 
 
+_SUFFIX_FORMATS = {"csv": "csv", "jsonl": "jsonl", "ndjson": "jsonl", "parquet": "parquet"}
+
+
 def format_of(fmt: str | None, target: str) -> str:
-    """The format asked for, or the one the output's suffix names."""
+    """The format asked for, or the one the output's suffix names. Both, disagreeing
+    (``-o x.parquet --format csv``), are refused: a reader goes by the name and would
+    misread the file, or fail on it long after."""
+    suffix = Path(target).suffix.lower().lstrip(".") if target != "-" else ""
+    guessed = _SUFFIX_FORMATS.get(suffix)
     if fmt:
         fmt = fmt.lower()
         if fmt == "json":
             fmt = "jsonl"
         if fmt not in FORMATS:
             raise UsageError(f"format: unknown {fmt!r} (one of {', '.join(FORMATS)})")
+        if guessed is not None and guessed != fmt:
+            raise UsageError(
+                f"--format {fmt} writes {fmt.upper()}, but the output's name {target} says "
+                f"{guessed.upper()}: rename the output or leave --format out"
+            )
         return fmt
-    suffix = Path(target).suffix.lower().lstrip(".")
-    guessed = {"csv": "csv", "jsonl": "jsonl", "ndjson": "jsonl", "parquet": "parquet"}.get(suffix)
     if guessed is None:
         raise UsageError(f"give --format ({', '.join(FORMATS)}): the output name does not say")
     return guessed

@@ -40,6 +40,9 @@ def bad(result: Outcome, *words: str) -> None:
         (["export", "-o", "{tmp}"], ["is a directory"]),
         (["export", "-o", "/proc/knotcrawl-export.csv"], ["cannot write in /proc"]),
         (["export", "-o", "{tmp}/out.xyz"], ["give --format"]),
+        # a reader goes by the name: CSV in a .parquet file would be misread or fail later
+        (["export", "-o", "{tmp}/out.parquet", "--format", "csv"], ["says PARQUET"]),
+        (["export", "-o", "{tmp}/out.csv", "--format", "jsonl"], ["writes JSONL", "says CSV"]),
         (["search", '"human rights'], ["bad search query", "quote"]),
         (["search", "NOT court"], ["bad search query"]),
         (["search", "court AND"], ["bad search query"]),
