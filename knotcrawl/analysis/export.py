@@ -35,6 +35,7 @@ import io
 import json
 import os
 import queue
+import stat
 import sys
 import tempfile
 import threading
@@ -159,14 +160,23 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
+        os.chmod(temp, _mode_for(path))
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions the output gets: those of the file it replaces (a file kept private,
+    or read-only, stays so), else what a new file gets under the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 class _WriteAll:

@@ -159,3 +159,29 @@ def test_the_archive_own_files_are_refused_as_output(
     other = tmp_path / f"other{suffix}"
     assert cli(*command, str(other), "--db", str(archive)).status == 0
     assert other.stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [(["export", "-o"], "out.csv"), (["stats", "--plot"], "chart.png")],
+)
+def test_a_replaced_output_keeps_its_permissions(
+    cli: Cli, filled: Filled, tmp_path: Path, command: list[str], name: str
+) -> None:
+    """The output replaces the old file by a rename: it takes the old file's permissions (a
+    file kept private stays private), and a new file gets the umask's."""
+    kept = tmp_path / name
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    result = cli(*command, str(kept), "--db", filled.url)
+    assert result.status == 0, result.err
+    assert kept.read_bytes() != b"old"
+    assert kept.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / f"new-{name}"
+    umask = os.umask(0o022)
+    try:
+        result = cli(*command, str(fresh), "--db", filled.url)
+    finally:
+        os.umask(umask)
+    assert result.status == 0, result.err
+    assert fresh.stat().st_mode & 0o777 == 0o644
