@@ -135,12 +135,12 @@ def run(args: argparse.Namespace) -> int:
     for edition, article_id, message in report.failures[:20]:
         print(f"reparse: {edition}/{article_id}: {message}", file=sys.stderr)
     print(
-        f"reparsed {report.pages} pages with parser {report.parser_version}: "
-        f"{report.changed} changed, {report.unchanged} unchanged, {report.failed} failed"
-        + (f", {report.skipped} skipped (stored anew meanwhile)" if report.skipped else "")
+        f"reparsed {report.pages:,} pages with parser {report.parser_version}: "
+        f"{report.changed:,} changed, {report.unchanged:,} unchanged, {report.failed:,} failed"
+        + (f", {report.skipped:,} skipped (stored anew meanwhile)" if report.skipped else "")
         + (
-            f"; {report.revision_pages} pages of earlier revisions, "
-            f"{report.revisions_changed} changed"
+            f"; {report.revision_pages:,} pages of earlier revisions, "
+            f"{report.revisions_changed:,} changed"
             if report.revision_pages
             else ""
         )

@@ -209,3 +209,23 @@ def test_a_reparse_that_loses_its_lock_stops_with_one_line_and_writes_nothing(
     assert (result.status, result.err.count("\n")) == (1, 1), result.err
     assert result.err.startswith(f"knotcrawl reparse: lost the reparse lock on {archive.url}: ")
     assert {record.parser_version for record in archive.iter_records()} == {"0.1"}
+
+
+def test_reparse_summary_groups_thousands_as_its_progress_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One style of number in one command: the progress line says 2,627 pages, so the
+    summary does not say 3036 (the counts come from the reparse itself, not formatted)."""
+    from knotcrawl.commands import reparse
+    from knotcrawl.db.types import ReparseReport
+
+    db = str(tmp_path / "k.sqlite")
+    with Archive.open(db) as archive:
+        _store_with_an_older_parser(archive, _pages())
+    big = ReparseReport(PARSER_VERSION, 3036, 1204, 1832, 0, 0, 1500, 1001)
+    monkeypatch.setattr(reparse, "_reparse_shard", lambda *args, **kwargs: big)
+    assert main(["reparse", "--db", db, "--workers", "1"]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"reparsed 3,036 pages with parser {PARSER_VERSION}: 1,204 changed, 1,832 unchanged, "
+        "0 failed; 1,500 pages of earlier revisions, 1,001 changed"
+    )
