@@ -199,6 +199,8 @@ def _reparse_shard(
     if progress is None and shard is not None and _COUNTS is not None:
         progress = partial(_count, shard[0])
     with Archive.open(db) as archive:
+        if shard is not None and _PARENT is not None:
+            lock = _WorkerLock(archive, lock, _PARENT)
         return archive.reparse(
             parse_article, PARSER_VERSION, shard=shard, progress=progress, lock=lock, **options
         )
@@ -207,11 +209,38 @@ def _reparse_shard(
 # A worker's pages and changes so far, at [2k] and [2k + 1] for worker k (shared memory the
 # command reads for its progress line), or None without a progress line.
 _COUNTS: Any = None
+# The command's process id, recorded by a worker process when it starts.
+_PARENT: int | None = None
+
+
+class _WorkerLock:
+    """The command's lock as a worker process checks it before each write: the command must
+    still be its parent, and (PostgreSQL) still hold the lock. A command killed by SIGKILL or
+    the OOM killer cannot stop its pool, and its workers live on, reparented; on SQLite the
+    file lock died with the command, so they would go on writing, lockless, beside the next
+    reparse. Now each stops before its next batch."""
+
+    def __init__(self, archive: Any, held: object, parent: int) -> None:
+        self.archive = archive
+        self.held = held
+        self.parent = parent
+
+    def check(self) -> None:
+        from knotcrawl.errors import LockLost
+
+        if os.getppid() != self.parent:
+            raise LockLost(
+                f"the reparse command (pid {self.parent}) that started this worker is gone: "
+                "it stops; run the reparse again to resume"
+            )
+        if self.held is not None:
+            self.archive.check_lock(self.held)
 
 
 def _start_worker(counts: Any) -> None:
-    global _COUNTS
+    global _COUNTS, _PARENT
     _COUNTS = counts
+    _PARENT = os.getppid()
     # Ctrl-C reaches every process of the group; the command stops the pool itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 

@@ -229,3 +229,29 @@ def test_reparse_summary_groups_thousands_as_its_progress_does(
         f"reparsed 3,036 pages with parser {PARSER_VERSION}: 1,204 changed, 1,832 unchanged, "
         "0 failed; 1,500 pages of earlier revisions, 1,001 changed"
     )
+
+
+def test_a_worker_whose_command_was_killed_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A command killed by SIGKILL (or the OOM killer) cannot stop its pool: its worker
+    # processes live on, reparented. On SQLite their lock is a file lock that died with the
+    # command, so they would write on, lockless, beside the next reparse. A worker checks
+    # before each write that the process that started it is still its parent.
+    from knotcrawl.commands import reparse as command
+    from knotcrawl.errors import LockLost
+
+    db = str(tmp_path / "k.sqlite")
+    with Archive.open(db) as archive:
+        _store_with_an_older_parser(archive, _pages())
+    # What a worker process records when it starts (its SIGINT handler stays as it was).
+    monkeypatch.setattr(command.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(command, "_PARENT", None, raising=False)  # restored afterwards
+    monkeypatch.setattr(command, "_COUNTS", None)
+    command._start_worker(None)
+    monkeypatch.setattr(command.os, "getppid", lambda: 1)  # the command is gone
+    options = {"edition": None, "since": None, "until": None, "batch": 5, "revisions": True}
+    with pytest.raises(LockLost, match="gone"):
+        command._reparse_shard(db, (0, 1), {**options, "redo": False}, None)
+    with Archive.open(db) as archive:
+        assert archive.reparse_pages(pending_for=PARSER_VERSION) == 15
