@@ -13,6 +13,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,11 +107,24 @@ class Frontier:
 
     # -- writing --------------------------------------------------------------------------
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction, rolled back on any error, unless SQLite rolled it back itself:
+        it does on a full disk or an I/O error, and a ROLLBACK then fails with "no
+        transaction is active", which hid the real error ("database or disk is full")."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+
     def add(self, specs: Iterable[Spec]) -> list[Spec]:
         """Insert the specs not seen before by this job (one transaction); return those."""
         added: list[Spec] = []
-        self._db.execute("BEGIN")
-        try:
+        with self._transaction():
             for spec in specs:
                 self._seq += 1
                 cur = self._db.execute(
@@ -119,10 +133,6 @@ class Frontier:
                 )
                 if cur.rowcount:
                     added.append(spec)
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
         return added
 
     def mark(self, key: str, state: str = "done") -> None:
@@ -131,17 +141,12 @@ class Frontier:
     def add_context(self, rows: Iterable[tuple[str, int, str, str | None]]) -> None:
         """Listing context ``(edition, article_id, section, lead)`` seen for articles not
         stored yet (applied when they are), in one transaction."""
-        self._db.execute("BEGIN")
-        try:
+        with self._transaction():
             self._db.executemany(
                 "INSERT INTO context (edition, article_id, section, lead) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT DO UPDATE SET lead=COALESCE(excluded.lead, context.lead)",
                 list(rows),
             )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     def saved_context(
         self, keys: Iterable[tuple[str, int]]
@@ -163,18 +168,13 @@ class Frontier:
     def mark_stored(self, requests: Iterable[str], articles: Iterable[tuple[str, int]]) -> None:
         """After the archive committed these articles: their requests done and their saved
         context forgotten, in one transaction."""
-        self._db.execute("BEGIN")
-        try:
+        with self._transaction():
             self._db.executemany(
                 "UPDATE requests SET state='done' WHERE key=?", [(key,) for key in requests]
             )
             self._db.executemany(
                 "DELETE FROM context WHERE edition=? AND article_id=?", list(articles)
             )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     # -- reading --------------------------------------------------------------------------
 

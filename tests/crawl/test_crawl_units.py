@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -118,6 +119,26 @@ def test_frontier_dedupes_persists_and_removes(tmp_path):
     assert again.saved_context([("en", 5), ("ru", 6)]) == {("ru", 6): (["rubric/2"], None)}
     again.remove()
     assert not path.exists()
+
+
+def test_a_full_job_disk_is_named_and_the_job_stays_whole(tmp_path):
+    """On a full disk SQLite rolls the transaction back itself: the error is "database or
+    disk is full" (what docs/crawling.md promises), not "cannot rollback - no transaction is
+    active", and the job holds what it held before."""
+    frontier = Frontier(tmp_path / "job.sqlite")
+    first = Spec("article", "http://h/articles/1", "en", 1, {})
+    frontier.add([first])
+    frontier._db.execute("PRAGMA max_page_count = 12")  # a disk with room for a few pages
+    many = [
+        Spec("article", f"http://h/articles/{i}?{'x' * 400}", "en", i, {}) for i in range(2, 3000)
+    ]
+    with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
+        frontier.add(many)
+    with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
+        frontier.add_context([("en", i, "rubric/11", "x" * 400) for i in range(3000)])
+    assert not frontier._db.in_transaction
+    assert [s.key for s in frontier.pending()] == [first.key]
+    frontier.close()
 
 
 def _simulate(pages: int, per_page: int, until_page: int, skew: float, seed: int) -> int:
