@@ -131,7 +131,7 @@ def check_origin(archive: Any, *, replica: bool) -> None:
         raise UsageError(
             f"{archive.url} holds the replica's generated articles (run {run_id}: `knotcrawl "
             "demo` or a --replica crawl); a crawl of the real sites would mix real and "
-            f"generated articles: give it another --db, or delete {archive.url} first"
+            "generated articles: give it another --db, or remove this archive first"
         )
 
 
