@@ -180,8 +180,7 @@ class CrawlContext:
         try:
             check_origin(self.archive, replica=self.options.replica)
         except UsageError:
-            self._release()
-            self.archive.close() if hasattr(self.archive, "close") else None
+            self._abandon()
             raise
         job_dir = self.options.job_dir or default_job_dir()
         path = Path(job_dir) / f"{self.key}.sqlite"
@@ -190,8 +189,7 @@ class CrawlContext:
                 Frontier(path).remove()
             self.frontier = Frontier(path)
         except (sqlite3.Error, OSError) as exc:  # a full disk, a file that is not a job
-            self._release()
-            self.archive.close() if hasattr(self.archive, "close") else None
+            self._abandon()
             raise KnotcrawlError(f"cannot write the crawl job {path}: {exc}") from None
         if self.options.resume == "yes" and not self.frontier.resumed:
             logger.info("nothing to resume for this job: starting it afresh")
@@ -377,6 +375,12 @@ class CrawlContext:
                 flush=True,
             )
         return self.result
+
+    def _abandon(self) -> None:
+        """Give back what :meth:`open` took before it failed: the lock, then the archive."""
+        self._release()
+        if hasattr(self.archive, "close"):
+            self.archive.close()
 
     def _release(self) -> None:
         lock, self._lock = self._lock, None
