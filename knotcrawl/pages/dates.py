@@ -87,6 +87,9 @@ _TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
 _AMPM = r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?"
 _YEAR = r"(?P<y>(?:19|20)\d{2})"
 _DAY = r"(?P<d>\d{1,2})"
+# What a page prints between a date and its time: a comma, or a redesign's middle dot, bullet,
+# bar or dash ("Feb 12, 2026 · 14:05", "27.04.2023 | 18:09").
+_SEP = r"[,·•|—–-]"
 
 # Lookaheads for the two formats that start with a word (a month, a weekday): a class of the
 # characters such a match can start with (re.IGNORECASE applies to it as to the words), so a
@@ -122,7 +125,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "time_day_month",
             _TIME
             + _AMPM
-            + r"\s*,?\s+"
+            + r"\s*" + _SEP + r"?\s+"
             + _DAY
             + r"\s+"
             + _MONTH
@@ -133,7 +136,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "day_month_year",
             _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR + r"(?:\s*(?:г\.|года?))?"
-            r"\s*[,;]?\s*(?:(?:в|at)\s+)?" + _TIME + _AMPM + r"(?:\s+(?P<msk>MSK|МСК))?",
+            r"\s*(?:" + _SEP + r"|;)?\s*(?:(?:в|at)\s+)?" + _TIME + _AMPM + r"(?:\s+(?P<msk>MSK|МСК))?",
         ),
         (
             "month_day_year",
@@ -143,7 +146,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             + _DAY
             + r",?\s+"
             + _YEAR
-            + r"\s*,?\s*(?:at\s+)?"
+            + r"\s*" + _SEP + r"?\s*(?:at\s+)?"
             + _TIME
             + _AMPM
             + r"(?:\s+(?P<msk>MSK|МСК))?",
@@ -154,11 +157,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "time_numeric",
-            _TIME + r",?\s+" + _DAY + r"\.(?P<m>\d{1,2})\.(?P<y>\d{4})",
+            _TIME + r"\s*" + _SEP + r"?\s+" + _DAY + r"\.(?P<m>\d{1,2})\.(?P<y>\d{4})",
         ),
         (
             "numeric_time",
-            _DAY + r"\.(?P<m>\d{1,2})\.(?P<y>\d{4})\s*,?\s*(?:в\s+)?" + _TIME,
+            _DAY + r"\.(?P<m>\d{1,2})\.(?P<y>\d{4})\s*(?:" + _SEP + r"|/)?\s*(?:в\s+)?" + _TIME,
         ),
     )
 )
