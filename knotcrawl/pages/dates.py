@@ -332,6 +332,10 @@ def _dateparser_fallback(text: str) -> ParsedDate | None:
                 "PREFER_DATES_FROM": "past",
                 "STRICT_PARSING": True,
                 "DATE_ORDER": "DMY",
+                # Absolute dates only: its relative-time parser reads "вчера", "2 hours
+                # ago" from the clock of the machine that parses (a guess), and a counter
+                # glued to the time ("10:302044") then passes for the year.
+                "PARSERS": ["custom-formats", "absolute-time"],
             },
         )
     except Exception:  # dateparser raises assorted errors on odd input
