@@ -128,7 +128,7 @@ _FURNITURE = re.compile(
     r"|[×✕✖x]"
     r"|Кавказский\s+узел|Caucasian\s+Knot"
     r"|Полная\s+версия(?:\s+сайта)?|Full\s+version(?:\s+of\s+the\s+site)?"
-    r"|Share|Поделиться|Telegram|WhatsApp|VK|Facebook|Twitter"
+    r"|Share|Поделиться|Telegram|WhatsApp|VK|Facebook|Twitter|Subscribe|Подписаться"
     r"|Print(?:\s+version|\s+this\s+article)?|Версия\s+для\s+печати|Распечатать|Печать"
     r"|(?:©|\(c\)|Copyright)\s*(?:\d{4}|Caucasian|Кавказ).*"
     r")\s*[.!]?\s*$",
@@ -140,6 +140,15 @@ _FURNITURE_STARTS = (
     "photos and videos for publication must be sent",
     "witnessed an event?",
     "стали очевидцем события?",
+)
+# A call to follow the site in a messenger or by mail, boxed inside the body by a redesign
+# ("Subscribe to the "Caucasian Knot" channel in Telegram…", "Подписывайтесь на
+# Telegram-канал «Кавказского узла»…"): the call, then the channel within a few words.
+_SUBSCRIBE_CALL = re.compile(
+    r"^(?:subscribe|follow|join|подпишитесь|подписывайтесь|присоединяйтесь|следите)\b"
+    r".{0,60}?(?:telegram|whatsapp|youtube|\bvk\b|newsletter|channel|канал|рассылк"
+    r"|caucasian knot|кавказск\w* узл)",
+    re.IGNORECASE,
 )
 _NOTICE_CAPS = re.compile(r"ИНОСТРАНН\w*\s+(?:АГЕНТ|СРЕДСТВ)")
 _NOTICE_OPENING = re.compile(
@@ -183,7 +192,8 @@ _CREDIT_LABEL = re.compile(rf"^(?:{_AUTHOR}|{_SOURCE})$", re.IGNORECASE)
 
 def is_furniture_text(text: str) -> bool:
     """Page furniture whatever its markup: foreign-agent notices (every variant and quote
-    style), the app banner, the "Know more?" block's sentences, share buttons, copyright."""
+    style), the app banner, the "Know more?" block's sentences, share and subscribe buttons,
+    calls to follow the site's channels, copyright."""
     if len(text) < 80 and _FURNITURE.match(text):
         return True
     if "ИНОСТРАН" in text or "иностран" in text:
@@ -203,7 +213,7 @@ def is_furniture_text(text: str) -> bool:
         "Скачайте приложение" in text or "работает без VPN" in text
     ):
         return True
-    if len(text) < 200 and _FURNITURE_LABEL.match(text):
+    if len(text) < 200 and (_FURNITURE_LABEL.match(text) or _SUBSCRIBE_CALL.match(text)):
         return True
     return text[:50].lower().startswith(_FURNITURE_STARTS)
 

@@ -1,0 +1,52 @@
+"""Redesigns a news site of 2026 might ship, written by hand (tests/pages/redesigns/): each
+page must give exactly the record its JSON file states, field by field.
+
+Every ``NAME.json`` holds ``_url`` (the address the page was fetched from) and the expected
+fields; an article's ``body`` is listed paragraph by paragraph. The pages are not copies of
+the real site (its HTML is unknown, SITE.md §10): they follow its text conventions (date
+formats, credit and cross-reference lines, furniture phrases) in markups it may adopt:
+Next.js with hashed classes, WordPress, Bootstrap cards, microdata, AMP carousels, Vue, a hero
+photo above the columns, Atom and RSS extensions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knotcrawl.pages import parse_page
+
+PAGES = Path(__file__).with_name("redesigns")
+
+
+def _expected(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    if isinstance(data.get("body"), list):
+        data["body"] = "\n\n".join(data["body"])
+    return data
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for path in sorted(PAGES.glob("*.json")):
+        for field in _expected(path.stem):
+            if not field.startswith("_"):
+                cases.append(pytest.param(path.stem, field, id=f"{path.stem}:{field}"))
+    return cases
+
+
+_PARSED: dict[str, dict[str, Any]] = {}
+
+
+def _parsed(name: str) -> dict[str, Any]:
+    if name not in _PARSED:
+        page = next(p for p in PAGES.iterdir() if p.stem == name and p.suffix != ".json")
+        _PARSED[name] = parse_page(page.read_bytes(), _expected(name)["_url"]).to_dict()
+    return _PARSED[name]
+
+
+@pytest.mark.parametrize(("name", "field"), _cases())
+def test_redesign_field(name: str, field: str) -> None:
+    assert _parsed(name)[field] == _expected(name)[field]
