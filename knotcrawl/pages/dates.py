@@ -125,7 +125,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "time_day_month",
             _TIME
             + _AMPM
-            + r"\s*" + _SEP + r"?\s+"
+            + r"\s*"
+            + _SEP
+            + r"?\s+"
             + _DAY
             + r"\s+"
             + _MONTH
@@ -136,7 +138,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "day_month_year",
             _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR + r"(?:\s*(?:г\.|года?))?"
-            r"\s*(?:" + _SEP + r"|;)?\s*(?:(?:в|at)\s+)?" + _TIME + _AMPM + r"(?:\s+(?P<msk>MSK|МСК))?",
+            r"\s*(?:"
+            + _SEP
+            + r"|;)?\s*(?:(?:в|at)\s+)?"
+            + _TIME
+            + _AMPM
+            + r"(?:\s+(?P<msk>MSK|МСК))?",
         ),
         (
             "month_day_year",
@@ -146,7 +153,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             + _DAY
             + r",?\s+"
             + _YEAR
-            + r"\s*" + _SEP + r"?\s*(?:at\s+)?"
+            + r"\s*"
+            + _SEP
+            + r"?\s*(?:at\s+)?"
             + _TIME
             + _AMPM
             + r"(?:\s+(?P<msk>MSK|МСК))?",

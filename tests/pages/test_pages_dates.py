@@ -279,9 +279,7 @@ def test_round_trip(fmt: str, instant: datetime) -> None:
         ("14:05 — 12 февраля 2026", "14:05 — 12 февраля 2026"),
     ],
 )
-def test_a_redesigns_separator_between_date_and_time_is_found_in_text(
-    text: str, raw: str
-) -> None:
+def test_a_redesigns_separator_between_date_and_time_is_found_in_text(text: str, raw: str) -> None:
     # A 2026 redesign may print a middle dot, a bar or a dash between the date and the time;
     # text-level search (find_dates, no dateparser) must still see the date.
     assert [d.raw for d in find_dates(text)] == [raw]
