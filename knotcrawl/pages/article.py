@@ -51,6 +51,7 @@ from knotcrawl.pages.html import (
     IN_ASIDE,
     IN_FIGURE,
     IN_TITLE,
+    SKIP_TAGS,
     ClassIndex,
     HtmlElement,
     Para,
@@ -943,10 +944,55 @@ class ArticlePage:
             caption = self._analysis["semantic_caption"]
             level = self._analysis["caption_level"]
         if caption is None:
+            caption, level = self._caption_above_container(), "semantic"
+        if caption is None:
             caption, level = self._caption_from_text(), "text"
         if caption:
             self._sources["photo_caption"] = level
         return caption or None
+
+    def _caption_above_container(self) -> str | None:
+        """The lead photo set above the article's container (a full-width hero above the
+        columns, a card's top image above its body): the nearest block holding an image before
+        the container, or before one of its three nearest ancestors. Its ``figcaption``, else
+        its own text, else the one short text block printed between it and the container. A
+        block of the page's furniture (header, navigation, a linked image: a logo, another
+        article) or a second text block on the way ends the search."""
+        el = self.container
+        for _level in range(4):
+            parent = el.getparent()
+            if parent is None or el.tag == "body":
+                return None
+            between: list[str] = []
+            before = el.getprevious()
+            while before is not None:
+                if not isinstance(before.tag, str):
+                    before = before.getprevious()
+                    continue
+                if before.tag in ("header", "nav", "aside", "footer") or before.tag in SKIP_TAGS:
+                    return None
+                hint = (before.get("class") or "") + " " + (before.get("id") or "")
+                if hint_flags(hint) & FURNITURE:
+                    return None
+                image = next(before.iter("img", "amp-img", "picture"), None)
+                if image is not None:
+                    figcaption = next(before.iter("figcaption"), None)
+                    linked = any(anc.tag == "a" for anc in image.iterancestors())
+                    if linked or (figcaption is None and next(before.iter("a"), None) is not None):
+                        return None
+                    own = collapse(line_text(figcaption if figcaption is not None else before))
+                    text = own or (between[0] if between else "")
+                    if not text or len(text) > 400 or is_furniture_text(text):
+                        return None
+                    return text
+                text = collapse(line_text(before))
+                if text:
+                    if between or len(text) > 400 or read_date(text) is not None:
+                        return None
+                    between.append(text)
+                before = before.getprevious()
+            el = parent
+        return None
 
     def _caption_from_text(self) -> str | None:
         """An element whose class says caption, or the alt text of the lead image."""
