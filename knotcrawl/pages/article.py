@@ -37,15 +37,19 @@ from knotcrawl.pages.common import (
 )
 from knotcrawl.pages.conventions import (
     crossref,
+    is_bare_credit_label,
     is_credit_label,
+    is_crossref_tail,
     is_furniture_text,
     is_read_also,
     is_stop_marker,
+    is_update_label,
     parse_credits,
 )
 from knotcrawl.pages.dates import ParsedDate, find_dates, read_date, without_leading_date
 from knotcrawl.pages.encoding import decode_body
 from knotcrawl.pages.html import (
+    BLOCK_TAGS,
     FURNITURE,
     HEADING,
     IN_ASIDE,
@@ -431,6 +435,8 @@ class ArticlePage:
             return structured, "structured"
         found = []
         for el in self.root.iter("time"):
+            if _is_update_time(el):
+                continue
             parsed = read_date(line_text(el))
             if parsed is not None:
                 found.append((el, parsed))
@@ -475,7 +481,8 @@ class ArticlePage:
                 for parsed in find_dates(text):
                     if _is_crossref_text(text):
                         break
-                    found.append((el, parsed))
+                    if not _after_update_label(text, parsed.raw, el, None):
+                        found.append((el, parsed))
             text = el.tail
             if text and ":" in text:
                 owner = el.getparent()
@@ -483,7 +490,8 @@ class ArticlePage:
                     for parsed in find_dates(text):
                         if _is_crossref_text(text):
                             break
-                        found.append((owner, parsed))
+                        if not _after_update_label(text, parsed.raw, owner, el):
+                            found.append((owner, parsed))
         return found
 
     def _structured_date(self) -> ParsedDate | None:
@@ -497,7 +505,9 @@ class ArticlePage:
             value = el.get("datetime") or el.get("content")
             if value:
                 candidates.append((el, value))
-        times = [el for el in self.root.iter("time") if el.get("datetime")]
+        times = [
+            el for el in self.root.iter("time") if el.get("datetime") and not _is_update_time(el)
+        ]
         best_time = None
         if times:
             scored = [(self._date_distance(el), el) for el in times]
@@ -656,6 +666,7 @@ class ArticlePage:
         alts.discard("")
         skip: set[int] = set()
         credit_elements = {*self.classes.select(CREDITS_SEL)}
+        own_date_blocks = self._own_time_blocks(published)
         for i, p in enumerate(paras):
             text = p.text
             if p.flags & IN_TITLE:
@@ -691,9 +702,12 @@ class ArticlePage:
                     semantic_caption, caption_level = text, "text"
                 continue
             credits = parse_credits(text)
-            if credits is not None and is_credit_label(text) and i + 1 < len(paras):
+            credit_label = text if credits is not None and is_credit_label(text) else None
+            if credits is None and p.el.tag in ("dt", "th") and is_bare_credit_label(text):
+                credit_label = f"{text}:"  # the colon is the style sheet's
+            if credit_label is not None and i + 1 < len(paras):
                 # "Author:" alone, the name in the next element (a <dt>/<dd> pair).
-                joined = parse_credits(f"{text} {paras[i + 1].text}")
+                joined = parse_credits(f"{credit_label} {paras[i + 1].text}")
                 if joined is not None and (joined[0] or joined[1]):
                     credits = joined
                     skip.add(i + 1)
@@ -713,6 +727,19 @@ class ArticlePage:
             if is_ref:
                 if crossref_para is None:
                     crossref_para, crossref_date = p, ref_date
+                    if not p.links and i + 1 < len(paras) and is_crossref_tail(paras[i + 1].text):
+                        # Its second sentence, with the "click here" link, set apart.
+                        tail = paras[i + 1]
+                        crossref_para = Para(
+                            f"{text} {tail.text}",
+                            p.el,
+                            p.flags,
+                            p.index,
+                            tail.links,
+                            tail.link_chars,
+                            p.in_body,
+                        )
+                        skip.add(i + 1)
                 if body:
                     state = "tail"
                 continue
@@ -734,6 +761,12 @@ class ArticlePage:
                 state = "tail"
                 continue
             if p.flags & (FURNITURE | IN_ASIDE) or is_furniture_text(text):
+                continue
+            if p.el in own_date_blocks and len(text) < 200 and own_date_blocks[p.el] in text:
+                # The article's own date line (a <time> of its instant) with what a theme
+                # prints beside it: "Опубликовано <time>10.02.2026</time> Автор: …".
+                if state == "body" and not restrict:
+                    state = "tail"
                 continue
             whole_date = read_date(text) if len(text) < 60 and ":" in text else None
             if (
@@ -777,6 +810,24 @@ class ArticlePage:
             "semantic_caption": semantic_caption,
             "caption_level": caption_level,
         }
+
+    def _own_time_blocks(self, published: ParsedDate | None) -> dict[HtmlElement, str]:
+        """The blocks that hold a ``<time>`` of the article's own instant (by its
+        ``datetime`` or its text), with the text it shows: the paragraph showing it is the
+        date line, however the text around it reads."""
+        blocks: dict[HtmlElement, str] = {}
+        if published is None:
+            return blocks
+        stamp = published.moment.timestamp()
+        for el in self.container.iter("time"):
+            shown = collapse(line_text(el))
+            parsed = read_date(el.get("datetime")) or read_date(shown)
+            if not shown or parsed is None or parsed.moment.timestamp() != stamp:
+                continue
+            block = next((a for a in el.iterancestors() if a.tag in BLOCK_TAGS), None)
+            if block is not None:
+                blocks[block] = shown
+        return blocks
 
     @staticmethod
     def _body_resumes(paras: list[Para], i: int, last: Para) -> int | None:
@@ -905,9 +956,29 @@ class ArticlePage:
             if authors:
                 self._sources["authors"] = "structured"
                 return authors
+        if not authors:
+            authors = self._itemprop_people()
+            if authors:
+                self._sources["authors"] = "structured"
+                return authors
         if authors:
             self._sources["authors"] = analysis["credit_level"]
         return list(authors)
+
+    def _itemprop_people(self) -> list[str]:
+        """Microdata authors: each ``itemprop="author"`` that is a person (its ``name``, else
+        its text or ``content``); an organisation (the site itself) is no author."""
+        names: list[str] = []
+        for el in self._itemprops.get("author", ()):
+            kind = (el.get("itemtype") or "").rsplit("/", 1)[-1].lower()
+            if kind and kind != "person":
+                continue
+            named = next((d for d in el.iterdescendants() if d.get("itemprop") == "name"), None)
+            source = named if named is not None else el
+            name = collapse(source.get("content") or line_text(source))
+            if name and name not in names:
+                names.append(name)
+        return names
 
     @property
     def source(self) -> str | None:
@@ -1242,6 +1313,37 @@ def _is_crossref_text(text: str) -> bool:
     """Whether a text holding a date is the cross-reference line: its date is the Russian
     original's, never the article's own (asked only of texts with a date in them)."""
     return crossref(collapse(text))[0]
+
+
+def _after_update_label(text: str, raw: str, owner: HtmlElement, child: HtmlElement | None) -> bool:
+    """Whether the date ``raw`` in ``text`` follows an update label ("Updated:",
+    "Обновлено:"): in the same text, else in the element just before it. ``text`` is
+    ``owner.text`` (``child`` ``None``) or the tail of ``owner``'s ``child``."""
+    prefix = text[: text.find(raw)]
+    if prefix.strip():
+        return is_update_label(prefix)
+    if child is not None:
+        return is_update_label(collapse(text_of(child)))
+    before = owner.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()
+    if before is not None:
+        return is_update_label(collapse(text_of(before)))
+    parent = owner.getparent()
+    return parent is not None and is_update_label(collapse(parent.text))
+
+
+def _is_update_time(el: HtmlElement) -> bool:
+    """A ``<time>`` of the last update, not of the publication: marked so (``dateModified``,
+    a class ``updated``/``modified`` without ``published``: WordPress marks a post never
+    changed ``published updated``) or labelled so before it."""
+    if el.get("itemprop") == "dateModified":
+        return True
+    cls = (el.get("class") or "").lower()
+    if ("updated" in cls or "modified" in cls) and "published" not in cls:
+        return True
+    text = el.text or ""
+    return _after_update_label(text, text.strip(), el, None)
 
 
 def _standalone(link: HtmlElement) -> bool:

@@ -9,10 +9,13 @@ from knotcrawl.pages.dates import ParsedDate, read_date
 
 __all__ = [
     "crossref",
+    "is_bare_credit_label",
     "is_credit_label",
+    "is_crossref_tail",
     "is_furniture_text",
     "is_read_also",
     "is_stop_marker",
+    "is_update_label",
     "parse_credits",
     "repair_homoglyphs",
     "split_authors",
@@ -109,6 +112,15 @@ _CROSSREF_DATE = re.compile(
 )
 
 
+# The cross-reference line's second sentence, when a markup sets it as a paragraph of its own:
+# it holds the "click here" link to the original.
+_CROSSREF_TAIL = re.compile(r"^To access the full text of the article\b", re.IGNORECASE)
+
+
+def is_crossref_tail(text: str) -> bool:
+    return len(text) < 120 and _CROSSREF_TAIL.match(text) is not None
+
+
 def crossref(text: str) -> tuple[bool, ParsedDate | None]:
     """Whether ``text`` is the cross-reference line, and the RU publication time it gives."""
     # Every variant starts with T or F (no other character matches them case-insensitively).
@@ -188,6 +200,13 @@ _SIDE_BOX_HEADING = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_LABEL = re.compile(rf"^(?:{_AUTHOR}|{_SOURCE})$", re.IGNORECASE)
+_BARE_CREDIT_LABEL = re.compile(r"^(?:Authors?|Авторы?|Sources?|Источник(?:и)?)$", re.IGNORECASE)
+# What a page prints before a date that is not the publication's: the last update.
+_UPDATE_LABEL = re.compile(
+    r"(?:updated|modified|edited|last\s+update|обновлен[оа]?|изменен[оа]?|отредактирован[оа]?)"
+    r"\s*:?\s*(?:on|at|в)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def is_furniture_text(text: str) -> bool:
@@ -234,6 +253,18 @@ def is_credit_label(text: str) -> bool:
     """A credit label standing alone (``Author:``), its value in the next element (a
     ``<dt>``/``<dd>`` pair)."""
     return len(text) < 20 and bool(_CREDIT_LABEL.match(text))
+
+
+def is_bare_credit_label(text: str) -> bool:
+    """A credit label without its colon (``<dt>Author</dt><dd>Name</dd>``: a style sheet
+    prints the colon)."""
+    return len(text) < 12 and _BARE_CREDIT_LABEL.match(text) is not None
+
+
+def is_update_label(text: str) -> bool:
+    """Whether ``text`` (what precedes a date) ends in an update label ("Updated:",
+    "Обновлено:"): that date is the last change's, never the publication's."""
+    return _UPDATE_LABEL.search(text[-40:]) is not None
 
 
 def is_side_box_heading(text: str) -> bool:
