@@ -30,7 +30,15 @@ from typing import Any
 
 from knotcrawl.moscow import localize
 
-__all__ = ["MONTHS", "ParsedDate", "find_date", "find_dates", "read_date", "without_leading_date"]
+__all__ = [
+    "MONTHS",
+    "ParsedDate",
+    "find_date",
+    "find_dates",
+    "is_relative_date",
+    "read_date",
+    "without_leading_date",
+]
 
 _EN_MONTHS = [
     "january",
@@ -317,6 +325,22 @@ def without_leading_date(text: str) -> str:
     if first is None or not text.startswith(first.raw):
         return text
     return text[len(first.raw) :].lstrip(_AFTER_DATE) or text
+
+
+# A date told relative to the reader's clock ("15 минут назад", "вчера, 10:30", "2 hours ago"),
+# which no page object can turn into an instant, and a view or comment counter printed after it.
+_RELATIVE_DATE = re.compile(
+    r"(?:(?:\d+|одну|один|две|пару)\s+(?:секунд|минут|час|дн|день|недел)\w*\s+назад"
+    r"|(?:\d+|an?|one)\s+(?:second|minute|min|hour|hr|day|week)s?\s+ago"
+    r"|только\s+что|just\s+now|позавчера|вчера|сегодня|yesterday|today)"
+    r"(?:\s*,?\s*(?:в|at)?\s*\d{1,2}:\d{2})?\s*\d*",
+    re.IGNORECASE,
+)
+
+
+def is_relative_date(text: str) -> bool:
+    """Whether ``text`` is only a relative date (and a counter glued after it)."""
+    return len(text) < 60 and _RELATIVE_DATE.fullmatch(text) is not None
 
 
 _DATEPARSER: Any = None

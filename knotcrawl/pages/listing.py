@@ -25,7 +25,7 @@ from knotcrawl.pages.common import (
     resolve_link,
 )
 from knotcrawl.pages.conventions import is_side_box_heading
-from knotcrawl.pages.dates import ParsedDate, find_dates, read_date
+from knotcrawl.pages.dates import ParsedDate, find_dates, is_relative_date, read_date
 from knotcrawl.pages.encoding import decode_body
 from knotcrawl.pages.html import (
     BLOCK_TAGS,
@@ -499,8 +499,9 @@ class ListingHtmlPage:
                         text = text.replace(anchor, " ", 1)
                 text = collapse(text).strip(" ,|•-—")
                 # A number alone is a comment or view counter printed before the lead
-                # ("1Рамзан…" in the text of RU listings, SITE.md §4.3), never lead text.
-                if text and not text.isdigit():
+                # ("1Рамзан…" in the text of RU listings, SITE.md §4.3), never lead text; nor
+                # is a relative date ("2 часа назад", with the counter beside it).
+                if text and not text.isdigit() and not is_relative_date(text):
                     lead_parts.append(text)
         lead = " ".join(lead_parts) or None
         return ListingItem(
@@ -609,6 +610,15 @@ class FeedPage:
                     return child
         return None
 
+    def _page_link(self, item: etree._Element) -> etree._Element | None:
+        """The item's link to its page: RSS ``<link>``, Atom's ``rel="alternate"`` (or no
+        ``rel``), not an enclosure (the photo) or another relation listed before it."""
+        links = [child for child in item if _local(child.tag) == "link"]
+        for link in links:
+            if (link.get("rel") or "alternate").lower() == "alternate":
+                return link
+        return links[0] if links else None
+
     @cached_property
     def items(self) -> list[ListingItem]:
         result = []
@@ -616,7 +626,7 @@ class FeedPage:
         for item in self.root.iter():
             if _local(item.tag) not in ("item", "entry"):
                 continue
-            link_el = self._child(item, "link")
+            link_el = self._page_link(item)
             href = None
             if link_el is not None:
                 href = (link_el.text or "").strip() or link_el.get("href")
@@ -635,7 +645,11 @@ class FeedPage:
             raw = (date_el.text or "").strip() if date_el is not None else ""
             parsed = read_date(raw) if raw else None
             desc_el = self._child(item, "description", "summary", "content")
-            lead = collapse(_as_text(desc_el.text)) if desc_el is not None else ""
+            lead = ""
+            if desc_el is not None:
+                # Atom's type="xhtml" content is markup, not text: its words, block by block.
+                xhtml = len(desc_el) > 0 and desc_el.get("type") == "xhtml"
+                lead = collapse(" ".join(desc_el.itertext()) if xhtml else _as_text(desc_el.text))
             result.append(
                 ListingItem(
                     article_id=link.article_id,
