@@ -133,9 +133,21 @@ def check_limit(value: int | None) -> int | None:
 
 
 def open_archive(args: argparse.Namespace) -> Any:
+    from knotcrawl.db.engine import case_blind_advice, case_blind_ctype
     from knotcrawl.db.queries import open_for_reading
 
-    return open_for_reading(args.db)
+    archive = open_for_reading(args.db)
+    folds = [vars(args).get(name) for name in ("query", "author", "source")]
+    if any(folds):
+        with archive.engine.connect() as conn:
+            ctype = case_blind_ctype(conn)
+        if ctype is not None:
+            command = getattr(args, "command", None) or "knotcrawl"
+            print(
+                f"knotcrawl {command}: warning: may miss articles: {case_blind_advice(ctype)}",
+                file=sys.stderr,
+            )
+    return archive
 
 
 def dump_json(value: Any) -> None:

@@ -211,6 +211,35 @@ def write_refusal(engine: Engine, *, empty: bool) -> str | None:
     return None
 
 
+def case_blind_ctype(conn: Any) -> str | None:
+    """The LC_CTYPE of a PostgreSQL database that cannot fold Russian text (None: it can, or
+    SQLite).
+
+    PostgreSQL's text search and ILIKE take letters and their case from the database's
+    LC_CTYPE. Under ``C`` (``initdb --no-locale``, some managed servers) it lower-cases ASCII
+    letters only and takes every other character for a letter: the index keeps ``Суд``
+    capitalised and ``«Суд»`` as one word, so search, ``--author`` and ``--source`` miss
+    Russian articles without an error. Asked by behaviour, not by locale name."""
+    from sqlalchemy import text
+
+    if conn.dialect.name != "postgresql":
+        return None
+    folded = conn.execute(text("SELECT to_tsvector('simple', '«Суд»')::text")).scalar()
+    if folded == "'суд':1":
+        return None
+    return str(conn.execute(text("SELECT current_setting('lc_ctype')")).scalar())
+
+
+def case_blind_advice(ctype: str) -> str:
+    """What to do about :func:`case_blind_ctype`, for the messages that name it."""
+    return (
+        f"its LC_CTYPE is {ctype}, under which PostgreSQL neither lower-cases Cyrillic letters "
+        "nor splits words at «quotes», so search, --author and --source miss Russian articles; "
+        "make the archive in a database with a UTF-8 locale (CREATE DATABASE … TEMPLATE "
+        "template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8', or en_US.UTF-8)"
+    )
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
-from knotcrawl.db.engine import WRITE_OPTION, describe
+from knotcrawl.db.engine import WRITE_OPTION, case_blind_advice, case_blind_ctype, describe
 from knotcrawl.errors import UsageError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -54,6 +54,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         if MigrationContext.configure(conn).get_current_revision() is None:
             _refuse_foreign_tables(conn)
+            _refuse_case_blind_locale(conn)
         command.upgrade(alembic_config(conn), revision)
         conn.commit()
 
@@ -67,6 +68,17 @@ def _refuse_foreign_tables(conn: Connection) -> None:
             f"{describe(conn.engine.url)} is not a knotcrawl archive: it holds other tables "
             f"({_some(tables)}) and no knotcrawl schema version (give knotcrawl a new file or an "
             "empty database)"
+        )
+
+
+def _refuse_case_blind_locale(conn: Connection) -> None:
+    """A new archive is not made where search would miss Russian words (an archive made
+    there before is still read: the analyst commands say what it misses)."""
+    ctype = case_blind_ctype(conn)
+    if ctype is not None:
+        raise UsageError(
+            f"{describe(conn.engine.url)} cannot hold a knotcrawl archive: "
+            f"{case_blind_advice(ctype)}"
         )
 
 

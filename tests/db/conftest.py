@@ -46,9 +46,10 @@ class PgServer:
     def url(self, name: str) -> str:
         return self.base.set(drivername="postgresql", database=name).render_as_string(False)
 
-    def _create(self, suffix: str, template: str | None = None) -> str:
+    def _create(self, suffix: str, template: str | None = None, clause: str = "") -> str:
         name = f"{self.prefix}_{suffix}"
-        clause = f" TEMPLATE {template}" if template else ""
+        if template:
+            clause = f" TEMPLATE {template}{clause}"
         self.admin.execute(f'CREATE DATABASE "{name}"{clause}')
         self.created.append(name)
         return name
@@ -57,6 +58,12 @@ class PgServer:
         self.counter += 1
         name = self._create(str(self.counter), self.template if migrated else None)
         return self.url(name)
+
+    def new_c_locale_database(self) -> str:
+        """An empty database whose LC_CTYPE is C (``initdb --no-locale``'s default)."""
+        self.counter += 1
+        clause = " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+        return self.url(self._create(str(self.counter), clause=clause))
 
     def drop(self, url: str) -> None:
         from sqlalchemy.engine import make_url
