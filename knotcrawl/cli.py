@@ -13,9 +13,11 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import Any, TextIO
 
 from knotcrawl import __version__
-from knotcrawl.errors import KnotcrawlError, Terminated, database_failure
+from knotcrawl.errors import KnotcrawlError, OutputFailed, Terminated, database_failure
+from knotcrawl.files import reason
 
 # In the order `knotcrawl --help` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -77,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"knotcrawl {args.command}: {CANONICAL_ERROR}", file=sys.stderr)
         return 2
     previous = _stop_on_sigterm()
+    stdout = sys.stdout
+    sys.stdout = _StandardOutput(stdout)
     try:
         status: int = args.run(args)
     except Terminated:
@@ -102,9 +106,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"knotcrawl {args.command}: {failure}", file=sys.stderr)
         return failure.status
     finally:
+        sys.stdout = stdout
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     return status
+
+
+class _StandardOutput:
+    """``sys.stdout`` while a command runs: an error writing it (``> file`` on a full disk, a
+    lost mount) becomes :class:`OutputFailed`, one line and status 1, where it would be a
+    traceback that no other file's error can be told from. A closed pipe (``| head``) stays
+    a BrokenPipeError, the quiet end. Everything else is the stream's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputFailed(f"writing standard output: {reason(exc)}") from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputFailed(f"writing standard output: {reason(exc)}") from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _raise_terminated(signum: int, frame: object) -> None:

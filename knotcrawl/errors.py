@@ -20,6 +20,10 @@ class UsageError(KnotcrawlError):
     status = 2
 
 
+class OutputFailed(KnotcrawlError):
+    """Standard output could not be written (``> file`` on a full disk, a lost mount)."""
+
+
 class LockLost(KnotcrawlError):
     """The archive's lock was lost while it was held (its database session ended): another
     process may be writing, so the holder stops."""
