@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.query is None:
         args.command_parser.error("the following arguments are required: QUERY")
-    parse_query(args.query)  # a syntax error is reported before the database is opened
+    parsed = parse_query(args.query)  # a syntax error is reported before the database is opened
     filters = filters_from(args)
     check_range(filters.since, filters.until)
     if args.sort is not None:
@@ -107,6 +107,14 @@ def run(args: argparse.Namespace) -> int:
             f"note: {word!r} is searched as a word; operators are upper case: {word.upper()}",
             file=sys.stderr,
         )
+    if args.forms:
+        for word in dict.fromkeys(queries.words_without_forms(parsed)):
+            # `суд --forms` would quietly count only суд, where `суды --forms` finds суда…
+            print(
+                f"note: --forms matches {word!r} as written (too short, or its stem is not "
+                f"how it starts); {word}* finds every word that starts with it",
+                file=sys.stderr,
+            )
     if args.json:
         dump_json(
             {

@@ -974,22 +974,44 @@ def stem(word: str) -> str:
     return str(_stemmer(language).stemWord(word))
 
 
+def _stem_prefix(word: str) -> str | None:
+    """The prefix ``--forms`` searches for ``word``: its stem, when the word is 4 letters or
+    more and starts with a stem of 3 or more (``city`` stems to ``citi``; ``war*`` would find
+    warning). ``None``: the word is matched as written."""
+    if len(word) < 4:
+        return None
+    stemmed = stem(word)
+    if len(stemmed) < 3 or not word.startswith(stemmed):
+        return None
+    return stemmed
+
+
 def with_word_forms(node: fts.Node) -> fts.Node:
     """Each single word (not in a phrase of several words) becomes a prefix search for its
     English or Russian stem: ``protests`` finds protest, protested, protesters…"""
     if isinstance(node, fts.Phrase):
-        if len(node.words) != 1 or node.prefix or len(node.words[0]) < 4:
+        if len(node.words) != 1 or node.prefix:
             return node
-        word = node.words[0]
-        stemmed = stem(word)
-        if len(stemmed) < 3 or not word.startswith(stemmed):
-            return node
-        return fts.Phrase((stemmed,), prefix=True)
+        stemmed = _stem_prefix(node.words[0])
+        return node if stemmed is None else fts.Phrase((stemmed,), prefix=True)
     if isinstance(node, fts.And):
         return fts.And(tuple(with_word_forms(c) for c in node.children))
     if isinstance(node, fts.Or):
         return fts.Or(tuple(with_word_forms(c) for c in node.children))
     return fts.Not(with_word_forms(node.child))
+
+
+def words_without_forms(node: fts.Node) -> list[str]:
+    """The single words of a query that :func:`with_word_forms` leaves as written (``суд``,
+    ``city``), in query order: ``--forms`` finds no other form of them, which the user
+    should be told (``суды --forms`` finds суд, суда…; ``суд --forms`` only суд)."""
+    if isinstance(node, fts.Phrase):
+        if len(node.words) != 1 or node.prefix or _stem_prefix(node.words[0]) is not None:
+            return []
+        return [node.words[0]]
+    if isinstance(node, fts.And | fts.Or):
+        return [word for child in node.children for word in words_without_forms(child)]
+    return words_without_forms(node.child)
 
 
 _FTS = table("articles_fts", column("rowid"))

@@ -80,3 +80,27 @@ def test_search_says_nothing_of_operators_when_none_is_lower_case(
     result = run_cli(capsys, "search", "--db", db, query)
     assert result.status == 0, result.err
     assert "upper case" not in result.err
+
+
+@pytest.mark.parametrize("word", ["суд", "city"])
+def test_search_forms_says_which_words_it_matches_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], word: str
+) -> None:
+    # `суд` is too short for a stem prefix and `city` stems to `citi`: --forms left both as
+    # written, so `суд --forms` missed суда, судом… while `суды --forms` found them, unsaid
+    db = str(tmp_path / "archive.sqlite")
+    Archive.open(db).close()
+    result = run_cli(capsys, "search", "--db", db, "--forms", f"court {word}")
+    assert f"--forms matches {word!r} as written" in result.err
+
+
+@pytest.mark.parametrize("query", ["protests", "выборы", '"суд назначил"', "суд*", "суд"])
+def test_search_forms_says_nothing_of_words_it_widens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], query: str
+) -> None:
+    # the last: without --forms every word is matched as written, as the help says
+    db = str(tmp_path / "archive.sqlite")
+    Archive.open(db).close()
+    forms = [] if query == "суд" else ["--forms"]
+    result = run_cli(capsys, "search", "--db", db, *forms, query)
+    assert "as written" not in result.err
