@@ -28,10 +28,9 @@ def gather(
     """Everything ``knotcrawl stats`` shows, as plain JSON-ready values (``errors``: how many
     open crawl errors to list, newest first; ``None``: all)."""
     filters = filters or Filters()
-    monthly = queries.monthly_counts(engine, filters)
     return {
         "totals": queries.totals(engine, filters),
-        "per_month": [{"month": mo, "edition": ed, "articles": n} for mo, ed, n in monthly],
+        "per_month": _dense_months(queries.monthly_counts(engine, filters), filters),
         "top_authors": [
             {"author": v, "articles": n}
             for v, n in queries.top_values(engine, "author", filters, limit=top)
@@ -49,6 +48,20 @@ def gather(
 
 
 Period = tuple[str | None, str | None]
+
+
+def _dense_months(monthly: list[tuple[str, str, int]], filters: Filters) -> list[dict[str, Any]]:
+    """``{"month", "edition", "articles"}`` for every month of :func:`month_table` and every
+    edition the counts hold: a month without articles is there with 0, as in the table and
+    ``kc.per_month()`` (a series with gaps would read as months never counted)."""
+    editions = {filters.edition} if filters.edition else {edition for _, edition, _ in monthly}
+    sparse = [{"month": mo, "edition": ed, "articles": n} for mo, ed, n in monthly]
+    return [
+        {"month": month, "edition": edition, "articles": count}
+        for month, en, ru, _ in month_table(sparse, asked_period(filters))
+        for edition, count in (("en", en), ("ru", ru))
+        if edition in editions
+    ]
 
 
 def month_table(

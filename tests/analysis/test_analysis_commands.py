@@ -320,7 +320,11 @@ def test_stats_match_the_truth(cli: Cli, filled: Filled) -> None:
     assert result.status == 0, result.err
     data = json.loads(result.out)
     per_month = Counter((r.published_at[:7], r.edition) for r in filled.records)
-    assert {(m["month"], m["edition"]): m["articles"] for m in data["per_month"]} == per_month
+    counted = {(m["month"], m["edition"]): m["articles"] for m in data["per_month"]}
+    assert {key: n for key, n in counted.items() if n} == per_month
+    # Every month from the first to the last, each edition, empty ones as 0 (as in the table).
+    months = _months_between(min(per_month)[0], max(per_month)[0])
+    assert list(counted) == [(month, ed) for month in months for ed in ("en", "ru")]
     totals = data["totals"]
     assert totals["articles"] == len(filled.records)
     assert totals["by_edition"] == dict(Counter(r.edition for r in filled.records))
@@ -424,6 +428,9 @@ def test_stats_months_span_the_asked_period(cli: Cli, filled: Filled, tmp_path: 
         str(tmp_path / "p.png"),
     )
     assert json.loads(plot.out)["plot"]["months"] == span
+    assert [m["month"] for m in json.loads(plot.out)["per_month"]][::2] == _months_between(
+        since, until
+    )
     with open_archive(filled.url) as kc:
         frame = kc.per_month(since=since, until=until)
     assert (frame.index[0], frame.index[-1], len(frame)) == (since, until, span)
