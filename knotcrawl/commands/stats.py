@@ -114,30 +114,26 @@ def run(args: argparse.Namespace) -> int:
     t = data["totals"]
     share = t["en_original_share"]
     print("Articles")
-    print(
-        key_values(
-            [
-                (
-                    "articles",
-                    f"{t['articles']} (en {t['by_edition']['en']}, ru {t['by_edition']['ru']})",
-                ),
-                (
-                    "published",
-                    f"{short_time(t['first_published_at'])} – "
-                    f"{short_time(t['last_published_at'])} UTC"
-                    if t["first_published_at"]
-                    else "none",
-                ),
-                ("edited (with revisions)", f"{t['changed']} ({t['revisions']} revisions)"),
-                ("gone from the site", t["gone"]),
-                (
-                    "English with a Russian original",
-                    f"{t['en_with_original']} of {t['en_articles']}"
-                    + (f" ({share:.1%})" if share is not None else ""),
-                ),
-            ]
+    lines: list[tuple[str, object]] = [
+        ("articles", f"{t['articles']} (en {t['by_edition']['en']}, ru {t['by_edition']['ru']})"),
+        (
+            "published",
+            f"{short_time(t['first_published_at'])} – {short_time(t['last_published_at'])} UTC"
+            if t["first_published_at"]
+            else "none",
+        ),
+        ("edited (with revisions)", f"{t['changed']} ({t['revisions']} revisions)"),
+        ("gone from the site", t["gone"]),
+    ]
+    if args.edition != "ru":  # only English articles can have a Russian original
+        lines.append(
+            (
+                "English with a Russian original",
+                f"{t['en_with_original']} of {t['en_articles']}"
+                + (f" ({share:.1%})" if share is not None else ""),
+            )
         )
-    )
+    print(key_values(lines))
     rows = stats.month_table(data["per_month"], period)
     if args.by == "year":
         rows = _by_year(rows)

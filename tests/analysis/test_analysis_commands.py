@@ -361,6 +361,9 @@ def test_stats_filters_and_text(cli: Cli, filled: Filled) -> None:
     assert row.split()[-1] == str(n)
     for heading in ("Top authors", "Top sections", "Top sources", "Crawl health"):
         assert heading in text.out
+    assert "English with a Russian original" in text.out
+    ru_only = cli("stats", "--db", filled.url, "--edition", "ru")
+    assert "English with a Russian original" not in ru_only.out  # not "0 of 0"
     assert "open crawl errors: 2" in text.out
 
 
