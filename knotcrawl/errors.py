@@ -31,7 +31,7 @@ class LockLost(KnotcrawlError):
 
 class Terminated(BaseException):
     """SIGTERM, raised where the command is (the command line installs the handler), so that
-    its cleanup runs (an export's temporary file is removed, a reparse's pool stopped) as it
+    its cleanup runs (an export's temporary file is removed, a reparse's workers stopped) as it
     does for Ctrl-C."""
 
 

@@ -12,22 +12,26 @@ reparse lock, and every batch is written only after checking that it still does.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import pickle
 import signal
 import sys
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from knotcrawl.analysis.cli import one_line_errors
 from knotcrawl.commands import batch_size, count
 from knotcrawl.commands.db import add_db_option
 from knotcrawl.crawling.options import check_range
-from knotcrawl.errors import UsageError
+from knotcrawl.errors import KnotcrawlError, UsageError
 from knotcrawl.terminal import LiveLine, eta, progress_stream
 
 if TYPE_CHECKING:  # the database layer is imported by run(): `--help` stays fast
+    from multiprocessing.connection import Connection
+
     from knotcrawl.db.repository import LockHolder
     from knotcrawl.db.types import ReparseReport
 
@@ -209,14 +213,14 @@ def _reparse_shard(
 # A worker's pages and changes so far, at [2k] and [2k + 1] for worker k (shared memory the
 # command reads for its progress line), or None without a progress line.
 _COUNTS: Any = None
-# The command's process id, recorded by a worker process when it starts.
+# The command's process id, given to a worker process when it starts.
 _PARENT: int | None = None
 
 
 class _WorkerLock:
     """The command's lock as a worker process checks it before each write: the command must
     still be its parent, and (PostgreSQL) still hold the lock. A command killed by SIGKILL or
-    the OOM killer cannot stop its pool, and its workers live on, reparented; on SQLite the
+    the OOM killer cannot stop its workers, and they live on, reparented; on SQLite the
     file lock died with the command, so they would go on writing, lockless, beside the next
     reparse. Now each stops before its next batch."""
 
@@ -237,17 +241,53 @@ class _WorkerLock:
             self.archive.check_lock(self.held)
 
 
-def _start_worker(counts: Any) -> None:
+def _start_worker(counts: Any, parent: int) -> None:
+    """Record what a worker process needs: the shared counts and the command's pid (given,
+    not read with getppid(): a command killed while the worker starts has no pid to read)."""
     global _COUNTS, _PARENT
     _COUNTS = counts
-    _PARENT = os.getppid()
-    # Ctrl-C reaches every process of the group; the command stops the pool itself.
+    _PARENT = parent
+    # Ctrl-C reaches every process of the group; the command stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _count(k: int, report: ReparseReport) -> None:
     _COUNTS[2 * k] = report.pages + report.revision_pages
     _COUNTS[2 * k + 1] = report.changed + report.revisions_changed
+
+
+def _reparse_worker(
+    results: Connection,
+    db: str,
+    shard: tuple[int, int],
+    options: dict[str, Any],
+    held: LockHolder | None,
+    counts: Any,
+    parent: int,
+) -> None:
+    """A worker process: its shard's report, or the error that stopped it, sent to the
+    command on ``results``. Without a word when the command is gone: nobody would read it."""
+    _start_worker(counts, parent)
+    outcome: tuple[bool, Any]
+    try:
+        outcome = (True, _reparse_shard(db, shard, options, held))
+    except Exception as exc:  # raised in the command, as if its own process had met it
+        outcome = (False, exc)
+    try:
+        payload = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an error that does not pickle: its type and text
+        error = RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")
+        payload = pickle.dumps((False, error), pickle.HIGHEST_PROTOCOL)
+    # The command died (SIGKILL, the OOM killer) while this worked: nobody to tell.
+    with contextlib.suppress(BrokenPipeError):
+        results.send_bytes(payload)
+
+
+def _died(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        with contextlib.suppress(ValueError):
+            return signal.Signals(-exitcode).name
+    return f"exit status {exitcode}"
 
 
 def _reparse_in_processes(
@@ -260,28 +300,66 @@ def _reparse_in_processes(
 ) -> Any:
     """``workers`` processes, each reparsing the raw pages whose id is its number modulo
     ``workers``; their reports added up. The command holds the reparse lock meanwhile: the
-    workers check it before each write through ``held``, the command with ``check``."""
+    workers check it before each write through ``held``, the command with ``check``.
+
+    One process per shard, each with its own pipe back, so that the command sees a worker
+    that died without a report (the OOM killer): its pipe ends. (multiprocessing.Pool lost
+    such a worker's task and waited for it for ever, holding the lock.)"""
     import multiprocessing
+    from multiprocessing.connection import wait
 
     # spawn, not fork: this process has an open database connection and holds the lock.
     context = multiprocessing.get_context("spawn")
     counts = context.Array("q", 2 * workers, lock=False) if line is not None else None
-    with context.Pool(workers, initializer=_start_worker, initargs=(counts,)) as pool:
-        pending = pool.starmap_async(
-            _reparse_shard, [(db, (k, workers), options, held) for k in range(workers)]
-        )
-        while True:
-            pending.wait(1.0)
+    started: list[tuple[Connection, Any]] = []
+    # The workers not heard from yet, by the receiving end of their pipe: (number, process).
+    waiting: dict[Connection, tuple[int, Any]] = {}
+    reports: dict[int, Any] = {}
+    try:
+        for k in range(workers):
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_reparse_worker,
+                args=(sender, db, (k, workers), options, held, counts, os.getpid()),
+                name=f"knotcrawl-reparse-{k}",
+                daemon=True,
+            )
+            process.start()
+            sender.close()  # the worker holds the only sending end: its death ends the pipe
+            started.append((receiver, process))
+            waiting[receiver] = (k, process)
+        while waiting:
+            for ready in wait(list(waiting), 1.0):
+                receiver = cast("Connection", ready)
+                k, process = waiting.pop(receiver)
+                try:
+                    done, outcome = pickle.loads(receiver.recv_bytes())
+                except EOFError:
+                    process.join()
+                    raise KnotcrawlError(
+                        f"a reparse worker process died ({_died(process.exitcode)}); the "
+                        "pages not written yet are still to do: run the reparse again to "
+                        "resume"
+                    ) from None
+                if not done:
+                    raise outcome
+                reports[k] = outcome
             if line is not None and counts is not None:
                 line.show(sum(counts[0::2]), sum(counts[1::2]), force=True)
-            if pending.ready():
-                break
             # The lock's session is otherwise idle for the whole run: asking keeps the server
-            # from ending it (idle_session_timeout), and a lost lock stops every worker now
-            # (leaving the pool terminates them; a batch not committed is rolled back).
+            # from ending it (idle_session_timeout), and a lost lock stops every worker now.
             check()
-        reports = pending.get()
+    except BaseException:
+        # Ctrl-C, SIGTERM, a lost lock, a failed or dead worker: every worker stops now (a
+        # batch not committed is rolled back).
+        for _, process in started:
+            process.kill()
+        raise
+    finally:
+        for receiver, process in started:
+            process.join()
+            receiver.close()
     total = reports[0]
-    for report in reports[1:]:
-        total.add(report)
+    for k in range(1, workers):
+        total.add(reports[k])
     return total

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -244,14 +253,108 @@ def test_a_worker_whose_command_was_killed_writes_nothing(
     db = str(tmp_path / "k.sqlite")
     with Archive.open(db) as archive:
         _store_with_an_older_parser(archive, _pages())
-    # What a worker process records when it starts (its SIGINT handler stays as it was).
+    # What a worker process records when it starts (its SIGINT handler stays as it was):
+    # the command's pid, given by the command (this process plays it).
     monkeypatch.setattr(command.signal, "signal", lambda *args: None)
     monkeypatch.setattr(command, "_PARENT", None, raising=False)  # restored afterwards
     monkeypatch.setattr(command, "_COUNTS", None)
-    command._start_worker(None)
+    command._start_worker(None, os.getpid())
     monkeypatch.setattr(command.os, "getppid", lambda: 1)  # the command is gone
     options = {"edition": None, "since": None, "until": None, "batch": 5, "revisions": True}
     with pytest.raises(LockLost, match="gone"):
         command._reparse_shard(db, (0, 1), {**options, "redo": False}, None)
     with Archive.open(db) as archive:
         assert archive.reparse_pages(pending_for=PARSER_VERSION) == 15
+
+
+def _workers_at_work(command: subprocess.Popen[str], db: str, count: int) -> list[int]:
+    """The pids of the command's ``count`` worker processes, once each has opened the
+    archive: it is in its share of the work."""
+    deadline = time.monotonic() + 60
+    while True:
+        assert command.poll() is None, command.communicate()
+        workers = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+                if parent != command.pid:
+                    continue
+                files = {os.readlink(fd) for fd in (stat.parent / "fd").iterdir()}
+            except OSError:  # gone meanwhile
+                continue
+            if db in files:
+                workers.append(int(stat.parent.name))
+        if len(workers) == count:
+            return workers
+        assert time.monotonic() < deadline, f"{len(workers)} of {count} workers after 60 s"
+        time.sleep(0.05)
+
+
+def _start_reparse(db: str, workers: int) -> subprocess.Popen[str]:
+    env = {**os.environ, "KNOTCRAWL_PROGRESS": "off"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "knotcrawl.cli", "reparse", "--db", db, "--workers",
+         str(workers), "--batch", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+@contextmanager
+def _writes_held(db: str) -> Iterator[None]:
+    """No process but this one may write the SQLite archive meanwhile: a reparse's workers
+    read and parse, then wait at their first write (its busy timeout is 30 s)."""
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def _end(command: subprocess.Popen[str]) -> tuple[str, str]:
+    """The command's stdout and stderr, read to their end: once every process that holds
+    them, the workers included, has exited (their whole process group killed after 60 s)."""
+    try:
+        return command.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(command.pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_the_workers_of_a_killed_reparse_exit_without_a_word(tmp_path: Path) -> None:
+    # SIGKILL (or the OOM killer) on the command: its workers, each in its shard, find it gone
+    # at their next write and stop. Nobody is left to hear from them: a traceback of the
+    # pipe to the dead command ("BrokenPipeError") on the terminal or in cron's mail would
+    # only alarm.
+    db = str(tmp_path / "k.sqlite")
+    with Archive.open(db) as archive:
+        _store_with_an_older_parser(archive, _pages())
+    with _writes_held(db):
+        command = _start_reparse(db, 2)
+        _workers_at_work(command, db, 2)
+        command.kill()
+        command.wait()
+    _, err = _end(command)
+    assert err == ""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_reparse_whose_worker_dies_stops_with_one_line_and_resumes(tmp_path: Path) -> None:
+    # A worker killed (the OOM killer) never reports: the command must not wait for it for
+    # ever, holding the reparse lock, so that every later reparse exits 75.
+    db = str(tmp_path / "k.sqlite")
+    pages = _pages()
+    with Archive.open(db) as archive:
+        _store_with_an_older_parser(archive, pages)
+    with _writes_held(db):
+        command = _start_reparse(db, 2)
+        os.kill(_workers_at_work(command, db, 2)[0], signal.SIGKILL)
+    _, err = _end(command)
+    assert (command.returncode, err.count("\n")) == (1, 1), err
+    assert err.startswith("knotcrawl reparse: a reparse worker process died (SIGKILL)")
+    assert main(["reparse", "--db", db, "--workers", "2"]) == 0
+    with Archive.open(db) as archive:
+        _assert_repaired(archive, pages)
