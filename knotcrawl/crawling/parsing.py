@@ -16,7 +16,8 @@ the crawl's time on its queue threads as the parsing it moved away). A worker th
 crash, the kernel's OOM killer) loses nothing: the pages it held are parsed in the crawl's
 process, as is every later page once no worker is left; the log says so and the stats carry
 ``knotcrawl/parse/workers_lost``. A worker stops when its task pipe closes, which happens when
-the crawl ends or dies, SIGKILL included.
+the crawl ends or dies, SIGKILL included, or, without a word, when the crawl died while it
+parsed a page and its answer finds nobody to read it.
 """
 
 from __future__ import annotations
@@ -109,7 +110,10 @@ def _serve(tasks: Connection, results: Connection) -> None:
             outcome = parse_article_response(body, url, headers)
         except Exception as exc:  # sent back and raised in the crawl, as if parsed there
             outcome = WorkerError(f"{type(exc).__name__}: {exc} (parsing {url})")
-        results.send_bytes(pickle.dumps((task_id, outcome), pickle.HIGHEST_PROTOCOL))
+        try:
+            results.send_bytes(pickle.dumps((task_id, outcome), pickle.HIGHEST_PROTOCOL))
+        except BrokenPipeError:  # the crawl died while this parsed: nobody to answer
+            return
 
 
 Task = tuple[bytes, str, dict[str, str]]

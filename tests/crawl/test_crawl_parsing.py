@@ -186,6 +186,24 @@ def test_workers_stop_when_the_crawl_process_is_killed(tmp_path):
     assert _state(worker) is None
 
 
+def test_a_worker_whose_crawl_died_while_it_parsed_exits_without_a_word(monkeypatch):
+    # The crawl is killed (SIGKILL) while its worker parses a page: the worker's answer
+    # meets a pipe nobody reads. It stops as it does when its task pipe ends, without a
+    # traceback of the broken pipe on the terminal or in cron's mail.
+    import multiprocessing
+    import pickle
+
+    from knotcrawl.crawling.parsing import _serve
+
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # this process's Ctrl-C stays
+    task_read, task_write = multiprocessing.Pipe(duplex=False)
+    result_read, result_write = multiprocessing.Pipe(duplex=False)
+    task_write.send_bytes(pickle.dumps((1, *replica_pages(1)[0])))
+    task_write.close()
+    result_read.close()  # the crawl is gone
+    _serve(task_read, result_write)
+
+
 @pytest.mark.parametrize("workers", [0, 2])
 def test_a_crawl_with_or_without_parse_workers_equals_the_truth(workspace, workers):
     config = {"seed": 5, "articles": 60, "now": NOW}
