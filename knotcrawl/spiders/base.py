@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
@@ -194,6 +195,10 @@ class KnotSpider(scrapy.Spider):
                 yield request
         except CloseSpider:
             raise
+        except sqlite3.Error as exc:
+            # The job's file cannot be written (a full disk under --job-dir) while the seeds
+            # enter it: a failed write, as anywhere else in the crawl, not a failed start.
+            stop_crawl(self.crawler, exc)
         except Exception as exc:
             # Scrapy logs it and closes the spider with reason "start_error"; the summary and
             # stderr say why (the archive's server went away while the seeds were read…).

@@ -10,7 +10,10 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
+import pytest
 from crawlkit import CrawlRun, Workspace, assert_matches_truth, replica, replica_truth, summary_line
+
+from knotcrawl.replica import Replica, ReplicaConfig
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
 CONFIG = {"seed": 6, "articles": 80, "now": NOW}
@@ -48,6 +51,26 @@ def buggy(self):
     return record
 
 ArticlePage.to_record = buggy
+from knotcrawl.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+# The job's file may not grow once it holds N requests: SQLite then answers SQLITE_FULL, as on a
+# full disk under --job-dir. The archive is on another disk, and keeps working.
+FULL_JOB_DISK = """
+import sys
+from knotcrawl.crawling.frontier import Frontier
+
+requests = int(sys.argv.pop(1))
+add = Frontier.add
+
+def add_until_full(self, specs):
+    if self.count() >= requests:
+        self._db.execute("PRAGMA max_page_count=1")  # no page more than the file has
+    return add(self, specs)
+
+Frontier.add = add_until_full
 from knotcrawl.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -171,3 +194,46 @@ def test_a_database_error_while_the_crawl_starts_is_said_on_stderr(workspace):
         f"knotcrawl range: could not read the crawl's first requests ({cause}); running the "
         "same command again resumes the job"
     ]
+
+
+@pytest.mark.parametrize(
+    ("mode", "full_at"),
+    [
+        ("--sections", 60),  # the job fills while the listing walks add their pages
+        ("--ids", 1500),  # ... while the third batch of ids enters it (a failed start)
+    ],
+)
+def test_a_full_job_disk_stops_the_crawl_and_the_next_run_resumes(workspace, mode, full_at):
+    if mode == "--ids":
+        live = Replica(ReplicaConfig(**CONFIG)).live_ids("en")
+        lo = live[len(live) // 2]
+        ids = set(range(lo, lo + 2500))
+        args: tuple[str, ...] = ("crawl", "--edition", "en", "--ids", f"{lo}-{lo + 2499}")
+        truth = {k: r for k, r in replica_truth(("en",), **CONFIG).items() if k[1] in ids}
+        skip = frozenset({"sections", "lead"})
+    else:
+        args, truth, skip = ("crawl", "--sections"), replica_truth(**CONFIG), frozenset()
+    with replica(**CONFIG) as server:
+        full = run_wrapped(
+            workspace, FULL_JOB_DISK, full_at, args[0], "--replica", server.proxy_url, *args[1:]
+        )
+        assert full.status == 1, full.stderr
+        assert summary_line(full).endswith(
+            " stopped: cannot store the crawl: database or disk is full (run again to resume)"
+        )
+        assert full.stderr.splitlines() == [
+            f"knotcrawl {mode[2:]}: cannot store the crawl: database or disk is full; what "
+            "was not stored is still queued, and running the same command again resumes the job"
+        ]
+        assert len(list((workspace.data / "jobs").glob("*.sqlite"))) == 1  # the job is kept
+        before = _stored(workspace)
+
+        again = workspace.run(args[0], "--replica", server.proxy_url, *args[1:])
+    assert again.status == 0, again.stderr
+    assert f"new={len(truth) - before} " in summary_line(again)
+    assert not list((workspace.data / "jobs").glob("*.sqlite"))
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, truth, skip)
+        assert archive.counts()["articles"] == len(truth)
+        if mode == "--ids":  # every id answered: an article, or a gap
+            assert archive.gap_ids("en") == ids - {article_id for _, article_id in truth}
