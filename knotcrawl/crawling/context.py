@@ -330,7 +330,7 @@ class CrawlContext:
         except Exception as exc:  # the ledger must not hide the crawl's own result
             logger.error("could not finish the crawl-runs ledger row: %s", one_line(exc))
         if self.frontier is not None:
-            if finished:
+            if finished and self._keep_context_of_failures():
                 self.frontier.remove()
             else:
                 self.frontier.close()
@@ -375,6 +375,25 @@ class CrawlContext:
                 flush=True,
             )
         return self.result
+
+    def _keep_context_of_failures(self) -> bool:
+        """Before a finished job's file goes: the listing context it saved for articles whose
+        request failed goes into their crawl-errors rows. A listing read after the failure
+        (another section, later in the run) saved its section only in the job, and the next
+        run's retry stores the article with what the row says. False when that cannot be
+        written (the job is then kept, and the next run of it tries again)."""
+        assert self.frontier is not None
+        try:
+            failed = list(self.frontier.failed_articles())
+            rows = {e.url: e.retry for e in self.archive.open_errors()} if failed else {}
+            for key, spec in failed:
+                retry = self.frontier.retry_of(key)
+                if spec.url in rows and rows[spec.url] != retry:
+                    self.archive.set_error_retry(spec.url, retry)
+        except STORAGE_ERRORS as exc:
+            logger.error("could not keep the listing context of failed articles: %s", one_line(exc))
+            return False
+        return True
 
     def _abandon(self) -> None:
         """Give back what :meth:`open` took before it failed: the lock, then the archive."""

@@ -244,6 +244,14 @@ class Frontier:
                 out.add(spec.article_id)
         return out
 
+    def failed_articles(self) -> Iterator[tuple[str, Spec]]:
+        """The key and spec of every article request of this job that failed."""
+        rows = self._db.execute(
+            "SELECT key, spec FROM requests WHERE state='failed' AND key LIKE 'article%'"
+        ).fetchall()
+        for key, text in rows:
+            yield str(key), Spec.loads(text)
+
     def count(self, state: str | None = None) -> int:
         if state is None:
             row = self._db.execute("SELECT COUNT(*) FROM requests").fetchone()

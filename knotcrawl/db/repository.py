@@ -1224,6 +1224,14 @@ class Archive:
                 )
             )
 
+    def set_error_retry(self, url: str, retry: dict[str, Any]) -> None:
+        """Replace what the retry of a failed URL needs (``retry`` of :meth:`record_error`),
+        its attempts and times unchanged; nothing when the URL has no row."""
+        e = m.crawl_errors
+        retry_text = json.dumps(retry, sort_keys=True, ensure_ascii=False) if retry else None
+        with self._write() as conn:
+            conn.execute(update(e).where(e.c.url == url).values(retry=retry_text))
+
     def clear_error(self, url: str) -> None:
         with self._write() as conn:
             conn.execute(delete(m.crawl_errors).where(m.crawl_errors.c.url == url))

@@ -24,6 +24,7 @@ from crawlkit import (
 from knotcrawl.crawling.context import CrawlContext
 from knotcrawl.crawling.frontier import Spec
 from knotcrawl.crawling.options import CrawlOptions
+from knotcrawl.replica import Replica, ReplicaConfig
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
 CONFIG = {"seed": 12, "articles": 80, "now": NOW}
@@ -158,3 +159,67 @@ def test_a_job_interrupted_after_a_failure_resumes_without_refetching_it(workspa
     with workspace.archive() as archive:
         assert [err.url.rsplit("/", 1)[1] for err in archive.open_errors()] == [str(failing)]
         assert archive.counts()["articles"] == len(chosen) - 1
+
+
+# The crawl's downloader holds back one listing page (argv[1], its path and query) until the
+# article argv[2] has failed for good: that listing shows the article only after its failure,
+# whatever the order the pages would have come in.
+LISTING_AFTER_THE_FAILURE = """
+import sys
+from twisted.internet import defer
+from scrapy.utils.defer import maybe_deferred_to_future
+from knotcrawl.crawling.context import CrawlContext
+
+held, failing = sys.argv.pop(1), sys.argv.pop(1)
+failed = defer.Deferred()
+fail = CrawlContext.fail
+
+def fail_then_release(self, key, url, *args):
+    fail(self, key, url, *args)
+    if url.endswith(failing) and not failed.called:
+        failed.callback(None)
+
+CrawlContext.fail = fail_then_release
+
+
+class HoldUntilTheFailure:
+    async def process_request(self, request, spider=None):
+        if request.url.endswith(held):
+            await maybe_deferred_to_future(failed)
+        return None
+
+
+from knotcrawl.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_listing_read_after_an_article_failed_still_gives_it_its_section(workspace):
+    # The failed article's crawl-errors row says which sections to store it with. A listing
+    # that shows it after the failure (another section, read later in the same job) adds
+    # its section to the job, which is deleted when the job ends: that section must reach
+    # the row, or the retry stores the article without it for good (an update does not walk
+    # the deep pages of the listings again).
+    truth = replica_truth(**CONFIG)
+    oldest = min(article_id for edition, article_id in truth if edition == "en")
+    assert "rubric/10" in truth[("en", oldest)].sections
+    page = Replica(ReplicaConfig(**CONFIG)).listing_ids("/rubric/10").index(oldest) // 20 + 1
+    hold = ("-c", LISTING_AFTER_THE_FAILURE, f"/rubric/10?page={page}", f"/articles/{oldest}")
+    middleware = ("-s", 'DOWNLOADER_MIDDLEWARES={"__main__.HoldUntilTheFailure": 1}')
+    args = ("--now", NOW.isoformat(), "-s", "RETRY_TIMES=0")
+    with replica(**CONFIG, faults=[f"/articles/{oldest}=500"]) as server:
+        first = workspace.run(
+            "crawl",
+            "--sections",
+            "--replica",
+            server.proxy_url,
+            *args,
+            *middleware,
+            entry=list(hold),
+        )
+    assert first.status == 1, first.stderr
+    with replica(**CONFIG) as server:
+        again = workspace.run("update", "--replica", server.proxy_url, *args)
+    assert again.status == 0, again.stderr
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, {("en", oldest): truth[("en", oldest)]})

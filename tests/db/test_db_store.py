@@ -156,6 +156,18 @@ def test_gaps_and_errors(archive: Archive) -> None:
     assert archive.counts()["gaps"] == 1
 
 
+def test_a_failed_urls_retry_is_replaced_and_its_attempts_kept(archive: Archive) -> None:
+    url = "https://x/articles/12"
+    archive.record_error(url, "HTTP 500", "en", 12, {"sections": ["abhazia"]})
+    archive.set_error_retry(url, {"sections": ["abhazia", "rubric/10"], "lead": "Lead"})
+    archive.set_error_retry("https://x/articles/13", {"sections": ["abhazia"]})  # no row
+    [error] = archive.open_errors()
+    assert (error.retry, error.attempts) == (
+        {"sections": ["abhazia", "rubric/10"], "lead": "Lead"},
+        1,
+    )
+
+
 def test_listing_context_of_a_whole_page_in_one_call(archive: Archive) -> None:
     archive.store(make_record(1, sections=["rubric/5"]), seen_at=T0)
     archive.store(make_record(3), seen_at=T0)
