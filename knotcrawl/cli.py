@@ -78,21 +78,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if CANONICAL_ERROR is not None:
         print(f"knotcrawl {args.command}: {CANONICAL_ERROR}", file=sys.stderr)
         return 2
+    global _stop_asked
+    _stop_asked = None
     previous = _stop_on_sigterm()
+    previous_sigint = _note_ctrl_c()
     stdout = sys.stdout
     sys.stdout = _StandardOutput(stdout)
     try:
         status: int = args.run(args)
     except Terminated:
-        # 130 as for Ctrl-C, and as a crawl stopped by SIGTERM exits: one "interrupted" status.
-        print(f"knotcrawl {args.command}: interrupted (SIGTERM)", file=sys.stderr)
-        return 130
+        return _interrupted(args.command, "SIGTERM")
     except KnotcrawlError as exc:
+        if _stop_asked is not None:
+            return _interrupted(args.command, _stop_asked)
         print(f"knotcrawl {args.command}: {exc}", file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
-        print(f"knotcrawl {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted(args.command, "Ctrl-C")
     except BrokenPipeError:
         # `knotcrawl export ... | head` closes the pipe early; that is not an error.
         sys.stderr.close()
@@ -103,13 +105,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         failure = database_failure(exc)
         if failure is None:
             raise
+        if _stop_asked is not None:
+            return _interrupted(args.command, _stop_asked)
         print(f"knotcrawl {args.command}: {failure}", file=sys.stderr)
         return failure.status
     finally:
         sys.stdout = stdout
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if previous_sigint is not None:
+            signal.signal(signal.SIGINT, previous_sigint)
     return status
+
+
+def _interrupted(command: str, how: str) -> int:
+    # 130 for Ctrl-C and SIGTERM alike, as a crawl stopped by either exits: one "interrupted"
+    # status, whatever error the stop surfaced as.
+    said = "" if how == "Ctrl-C" else f" ({how})"
+    print(f"knotcrawl {command}: interrupted{said}", file=sys.stderr)
+    return 130
 
 
 class _StandardOutput:
@@ -141,8 +155,37 @@ class _StandardOutput:
         return getattr(self._stream, name)
 
 
+# The stop asked for while the command runs ("Ctrl-C", "SIGTERM"), or None. The exception a
+# signal raises does not always reach the command line: SQLite turns one raised inside
+# knotcrawl's SQL functions (the phrase index, case folding) into "user-defined function
+# raised exception", and the command ends with that database error. An error that follows a
+# stop is the stop's doing, and is reported as the stop.
+_stop_asked: str | None = None
+
+
 def _raise_terminated(signum: int, frame: object) -> None:
+    global _stop_asked
+    _stop_asked = "SIGTERM"
     raise Terminated
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    global _stop_asked
+    _stop_asked = "Ctrl-C"
+    raise KeyboardInterrupt
+
+
+def _note_ctrl_c() -> Any:
+    """Make Ctrl-C note itself in ``_stop_asked`` before it raises KeyboardInterrupt, as
+    Python's own handler raises it (crawls replace it with Scrapy's graceful stop); the
+    handler it replaced, or None when left alone."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.default_int_handler:
+        return None
+    signal.signal(signal.SIGINT, _raise_interrupted)
+    return previous
 
 
 def _stop_on_sigterm() -> signal.Handlers | None:

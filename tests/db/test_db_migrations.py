@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -226,3 +227,36 @@ def test_upgrade_from_0006_makes_empty_link_texts_null(
             )["nullable"]
     finally:
         engine.dispose()
+
+
+def test_ctrl_c_while_an_upgrade_fills_the_phrase_index_is_an_interruption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SQLite turns the KeyboardInterrupt raised inside knotcrawl's SQL function into
+    "user-defined function raised exception"; the command still says it was interrupted
+    (130, resume by running it again), and the archive stays at its revision."""
+    import os
+    import signal
+
+    from knotcrawl.db import phrase_index
+
+    url = str(tmp_path / "old.sqlite")
+    engine = make_engine(url)
+    migrate.upgrade(engine, "0003")
+    old_archive = Archive(engine)
+    with old_archive._write() as conn:
+        old_archive._insert_new(
+            conn, [(r, make_raw(r)) for r in [make_record(1), make_record(2)]], T0
+        )
+    engine.dispose()
+    real = phrase_index.phrase_text
+
+    def ctrl_c_on_the_first_row(text: str | None) -> str | None:
+        monkeypatch.setattr(phrase_index, "phrase_text", real)
+        os.kill(os.getpid(), signal.SIGINT)  # handled at the next bytecode, inside SQLite's call
+        return real(text)
+
+    monkeypatch.setattr(phrase_index, "phrase_text", ctrl_c_on_the_first_row)
+    assert main(["db", "upgrade", "--db", url]) == 130
+    assert capsys.readouterr().err.splitlines()[-1] == "knotcrawl db: interrupted"
+    assert migrate.current_revision(make_engine(url)) == "0003"
