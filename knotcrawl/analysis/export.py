@@ -35,6 +35,7 @@ import io
 import json
 import os
 import queue
+import socket
 import stat
 import sys
 import tempfile
@@ -151,8 +152,11 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
         with open(path, "wb") as stream:
             yield stream
         return
+    _remove_killed_parts(path)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, temp = tempfile.mkstemp(
+            prefix=_part_prefix(path, os.getpid()), suffix=".part", dir=path.parent
+        )
     except OSError as exc:
         raise UsageError(f"output {target}: {exc.strerror or exc}") from None
     try:
@@ -166,6 +170,45 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def _part_prefix(path: Path, pid: int) -> str:
+    """The temporary file's name up to its random part: ``.NAME.HOST-PID.``, so that the
+    next export to ``NAME`` can tell the file of a killed one from a running one's."""
+    return f".{path.name}.{socket.gethostname().replace('.', '_')}-{pid}."
+
+
+def _remove_killed_parts(path: Path) -> None:
+    """Remove the temporary files that exports to ``path`` from this machine left when they
+    were killed (SIGKILL, the OOM killer, a power cut: no cleanup ran), as their process is
+    gone; a running export's file stays. Each removal is said on stderr."""
+    host = socket.gethostname().replace(".", "_")
+    try:
+        names = [entry.name for entry in os.scandir(path.parent)]
+    except OSError:
+        return
+    stem = f".{path.name}.{host}-"
+    for name in names:
+        if not (name.startswith(stem) and name.endswith(".part")):
+            continue
+        pid_text = name[len(stem) :].partition(".")[0]
+        if not pid_text.isdigit() or _running(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(path.parent / name)
+            print(
+                f"removed {path.parent / name}, left by an export that was killed", file=sys.stderr
+            )
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _mode_for(path: Path) -> int:

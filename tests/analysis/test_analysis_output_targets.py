@@ -132,6 +132,35 @@ def test_export_stopped_by_sigterm_leaves_no_temporary_file(filled: Filled, tmp_
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_next_export_removes_the_file_a_killed_one_left(
+    cli: Cli, filled: Filled, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.jsonl"
+    command = ["export", "-o", str(target), "--db", filled.url]
+    killed, running = (
+        subprocess.Popen(
+            [sys.executable, "-c", STALLED_EXPORT, *command], stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    )
+    for proc in (killed, running):
+        assert proc.stderr is not None and proc.stderr.readline() == "writing\n"
+    left = {p.name for p in tmp_path.iterdir()}
+    assert len(left) == 2 and all(name.endswith(".part") for name in left)
+    killed.kill()  # SIGKILL: no cleanup runs
+    killed.wait(timeout=30)
+    try:
+        result = cli(*command)
+        assert result.status == 0, result.err
+        (killed_part,) = (name for name in left if f"-{killed.pid}." in name)
+        assert f"removed {tmp_path / killed_part}, left by an export that was killed" in result.err
+        # A running export's file stays; the killed one's is gone.
+        assert {p.name for p in tmp_path.iterdir()} == (left - {killed_part}) | {"out.jsonl"}
+    finally:
+        running.kill()
+        running.wait(timeout=30)
+
+
 @pytest.mark.parametrize(
     ("command", "suffix"),
     [(["export", "--format", "csv", "-o"], ""), (["stats", "--plot"], ".png")],
