@@ -45,6 +45,7 @@ from knotcrawl.pages.conventions import (
     is_stop_marker,
     is_update_label,
     parse_credits,
+    repair_homoglyphs,
 )
 from knotcrawl.pages.dates import ParsedDate, find_dates, read_date, without_leading_date
 from knotcrawl.pages.encoding import decode_body
@@ -61,6 +62,7 @@ from knotcrawl.pages.html import (
     Para,
     Selector,
     collapse,
+    document_base,
     hint_flags,
     json_ld_of,
     json_ld_scripts,
@@ -97,18 +99,25 @@ _KNOWN_CLASSES = frozenset().union(
 _SITE_SUFFIX = re.compile(
     r"\s*(?:[|—–-]|::)\s*(?:Caucasian Knot|Кавказский узел|Kavkazsky Uzel)[^|—–]*$", re.IGNORECASE
 )
-# Or the site's name first ("Caucasian Knot | <title>", as old table layouts had it).
+# Or the site's name first ("Caucasian Knot | <title>", as old table layouts had it), perhaps
+# in the old English site's tagline ("Handpicked news from «Caucasian Knot» :: <title>",
+# SITE.md §3.7): a few words, then the name, in quotes or not.
 _SITE_PREFIX = re.compile(
-    r"^(?:Caucasian Knot|Кавказский узел|Kavkazsky Uzel)\s*(?:[|—–-]|::)\s*(?=\S)", re.IGNORECASE
+    r"^(?:[\w'’]+\s+){0,4}[«\"“]?(?:Caucasian Knot|Кавказский узел|Kavkazsky Uzel)[»\"”]?"
+    r"\s*(?:[|—–-]|::)\s*(?=\S)",
+    re.IGNORECASE,
 )
 _SEPARATORS = ("|", "—", "–", "-", "::")
+# The old English site printed the source after the article's date ("Apr 19 2014, 20:44; CK
+# correspondent", SITE.md §3.7, §6).
+_DATE_LINE_SOURCE = re.compile(r"\s*;\s*(\S.{0,38}?)\s*$")
 # Where a headline known from structured data or <title> is looked for, without an h1 (old
 # table layouts set it in <font><b>).
 _TITLE_TAGS = ("h2", "h3", "div", "p", "span", "td", "font", "b", "strong")
 _SERVICE_WORD = re.compile(r"forum|blogs|users|search|feedback|login")
 _URLSPLIT_SPECIAL = re.compile(r"[\t\n\r\[\]]")
 _NON_ARTICLE_PATH = re.compile(r"^/(?:forum|blogs|users|search|feedback|login)(?:/|$)")
-_ARTICLE_HREF = re.compile(r"/articles/(\d+)/?(?:[?#]|$)")
+_ARTICLE_HREF = re.compile(r"(?:^|/)articles/(\d+)/?(?:[?#]|$)")
 
 
 def _is_within(el: HtmlElement, root: HtmlElement) -> bool:
@@ -161,7 +170,9 @@ def _strip_site(title: str) -> str:
     # The suffix starts with a separator: | — – - or ::.
     for sep in _SEPARATORS:
         if sep in text:
-            return _SITE_PREFIX.sub("", _SITE_SUFFIX.sub("", text))
+            # The name stands at one end: a headline that quotes it before a dash keeps it.
+            stripped = _SITE_SUFFIX.sub("", text)
+            return stripped if stripped != text else _SITE_PREFIX.sub("", text)
     return text
 
 
@@ -223,21 +234,25 @@ class ArticlePage:
     # -- identity -------------------------------------------------------------------------
 
     @cached_property
+    def base_url(self) -> str:
+        return document_base(self.root, self.url)
+
+    @cached_property
     def canonical_link(self) -> str | None:
         for el in self.root.iter("link"):
             if "canonical" in (el.get("rel") or "").lower().split():
                 href = (el.get("href") or "").strip()
                 if href:
-                    return urljoin(self.url, href)
+                    return urljoin(self.base_url, href)
         og = meta_content(self.root, "og:url")
         if og:
-            return urljoin(self.url, og)
+            return urljoin(self.base_url, og)
         if self.ld:
             main = self.ld.get("mainEntityOfPage") or self.ld.get("url")
             if isinstance(main, dict):
                 main = main.get("@id") or main.get("url")
             if isinstance(main, str) and main.strip():
-                return urljoin(self.url, main.strip())
+                return urljoin(self.base_url, main.strip())
         return None
 
     @cached_property
@@ -374,7 +389,7 @@ class ArticlePage:
         result: set[HtmlElement] = set()
         for a in self.root.iter("a"):
             href = a.get("href")
-            if not href or "/articles/" not in href:
+            if not href or "articles/" not in href:
                 continue
             m = _ARTICLE_HREF.search(href)
             if m is None or int(m.group(1)) == own:
@@ -647,7 +662,9 @@ class ArticlePage:
         body_el, body_level = self._body_block
         restrict = body_level in ("selector", "structured")
         title_el = self.title_el
-        paras = paragraphs(self.container, title_el, body_el if restrict else None, keep)
+        paras = _split_set_apart(
+            paragraphs(self.container, title_el, body_el if restrict else None, keep)
+        )
         title = self.title or ""
         published = self.published
         own_raw = published.raw if published else None
@@ -658,6 +675,7 @@ class ArticlePage:
         authors: list[str] | None = None
         source: str | None = None
         credit_level = "text"
+        dated_source: str | None = None  # "Apr 19 2014, 20:44; CK correspondent"
         crossref_para: Para | None = None
         crossref_date: ParsedDate | None = None
         semantic_caption: str | None = None
@@ -669,6 +687,13 @@ class ArticlePage:
         own_date_blocks = self._own_time_blocks(published)
         for i, p in enumerate(paras):
             text = p.text
+            if (
+                dated_source is None
+                and own_raw
+                and text.startswith(own_raw)
+                and (m := _DATE_LINE_SOURCE.match(text, len(own_raw))) is not None
+            ):
+                dated_source = repair_homoglyphs(m.group(1))
             if p.flags & IN_TITLE:
                 started = True
                 continue
@@ -799,6 +824,8 @@ class ArticlePage:
             state = "body"
         if authors is None and source is None:
             authors, source, credit_level = self._credits_anywhere()
+        if source is None and dated_source:
+            source, credit_level = dated_source, "text"
         return {
             "body": body,
             "body_level": body_level or "semantic",
@@ -911,7 +938,7 @@ class ArticlePage:
 
     def _self_link(self, p: Para) -> bool:
         for href, _text in p.links:
-            ref = article_ref(urljoin(self.url, href.strip()), default_edition=self.edition)
+            ref = article_ref(urljoin(self.base_url, href.strip()), default_edition=self.edition)
             if ref is not None and ref.article_id == self.article_id:
                 return True
         return False
@@ -1127,7 +1154,7 @@ class ArticlePage:
         if key in self._resolved:
             link = self._resolved[key]
         else:
-            link = self._resolved[key] = resolve_link(href, text, self.url, self.edition)
+            link = self._resolved[key] = resolve_link(href, text, self.base_url, self.edition)
         # A fresh Link each time: callers may change its kind. (The constructor, not
         # dataclasses.replace, which costs several times as much.)
         if link is None:
@@ -1307,6 +1334,35 @@ def _ld_people(value: Any) -> list[str]:
             if name:
                 names.append(name)
     return names
+
+
+def _sets_apart(line: str) -> bool:
+    """A line that is never part of the paragraph a single ``<br>`` glues it to: the
+    cross-reference line (or its second sentence) and the credit lines."""
+    return crossref(line)[0] or is_crossref_tail(line) or parse_credits(line) is not None
+
+
+def _split_set_apart(paras: list[Para]) -> list[Para]:
+    """Each paragraph with a cross-reference or credit line after a single ``<br>``
+    ("…last sentence.<br>This article was originally published…<br>Author: …") split into
+    one paragraph per such line, the text before it staying a paragraph of its own."""
+    if not any(p.lines for p in paras):
+        return paras
+    result: list[Para] = []
+    for p in paras:
+        lines = p.lines
+        starts = [k for k, (line, _n) in enumerate(lines or ()) if k and _sets_apart(line)]
+        if lines is None or not starts:
+            p.index = len(result)
+            result.append(p)
+            continue
+        for begin, end in zip([0, *starts], [*starts, len(lines)], strict=True):
+            first, last = lines[begin][1], lines[end][1] if end < len(lines) else len(p.links)
+            links = p.links[first:last]
+            text = " ".join(line for line, _n in lines[begin:end])
+            link_chars = sum(len(anchor) + 1 for _href, anchor in links)
+            result.append(Para(text, p.el, p.flags, len(result), links, link_chars, p.in_body))
+    return result
 
 
 def _is_crossref_text(text: str) -> bool:

@@ -29,7 +29,11 @@ _CREDIT_LINE = re.compile(
     rf"^{_AUTHOR}\s*(?P<authors>.*?)\s*(?:[;,.|/]\s*)?(?:{_SOURCE}\s*(?P<source>.*?))?\s*$",
     re.IGNORECASE,
 )
-_SOURCE_LINE = re.compile(rf"^{_SOURCE}\s*(?P<source>.*?)\s*$", re.IGNORECASE)
+# The source may come first ("Source: CK correspondent; Author: <name>").
+_SOURCE_LINE = re.compile(
+    rf"^{_SOURCE}\s*(?P<source>.*?)\s*(?:[;,.|/]\s*)?(?:{_AUTHOR}\s*(?P<authors>.*?))?\s*$",
+    re.IGNORECASE,
+)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bи\b)\s*", re.IGNORECASE)
 
 
@@ -54,7 +58,11 @@ def parse_credits(text: str) -> tuple[list[str] | None, str | None] | None:
         return split_authors(m.group("authors") or ""), repair_homoglyphs(source) or None
     m = _SOURCE_LINE.match(text)
     if m is not None:
-        return None, repair_homoglyphs(m.group("source")) or None
+        authors = m.group("authors")
+        return (
+            split_authors(authors) if authors is not None else None,
+            repair_homoglyphs(m.group("source")) or None,
+        )
     return None
 
 
@@ -107,7 +115,8 @@ _CROSSREF = re.compile(
 _CROSSREF_FIRST = frozenset("TtFf")
 _CROSSREF_DATE = re.compile(
     r"\bon\s+(?P<raw>[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4},?\s+(?:at\s+)?\d{1,2}:\d{2}"
-    r"(?:\s*[ap]\.?\s?m\.?)?(?:\s+MSK)?)",
+    # "pm" or "p.m.": the period after a bare "pm" ends the sentence, not the date.
+    r"(?:\s*(?:[ap]\.\s?m\.|[ap]m\b))?(?:\s+MSK)?)",
     re.IGNORECASE,
 )
 
@@ -190,6 +199,11 @@ _FURNITURE_LABEL = re.compile(
     r"^(?:Tags?|Теги|Тэги|Метки|Рубрик[аи]|Page address|Адрес страницы|Permalink)\s*:",
     re.IGNORECASE,
 )
+# The old English site's labels under an article (SITE.md §3.7): regions, then topics, each a
+# list of capitalised names ("Kabardino-Balkaria, North-Caucasian Federal District > Crime,
+# Human rights").
+_NAMES = r"[A-ZА-ЯЁ][\w'’-]*(?:\s+[\w'’-]+){0,4}(?:\s*,\s*[A-ZА-ЯЁ][\w'’-]*(?:\s+[\w'’-]+){0,4})*"
+_REGION_TOPIC_LABELS = re.compile(rf"^{_NAMES}\s+>\s+{_NAMES}$")
 # Headings of the boxes beside a listing (most read, editors' picks): their links are not the
 # listing's items.
 _SIDE_BOX_HEADING = re.compile(
@@ -212,7 +226,7 @@ _UPDATE_LABEL = re.compile(
 def is_furniture_text(text: str) -> bool:
     """Page furniture whatever its markup: foreign-agent notices (every variant and quote
     style), the app banner, the "Know more?" block's sentences, share and subscribe buttons,
-    calls to follow the site's channels, copyright."""
+    calls to follow the site's channels, copyright, the old site's region and topic labels."""
     if len(text) < 80 and _FURNITURE.match(text):
         return True
     if "ИНОСТРАН" in text or "иностран" in text:
@@ -232,7 +246,11 @@ def is_furniture_text(text: str) -> bool:
         "Скачайте приложение" in text or "работает без VPN" in text
     ):
         return True
-    if len(text) < 200 and (_FURNITURE_LABEL.match(text) or _SUBSCRIBE_CALL.match(text)):
+    if len(text) < 200 and (
+        _FURNITURE_LABEL.match(text)
+        or _SUBSCRIBE_CALL.match(text)
+        or (" > " in text and _REGION_TOPIC_LABELS.match(text))
+    ):
         return True
     return text[:50].lower().startswith(_FURNITURE_STARTS)
 

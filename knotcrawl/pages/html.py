@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.cssselect import CSSSelector
@@ -26,6 +27,7 @@ __all__ = [
     "Para",
     "collapse",
     "css",
+    "document_base",
     "json_ld",
     "json_ld_of",
     "json_ld_scripts",
@@ -330,6 +332,18 @@ class Selector:
         return frozenset(cls for steps in self.alternatives for _tag, cls in steps if cls)
 
 
+def document_base(root: HtmlElement, url: str) -> str:
+    """The address the page's relative links are resolved against: its ``<base href>``
+    (itself resolved against ``url``), else ``url``."""
+    head = root.find("head") if root.tag == "html" else None
+    base = head.find("base") if head is not None else None
+    href = (base.get("href") or "").strip() if base is not None else ""
+    if not href:
+        return url
+    resolved = urljoin(url, href)
+    return resolved if resolved.startswith(("http://", "https://")) else url
+
+
 def meta_content(root: HtmlElement, *names: str) -> str | None:
     for el in root.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
@@ -397,6 +411,10 @@ class Para:
     links: list[tuple[str, str]] = field(default_factory=list)
     link_chars: int = 0
     in_body: bool = False
+    # With a single ``<br>`` inside (read as a space): each line's text and how many of
+    # ``links`` come before it, so a line the site's conventions set apart (the credit or
+    # cross-reference line glued to the last paragraph) can be split off.
+    lines: list[tuple[str, int]] | None = None
 
     @property
     def link_only(self) -> bool:
@@ -445,6 +463,19 @@ def hint_flags(hint: str) -> int:
     return flags
 
 
+def _lines(buf: list[str], marks: list[tuple[int, int]]) -> list[tuple[str, int]] | None:
+    """A paragraph's lines between its single ``<br>``s, each with the count of the
+    paragraph's links before it; ``None`` when only one line has text."""
+    lines: list[tuple[str, int]] = []
+    start, links_before = 0, 0
+    for end, links_at in (*marks, (len(buf), -1)):
+        text = collapse("".join(buf[start:end]))
+        if text:
+            lines.append((text, links_before))
+        start, links_before = end, links_at
+    return lines if len(lines) > 1 else None
+
+
 def paragraphs(
     root: HtmlElement,
     title_el: HtmlElement | None = None,
@@ -459,6 +490,8 @@ def paragraphs(
     links: list[tuple[str, str]] = []
     link_chars = 0
     pending_br = False
+    # Where each single <br> of the pending paragraph fell: (len(buf), len(links)).
+    br_marks: list[tuple[int, int]] = []
     stack: list[tuple[HtmlElement, int, bool]] = [(root, 0, root is body_el)]
     append = buf.append
 
@@ -466,13 +499,18 @@ def paragraphs(
         nonlocal links, link_chars, pending_br
         pending_br = False
         if not buf:
+            br_marks.clear()
             return
         raw = buf[0] if len(buf) == 1 else "".join(buf)
-        buf.clear()
         text = "" if raw.isspace() else collapse(raw)
         if text:
             el, flags, in_body = stack[-1]
-            paras.append(Para(text, el, flags, len(paras), links, link_chars, in_body))
+            para = Para(text, el, flags, len(paras), links, link_chars, in_body)
+            if br_marks:
+                para.lines = _lines(buf, br_marks)
+            paras.append(para)
+        buf.clear()
+        br_marks.clear()
         links = []
         link_chars = 0
 
@@ -495,6 +533,7 @@ def paragraphs(
                     flush()
                 else:
                     pending_br = True
+                    br_marks.append((len(buf), len(links)))
                     append(" ")
             return
         block = kind == _BLOCK

@@ -34,6 +34,7 @@ from knotcrawl.pages.html import (
     HtmlElement,
     collapse,
     css,
+    document_base,
     line_text,
     paragraphs,
     parse_html,
@@ -89,6 +90,7 @@ class ListingHtmlPage:
         strip_noise(self.root)
         self._sources: dict[str, str] = {}
         self._items_level = "semantic"
+        self.base_url = document_base(self.root, url)
 
     @cached_property
     def edition(self) -> Edition | None:
@@ -98,7 +100,7 @@ class ListingHtmlPage:
             level = "structured"
             for el in self.root.iter("link"):
                 if (el.get("rel") or "").lower() == "canonical" and el.get("href"):
-                    edition = edition_of_url(urljoin(self.url, el.get("href") or ""))
+                    edition = edition_of_url(urljoin(self.base_url, el.get("href") or ""))
                     break
         if edition is None:
             level = "semantic"
@@ -145,23 +147,23 @@ class ListingHtmlPage:
                 continue
             rel = (a.get("rel") or "").lower().split()
             if "next" in rel:
-                return _same_host(href, self.url)
+                return _same_host(urljoin(self.base_url, href), self.url)
             text = collapse(text_of(a))
             cls = (a.get("class") or "").lower()
             if _NEXT_TEXT.match(text) or re.search(r"(?:^|[-_\s])next\b", cls):
                 candidates.append(href)
         for el in self.root.iter("link"):
             if "next" in (el.get("rel") or "").lower().split() and el.get("href"):
-                return _same_host(el.get("href") or "", self.url)
+                return _same_host(urljoin(self.base_url, el.get("href") or ""), self.url)
         for href in candidates:
-            if _page_of(urljoin(self.url, href)) == self.page + 1:
-                return _same_host(href, self.url)
+            if _page_of(urljoin(self.base_url, href)) == self.page + 1:
+                return _same_host(urljoin(self.base_url, href), self.url)
         for a in self.root.iter("a"):
             href = a.get("href")
-            if href and _page_of(urljoin(self.url, href)) == self.page + 1:
-                path = urlsplit(urljoin(self.url, href)).path
+            if href and _page_of(urljoin(self.base_url, href)) == self.page + 1:
+                path = urlsplit(urljoin(self.base_url, href)).path
                 if path == urlsplit(self.url).path:
-                    return _same_host(href, self.url)
+                    return _same_host(urljoin(self.base_url, href), self.url)
         return None
 
     # -- items ----------------------------------------------------------------------------
@@ -170,9 +172,9 @@ class ListingHtmlPage:
         links = []
         for a in self.root.iter("a"):
             href = a.get("href")
-            if not href or "/articles/" not in href:
+            if not href or "articles/" not in href:
                 continue
-            link = resolve_link(href, "", self.url, self.edition)
+            link = resolve_link(href, "", self.base_url, self.edition)
             if link is None or link.kind != "article" or link.article_id is None:
                 continue
             if self.edition is not None and link.edition != self.edition:
@@ -307,7 +309,7 @@ class ListingHtmlPage:
             a
             for a in self.root.iter("a")
             if "page=" in (a.get("href") or "")
-            and urlsplit(urljoin(self.url, a.get("href") or "")).path == path
+            and urlsplit(urljoin(self.base_url, a.get("href") or "")).path == path
         ]
         if not pager:
             return groups
@@ -427,7 +429,7 @@ class ListingHtmlPage:
         title_block: HtmlElement | None = None  # the headline's block inside a card link
         for el in zone:
             for a in el.iter("a"):
-                link = resolve_link(a.get("href") or "", "", self.url, self.edition)
+                link = resolve_link(a.get("href") or "", "", self.base_url, self.edition)
                 if link is None or link.article_id != aid:
                     continue
                 text, block = self._link_title(a)
@@ -485,7 +487,7 @@ class ListingHtmlPage:
                 title_links = [
                     t
                     for h, t in p.links
-                    if (lk := resolve_link(h, "", self.url, self.edition)) is not None
+                    if (lk := resolve_link(h, "", self.base_url, self.edition)) is not None
                     and lk.article_id == aid
                 ]
                 if title_links and p.link_only:
@@ -540,7 +542,7 @@ class ListingHtmlPage:
                 parent = img.getparent()
                 if parent is not None and parent is not el and parent.tag != "a":
                     has_link = any(
-                        (lk := resolve_link(a.get("href") or "", "", self.url, self.edition))
+                        (lk := resolve_link(a.get("href") or "", "", self.base_url, self.edition))
                         is not None
                         and lk.article_id == aid
                         for a in parent.iter("a")
