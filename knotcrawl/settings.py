@@ -27,10 +27,12 @@ CONCURRENT_ITEMS = 8
 # spiders are type-checked and tested; the check belongs to development, not to every page.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
-DOWNLOAD_DELAY = 1.0
-DOWNLOAD_DELAY_JITTER = 0.5  # 0.5x to 1.5x DOWNLOAD_DELAY between requests
+# 1 to 2 s between two requests to a host: the jitter spreads DOWNLOAD_DELAY by a third either
+# way, and never below the one second promised (AutoThrottle only raises the delay).
+DOWNLOAD_DELAY = 1.5
+DOWNLOAD_DELAY_JITTER = 1 / 3
 AUTOTHROTTLE_ENABLED = True
-AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_START_DELAY = 1.5
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60

@@ -1,0 +1,51 @@
+"""The real-site politeness defaults, read from Scrapy's own downloader state (no timing)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any, TypeVar
+
+from scrapy import Request
+from scrapy.core.downloader import Downloader
+from scrapy.utils.test import get_crawler
+
+import knotcrawl.settings
+
+T = TypeVar("T")
+ARTICLE = "https://www.eng.kavkaz-uzel.eu/articles/92646"
+
+
+def polite_crawler() -> Any:
+    """A crawler with knotcrawl's project settings (the real sites' defaults) and a
+    downloader, as ``knotcrawl crawl`` and ``scrapy crawl`` build them."""
+    project = {
+        name: getattr(knotcrawl.settings, name)
+        for name in dir(knotcrawl.settings)
+        # The test runs without the crawl's reactor (get_crawler picks the test's).
+        if name.isupper() and name != "TWISTED_REACTOR"
+    }
+    crawler = get_crawler(settings_dict=project)
+    crawler.engine = SimpleNamespace(downloader=Downloader(crawler))
+    return crawler
+
+
+async def in_loop(make: Callable[[], T]) -> T:
+    """``make()`` inside a running asyncio loop (Scrapy's downloader asks for one)."""
+    return make()
+
+
+def host_slot(crawler: Any, url: str) -> tuple[Request, Any]:
+    """A request and its host's downloader slot, as the downloader sets them up."""
+    request = Request(url)
+    key, slot = crawler.engine.downloader._get_slot(request)
+    request.meta[Downloader.DOWNLOAD_SLOT] = key
+    return request, slot
+
+
+def test_requests_to_a_host_are_at_least_a_second_apart():
+    _request, slot = asyncio.run(in_loop(lambda: host_slot(polite_crawler(), ARTICLE)))
+    # The jitter spreads the delay over delay * (1 ± jitter); its low end is the closest
+    # two requests to one host can come (AutoThrottle only raises the delay).
+    assert slot.delay * (1 - slot.jitter) >= 1.0
