@@ -7,7 +7,8 @@ others get ``None``, "no robots.txt", and are sent unchecked: a crawl's first re
 
 :class:`BackoffRetryMiddleware` replaces Scrapy's ``RetryMiddleware`` (which retries at once and
 ignores ``Retry-After``): before handing a retry back to the scheduler it waits for the server's
-``Retry-After`` (seconds or an HTTP date, capped) or for an exponential backoff with jitter.
+``Retry-After`` (seconds or an HTTP date, capped) or for an exponential backoff with jitter, and
+a ``Retry-After`` holds back every request to that host, not only the retry.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from time import monotonic
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxt
 from scrapy.http import Response
@@ -69,10 +71,22 @@ class RobotsTxtMiddleware(ScrapyRobotsTxt):
 class BackoffRetryMiddleware(RetryMiddleware):
     """Retries with exponential backoff, honouring ``Retry-After``.
 
-    Settings: ``KNOTCRAWL_RETRY_BACKOFF_BASE`` (seconds, default 1), ``KNOTCRAWL_RETRY_BACKOFF_MAX``
-    (default 60) and ``KNOTCRAWL_RETRY_AFTER_MAX`` (the longest Retry-After obeyed, default 300;
-    a longer one is capped).
+    Settings: ``KNOTCRAWL_RETRY_BACKOFF_BASE`` (seconds), ``KNOTCRAWL_RETRY_BACKOFF_MAX`` and
+    ``KNOTCRAWL_RETRY_AFTER_MAX`` (the longest Retry-After obeyed; a longer one is capped); their
+    defaults are in :mod:`knotcrawl.settings`.
+
+    A ``Retry-After`` (on any status it retries: 429, 503…) is the server's word for the host:
+    no request goes to that host before it has passed, retried or not. The host's downloader
+    slot is held back as soon as the response arrives (``response_downloaded``, before the
+    downloader sends that slot's next request), so this needs a download delay, which the
+    polite defaults and AutoThrottle give; the fast settings have none.
     """
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> BackoffRetryMiddleware:
+        middleware = super().from_crawler(crawler)
+        crawler.signals.connect(middleware.hold_back_host, signal=signals.response_downloaded)
+        return middleware
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
@@ -117,6 +131,21 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self._stat("retry/backoff_seconds", wait)
         await sleep(wait)
         return retry
+
+    def hold_back_host(self, response: Response, request: Request, spider: Any = None) -> None:
+        """No request to the host of a response with ``Retry-After`` before it has passed."""
+        if response.status not in self.retry_http_codes:
+            return
+        after = retry_after_seconds(response.headers.get(b"Retry-After"))
+        downloader = getattr(getattr(self.crawler, "engine", None), "downloader", None)
+        if after is None or downloader is None:
+            return
+        slot = downloader.slots.get(request.meta.get(downloader.DOWNLOAD_SLOT))
+        if slot is not None:
+            # The downloader sends a slot's next request once the slot's delay has passed
+            # since ``lastseen``: moved to the end of the wait, it holds the host back so long.
+            slot.lastseen = max(slot.lastseen, monotonic() + min(after, self.after_cap))
+            self._stat("retry/host_held_back", 1)
 
     def _stat(self, name: str, value: float) -> None:
         stats = getattr(self.crawler, "stats", None)

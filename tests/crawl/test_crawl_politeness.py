@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from time import monotonic
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.core.downloader import Downloader
+from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
 import knotcrawl.settings
+from knotcrawl.middlewares import BackoffRetryMiddleware
 
 T = TypeVar("T")
 ARTICLE = "https://www.eng.kavkaz-uzel.eu/articles/92646"
@@ -49,3 +52,16 @@ def test_requests_to_a_host_are_at_least_a_second_apart():
     # The jitter spreads the delay over delay * (1 ± jitter); its low end is the closest
     # two requests to one host can come (AutoThrottle only raises the delay).
     assert slot.delay * (1 - slot.jitter) >= 1.0
+
+
+def test_retry_after_holds_back_every_request_to_that_host():
+    crawler = asyncio.run(in_loop(polite_crawler))
+    BackoffRetryMiddleware.from_crawler(crawler)
+    request, slot = asyncio.run(in_loop(lambda: host_slot(crawler, ARTICLE)))
+    before = monotonic()
+    response = Response(ARTICLE, status=429, headers={"Retry-After": "30"}, request=request)
+    crawler.signals.send_catch_log(
+        signals.response_downloaded, response=response, request=request, spider=None
+    )
+    # The downloader sends the slot's next request once its delay has passed since lastseen.
+    assert slot.lastseen >= before + 30
