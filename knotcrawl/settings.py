@@ -74,6 +74,10 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "knotcrawl.crawling.progress.ProgressLine": 500,
+    # Feeds (`scrapy crawl … -o items.jsonl`, FEEDS) get the stored article records, in the
+    # record contract's shape, not the pipelines' internal items.
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "knotcrawl.crawling.records_feed.RecordFeedExporter": 0,
 }
 # auto: a live progress line on stderr when it is a terminal; on / off.
 KNOTCRAWL_PROGRESS = "auto"

@@ -14,6 +14,7 @@ from knotcrawl.crawling.items import (
     IdGap,
     ListingSeen,
 )
+from knotcrawl.crawling.records_feed import records_stored
 from knotcrawl.db.types import StoreOutcome
 from knotcrawl.pages import parse_article
 
@@ -205,6 +206,8 @@ class StorePipeline:
             # The site did not change a re-extracted article: the run counts it unchanged.
             context.count("unchanged" if name == StoreOutcome.REEXTRACTED else name, n)
         context.frontier.mark_stored([item.key for item in items], articles)
+        # Feed exports (`scrapy crawl … -o`) take the records once they are in the archive.
+        self.crawler.signals.send_catch_log(records_stored, articles=articles)
         for item in items:
             for url in {_url_of(item.key), item.record.fetched_url}:
                 context.clear_error(url)

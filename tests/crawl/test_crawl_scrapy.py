@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -50,6 +51,45 @@ def test_scrapy_crawl_update(workspace):
     with workspace.archive() as archive:
         assert_matches_truth(archive, truth)
         assert archive.runs()[0]["status"] == "ok"
+
+
+def test_scrapy_crawl_feed_export_writes_the_stored_records(workspace):
+    """`scrapy crawl … -o items.jsonl` exports the article records the crawl stored, in the
+    record contract's shape, as `knotcrawl export --format jsonl` would."""
+    rep = Replica(ReplicaConfig(**CONFIG))
+    newest = list(rep.truth("en"))[:3]
+    feed = workspace.root / "items.jsonl"
+    with replica(**CONFIG) as server:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "articles",
+                "-a",
+                "targets=" + ",".join(f"en:{r.article_id}" for r in newest),
+                "-a",
+                f"replica={server.proxy_url}",
+                "-a",
+                f"db={workspace.db}",
+                "-o",
+                str(feed),
+            ],
+            cwd=ROOT,
+            env=workspace.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert proc.returncode == 0, proc.stderr
+    exported = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+    with workspace.archive() as archive:
+        stored = [archive.get("en", r.article_id) for r in newest]
+    assert sorted(exported, key=lambda r: r["article_id"]) == sorted(
+        (r.to_dict() for r in stored if r is not None), key=lambda r: r["article_id"]
+    )
 
 
 def test_demo(workspace):
