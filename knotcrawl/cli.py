@@ -113,7 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = stdout
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-        if previous_sigint is not None:
+        if previous_sigint is not None and signal.getsignal(signal.SIGINT) is _raise_interrupted:
+            # Only our own handler is undone: a crawl that was interrupted ignores a further
+            # Ctrl-C while the process exits, and that must stay so.
             signal.signal(signal.SIGINT, previous_sigint)
     return status
 
