@@ -18,6 +18,9 @@ Formats (``ParsedDate.format``):
 ``rfc822``              ``Fri, 30 Jan 2026 18:42:00 +0300`` (RSS; explicit offset)
 ``iso8601``             ``2023-04-27T18:09:00+03:00`` (``<time datetime>``, JSON-LD)
 ``dateparser``          anything else dateparser reads with day, month, year and a time
+``day_heading``         a listing grouped by day: the day heading's text and the item's
+                        time, joined by a space (``12 February 2026 18:40``,
+                        ``12.02.2026 07:05``; :func:`read_day`, :func:`read_time`, :func:`at_time`)
 ======================  ====================================================
 """
 
@@ -25,18 +28,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from knotcrawl.moscow import localize
 
 __all__ = [
     "MONTHS",
+    "Day",
     "ParsedDate",
+    "at_time",
     "find_date",
     "find_dates",
+    "has_time",
     "is_relative_date",
     "read_date",
+    "read_day",
+    "read_time",
     "without_leading_date",
 ]
 
@@ -304,6 +312,14 @@ def find_dates(text: str | None) -> list[ParsedDate]:
     return result
 
 
+def has_time(text: str | None) -> bool:
+    """Whether ``text`` shows a time of day (``18:40``) anywhere: a date in any known format
+    holds one, and so does an item of a listing grouped by day."""
+    if not text or ":" not in text:
+        return False
+    return _HAS_TIME.search(text) is not None
+
+
 def find_date(text: str | None) -> ParsedDate | None:
     """The first known-format date inside ``text``."""
     dates = find_dates(text)
@@ -378,3 +394,104 @@ def _dateparser_fallback(text: str) -> ParsedDate | None:
     if parsed.tzinfo is not None:
         return ParsedDate(parsed, text, "dateparser")
     return ParsedDate(localize(parsed), text, "dateparser")
+
+
+# Listings grouped by day: a heading names the day ("12 February 2026", "12 февраля 2026",
+# "12.02.2026", "Wednesday, 11 February 2026", "Сегодня") and its items show only a time.
+_WEEKDAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
+    r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|пн|вт|ср|чт|пт|сб|вс)\.?"
+)
+_DAY_YEAR = r"(?:\s*(?:г\.|года?))?"
+_DAY_PATTERN = re.compile(
+    r"(?:"
+    + _WEEKDAY
+    + r"\s*,?\s+)?(?:"
+    + _DAY
+    + r"\s+"
+    + _MONTH
+    + r"(?:,?\s+"
+    + _YEAR
+    + _DAY_YEAR
+    + r")?"
+    + r"|"
+    + _MONTH.replace("<mon>", "<mon2>")
+    + r"\s+(?P<d2>\d{1,2})(?:,?\s+(?P<y2>(?:19|20)\d{2}))?"
+    + r"|(?P<d3>\d{1,2})\.(?P<m3>\d{1,2})\.(?P<y3>(?:19|20)\d{2})"
+    + r"|(?P<y4>(?:19|20)\d{2})-(?P<m4>\d{2})-(?P<d4>\d{2})"
+    + r")(?:\s*,?\s+"
+    + _WEEKDAY
+    + r")?",
+    re.IGNORECASE,
+)
+# A day the heading names without its date: today, yesterday (the parsing machine's clock is
+# no source for it, as for relative dates).
+_RELATIVE_DAY = frozenset({"today", "yesterday", "сегодня", "вчера", "позавчера"})
+_BARE_TIME = re.compile(r"(?P<H>\d{1,2}):(?P<M>\d{2})")
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A listing's day heading: the day it names (``None`` when it names none that can be
+    read without a clock: "Today", or "12 February" without its year) and its text as shown."""
+
+    day: date | None
+    raw: str
+
+
+def read_day(text: str | None) -> Day | None:
+    """Read ``text`` as a day heading (the whole text a date without a time, or a relative
+    day), else ``None``."""
+    if not text or len(text) > 48 or ":" in text:
+        return None
+    raw = " ".join(text.split()).strip(_STRIP)
+    if not raw:
+        return None
+    if raw.lower() in _RELATIVE_DAY:
+        return Day(None, raw)
+    if not any(ch.isdigit() for ch in raw):
+        return None
+    m = _DAY_PATTERN.fullmatch(raw)
+    if m is None:
+        return None
+    g = m.groupdict()
+    try:
+        if g["y4"]:
+            year, month, day = int(g["y4"]), int(g["m4"]), int(g["d4"])
+        elif g["y3"]:
+            year, month, day = int(g["y3"]), int(g["m3"]), int(g["d3"])
+        elif g["y"]:
+            year, month, day = int(g["y"]), MONTHS[g["mon"].lower()], int(g["d"])
+        elif g["y2"]:
+            year, month, day = int(g["y2"]), MONTHS[g["mon2"].lower()], int(g["d2"])
+        else:
+            return Day(None, raw)  # a day and a month: which year is not printed
+        return Day(date(year, month, day), raw) if 1990 <= year <= 2100 else None
+    except (ValueError, KeyError):
+        return None
+
+
+def read_time(text: str | None) -> str | None:
+    """The time of day that ``text`` is, alone (``18:40``), as shown; else ``None``."""
+    if not text or len(text) > 12:
+        return None
+    raw = text.strip(_STRIP)
+    m = _BARE_TIME.fullmatch(raw)
+    if m is None or int(m["H"]) > 23 or int(m["M"]) > 59:
+        return None
+    return raw
+
+
+def at_time(day: Day, time_raw: str, moment: datetime | None = None) -> ParsedDate | None:
+    """An item of a listing grouped by day: its day from the heading, its time as shown
+    (Moscow wall clock, as every time the site prints). ``moment``: the instant the item's
+    markup states (``<time datetime>``), which wins over the wall clock; its text is still
+    the heading's and the time's."""
+    raw = f"{day.raw} {time_raw}"
+    if moment is not None:
+        return ParsedDate(moment, raw, "day_heading")
+    m = _BARE_TIME.fullmatch(time_raw)
+    if day.day is None or m is None:
+        return None
+    naive = datetime(day.day.year, day.day.month, day.day.day, int(m["H"]), int(m["M"]))
+    return ParsedDate(localize(naive), raw, "day_heading")

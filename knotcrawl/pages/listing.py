@@ -5,11 +5,16 @@ an item; the item is the largest element around the link that holds no other art
 list is the parent holding most items (same-shaped groups elsewhere in the main content are
 merged in page order). When the items hold no date, the date, figure and lead siblings around
 each link are gathered into it (flat markups). Known classes of the samples are a fast path.
+
+A listing grouped by day prints the day once, in a heading (``12 February 2026``, ``Сегодня``),
+and only a time in each item below it: the heading belongs to no item, and each item's date is
+the day of the nearest heading before it with the item's own time.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
@@ -25,7 +30,17 @@ from knotcrawl.pages.common import (
     resolve_link,
 )
 from knotcrawl.pages.conventions import is_side_box_heading
-from knotcrawl.pages.dates import ParsedDate, find_dates, is_relative_date, read_date
+from knotcrawl.pages.dates import (
+    Day,
+    ParsedDate,
+    at_time,
+    find_dates,
+    has_time,
+    is_relative_date,
+    read_date,
+    read_day,
+    read_time,
+)
 from knotcrawl.pages.encoding import decode_body
 from knotcrawl.pages.html import (
     BLOCK_TAGS,
@@ -168,6 +183,7 @@ class ListingHtmlPage:
 
     # -- items ----------------------------------------------------------------------------
 
+    @cached_property
     def _article_links(self) -> list[tuple[HtmlElement, int, str]]:
         links = []
         for a in self.root.iter("a"):
@@ -184,7 +200,7 @@ class ListingHtmlPage:
 
     @cached_property
     def _zones(self) -> list[tuple[int, str, list[HtmlElement]]]:
-        links = self._article_links()
+        links = self._article_links
         if not links:
             return []
         known = ITEM_SEL(self.root)
@@ -216,9 +232,17 @@ class ListingHtmlPage:
         for a in self.root.iter("a"):
             if "page=" in (a.get("href") or ""):
                 walls.update(a.iterancestors())
+        # On a page grouped by day no item holds a day heading: it belongs to every item below
+        # it, not to the first (which would otherwise grow around it when its group holds one).
+        grouped = self._grouped_by_day
+        if grouped:
+            for heading, _day in self._day_headings:
+                walls.add(heading)
+                walls.update(heading.iterancestors())
         # Every place that links an article is a candidate item (a table layout can list the
         # same articles twice: in a menu column and in the listing itself).
         item_ids: dict[HtmlElement, tuple[int, str]] = {}
+        item_links: dict[HtmlElement, HtmlElement] = {}
         furniture: set[HtmlElement] = set()
         listed: set[HtmlElement] = set()
         for a, aid, url in links:
@@ -229,6 +253,7 @@ class ListingHtmlPage:
                 else:
                     break
             item_ids.setdefault(top, (aid, url))
+            item_links.setdefault(top, a)
             # A link inside a sidebar or promo block is furniture even when its item climbed
             # out of that block: on a page past the end of a one-page listing (no pager link
             # with ?page=, no items) the featured widget's link reaches the page's wrapper.
@@ -247,19 +272,28 @@ class ListingHtmlPage:
         if not groups:
             return []
 
-        def signature(parent: HtmlElement) -> tuple[str, str]:
-            first = groups[parent][0]
-            return first.tag, " ".join(
-                sorted(c for c in (first.get("class") or "").split() if "--" not in c)
+        def shape(el: HtmlElement) -> tuple[str, str]:
+            return el.tag, " ".join(
+                sorted(c for c in (el.get("class") or "").split() if "--" not in c)
             )[:40]
+
+        def signature(parent: HtmlElement) -> tuple[str, str]:
+            return shape(groups[parent][0])
 
         # The listing is the group whose items carry dates (the site's listings date their
         # items, but for the RU справки rubric, SITE.md §4.3); a column of bare links to
         # articles (a sidebar, a table layout's menu) has none, however many links it holds.
-        dates = {
-            parent: min(len(find_dates(text_of(parent))), len(items))
-            for parent, items in groups.items()
-        }
+        # Grouped by day, an item's date is its time: the day is in the heading.
+        if grouped:
+            dates = {
+                parent: sum(1 for el in items if has_time(text_of(el)))
+                for parent, items in groups.items()
+            }
+        else:
+            dates = {
+                parent: min(len(find_dates(text_of(parent))), len(items))
+                for parent, items in groups.items()
+            }
         # Among dated groups, one in the page's main region (<main>, role=main) before one
         # beside it (a "Popular" box of a sidebar with no telling markup).
         main = set(self._main_regions)
@@ -275,6 +309,28 @@ class ListingHtmlPage:
             if p is primary
             or (len(groups[p]) > 1 and signature(p) == sig and (dates[p] or not dates[primary]))
         ]
+        if grouped:
+            # A day of one item: its item grew to its list (the list held nothing else) and
+            # stopped at the day's box. It is the element of the list's item shape around its
+            # link, in a list of the list's shape.
+            for parent in list(groups):
+                if parent in chosen or len(groups[parent]) != 1 or not dates[parent]:
+                    continue
+                top = groups[parent][0]
+                lone: HtmlElement | None = top if shape(top) == sig else None
+                if lone is None:
+                    link = item_links[top]
+                    for anc in (link, *link.iterancestors()):
+                        if anc is top:
+                            break
+                        if shape(anc) == sig:
+                            lone = anc
+                list_el = lone.getparent() if lone is not None else None
+                if lone is None or list_el is None or shape(list_el) != shape(primary):
+                    continue
+                item_ids[lone] = item_ids[top]
+                groups[list_el] = [lone]
+                chosen.append(list_el)
         zones = []
         for parent in chosen:
             items = groups[parent]
@@ -282,9 +338,81 @@ class ListingHtmlPage:
                 zones.extend(self._segments(parent, {el: item_ids[el] for el in items}, walls))
             else:
                 zones.extend((*item_ids[el], [el]) for el in items)
-        position = {el: i for i, el in enumerate(self.root.iter())}
+        position = self._position
         zones.sort(key=lambda z: position.get(z[2][0], 0))
         return zones
+
+    @cached_property
+    def _position(self) -> dict[HtmlElement, int]:
+        return {el: i for i, el in enumerate(self.root.iter())}
+
+    @cached_property
+    def _day_headings(self) -> list[tuple[HtmlElement, Day]]:
+        """The elements whose whole text names a day and no time (``12 February 2026``,
+        ``12.02.2026``, ``Сегодня``), in page order: the outermost element holding only that
+        text. Not in furniture, nor above the page's ``h1`` (a site header's "today's date")."""
+        position = self._position
+        h1 = next(self.root.iter("h1"), None)
+        start = position[h1] if h1 is not None else -1
+        found: list[tuple[HtmlElement, Day]] = []
+        for el in self.root.iter():
+            text = el.text
+            # Only elements without children, with a short text: read_day's regex runs on few.
+            if not text or len(text) > 60 or len(el) or not isinstance(el.tag, str):
+                continue
+            day = read_day(text)
+            if day is None or position[el] < start:
+                continue
+            heading = el
+            parent = el.getparent()
+            while parent is not None and parent.tag not in ("body", "html"):
+                if collapse(text_of(parent)) != day.raw:
+                    break
+                heading, parent = parent, parent.getparent()
+            if not self._excluded(heading):
+                found.append((heading, day))
+        return found
+
+    @cached_property
+    def _day_heading_positions(self) -> list[int]:
+        return [self._position[heading] for heading, _day in self._day_headings]
+
+    @cached_property
+    def _grouped_by_day(self) -> bool:
+        """Whether the page groups its items under day headings: some heading has two
+        articles or more below it before the next heading. (A listing whose items each print
+        their day apart from their time has one article after each.)"""
+        if not self._day_headings:
+            return False
+        marks = sorted(
+            [(pos, 0) for pos in self._day_heading_positions]
+            + [(self._position[a], aid) for a, aid, _url in self._article_links]
+        )
+        below: set[int] = set()
+        for _pos, aid in marks:
+            if not aid:
+                below = set()
+                continue
+            below.add(aid)
+            if len(below) > 1:
+                return True
+        return False
+
+    def _day_of(self, zone: list[HtmlElement], node: HtmlElement) -> Day | None:
+        """The day of an item's time shown in ``node``: on a page grouped by day, the nearest
+        heading before it; otherwise a day printed in the item itself before its time."""
+        positions = self._day_heading_positions
+        if not positions:
+            return None
+        at = self._position.get(node, 0)
+        index = bisect_left(positions, at + 1) - 1  # the last heading at or before the node
+        if index < 0:
+            return None
+        heading, day = self._day_headings[index]
+        if self._grouped_by_day:
+            return day
+        inside = any(heading is el or el in heading.iterancestors() for el in zone)
+        return day if inside else None
 
     @cached_property
     def _main_regions(self) -> list[HtmlElement]:
@@ -406,6 +534,7 @@ class ListingHtmlPage:
                 child.tag in ("figure", "img", "time")
                 or next(child.iter("img"), None) is not None
                 or self._has_date(child)
+                or (not len(child) and read_time(child.text) is not None)
             )
             if leading or pending or not segments:
                 pending.append(child)
@@ -437,14 +566,26 @@ class ListingHtmlPage:
                 if text and (title is None or len(text) > len(title)):
                     title, title_block = text, block
         date: ParsedDate | None = None
+        # A time shown alone (a listing grouped by day prints the day in a heading): its text,
+        # never lead text, and the day it is read with.
+        time_raw: str | None = None
         for el in zone:
             for t in el.iter("time"):
-                date = read_date(line_text(t)) or read_date(t.get("datetime"))
+                shown = line_text(t)
+                date = read_date(shown)
+                if date is None:
+                    stated = read_date(t.get("datetime"))
+                    time_raw = time_raw or read_time(shown)
+                    day = self._day_of(zone, t) if time_raw else None
+                    if day is not None and time_raw is not None:
+                        date = at_time(day, time_raw, stated.moment if stated else None)
+                    date = date or stated
                 if date is not None:
                     break
             if date is not None:
                 break
         if date is None:
+            time_node: HtmlElement | None = None
             for el in zone:
                 for node in el.iter():
                     for chunk in (node.text, node.tail if node is not el else None):
@@ -453,10 +594,15 @@ class ListingHtmlPage:
                             if found:
                                 date = found[0]
                                 break
+                            if time_node is None and (shown_time := read_time(chunk)):
+                                time_raw, time_node = shown_time, node
                     if date is not None:
                         break
                 if date is not None:
                     break
+            if date is None and time_raw is not None and time_node is not None:
+                day = self._day_of(zone, time_node)
+                date = at_time(day, time_raw) if day is not None else None
         caption = None
         for el in zone:
             for fc in el.iter("figcaption"):
@@ -484,6 +630,8 @@ class ListingHtmlPage:
                     continue
                 if date is not None and (text == date.raw or read_date(text) is not None):
                     continue
+                if text == time_raw or read_day(text) is not None:
+                    continue
                 title_links = [
                     t
                     for h, t in p.links
@@ -494,6 +642,8 @@ class ListingHtmlPage:
                     continue
                 if date is not None and date.raw in text:
                     text = text.replace(date.raw, " ", 1)
+                elif time_raw is not None and time_raw in text:
+                    text = text.replace(time_raw, " ", 1)
                 if caption and text.startswith(caption):
                     text = text[len(caption) :]
                 for anchor in title_links:
@@ -528,7 +678,7 @@ class ListingHtmlPage:
             if text:
                 return text, heading
         for para in paragraphs(a):
-            if para.flags & IN_FIGURE or read_date(para.text) is not None:
+            if para.flags & IN_FIGURE or read_date(para.text) or read_time(para.text):
                 continue
             if para.el is not a and next(para.el.iter("img"), None) is not None:
                 continue  # the card's media block: the photo and its caption

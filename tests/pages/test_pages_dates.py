@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knotcrawl.moscow import MOSCOW, local_iso, utc_iso
-from knotcrawl.pages.dates import find_date, find_dates, read_date
+from knotcrawl.pages.dates import at_time, find_date, find_dates, read_date, read_day, read_time
 
 EN = "January February March April May June July August September October November December"
 EN_MONTHS = EN.split()
@@ -293,3 +293,60 @@ def test_a_relative_date_is_never_read_as_today_or_yesterday(text: str) -> None:
     # dateparser reads "вчера" relative to the clock of the parsing machine: a guess, and a
     # view counter glued to the time passes for the year.
     assert read_date(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("12 February 2026", "2026-02-12"),
+        ("12 февраля 2026", "2026-02-12"),
+        ("12 февраля 2026 г.", "2026-02-12"),
+        ("12.02.2026", "2026-02-12"),
+        ("2026-02-12", "2026-02-12"),
+        ("February 12, 2026", "2026-02-12"),
+        ("Wednesday, 11 February 2026", "2026-02-11"),
+        ("11 февраля 2026, среда", "2026-02-11"),
+    ],
+)
+def test_a_day_heading_is_read_as_its_day(text: str, day: str) -> None:
+    heading = read_day(text)
+    assert heading is not None and heading.day is not None and heading.day.isoformat() == day
+
+
+@pytest.mark.parametrize("text", ["Today", "Сегодня", "вчера", "12 February", "12 апреля"])
+def test_a_day_heading_without_its_date_names_no_day(text: str) -> None:
+    heading = read_day(text)
+    assert heading is not None and heading.day is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["All news", "13 detained", "May 2026", "12 February 2026, 18:40", "2 hours ago", "31.02.2026"],
+)
+def test_a_text_that_is_not_a_day_is_no_day_heading(text: str) -> None:
+    assert read_day(text) is None
+
+
+@pytest.mark.parametrize(("text", "shown"), [("18:40", "18:40"), (" 9:05,", "9:05")])
+def test_a_time_alone_is_read_as_shown(text: str, shown: str) -> None:
+    assert read_time(text) == shown
+
+
+@pytest.mark.parametrize("text", ["25:00", "18:40 MSK", "12.02.2026 18:40", "18:4"])
+def test_a_time_with_more_or_impossible_is_no_time_alone(text: str) -> None:
+    assert read_time(text) is None
+
+
+def test_a_grouped_items_time_is_moscow_wall_clock_on_the_headings_day() -> None:
+    heading = read_day("12 February 2026")
+    assert heading is not None
+    date = at_time(heading, "01:30")
+    assert date is not None and (utc_iso(date.moment), date.raw) == (
+        "2026-02-11T22:30:00Z",
+        "12 February 2026 01:30",
+    )
+
+
+def test_a_grouped_item_under_a_heading_without_its_date_has_no_date() -> None:
+    heading = read_day("Сегодня")
+    assert heading is not None and at_time(heading, "12:30") is None

@@ -29,11 +29,20 @@ def _expected(name: str) -> dict[str, Any]:
 
 
 def _cases() -> list[Any]:
+    """One case per field; a listing's ``items`` give one per item and field (and one for
+    their count), so a failure names the item and the field that differ."""
     cases = []
     for path in sorted(PAGES.glob("*.json")):
-        for field in _expected(path.stem):
-            if not field.startswith("_"):
-                cases.append(pytest.param(path.stem, field, id=f"{path.stem}:{field}"))
+        expected = _expected(path.stem)
+        for field in expected:
+            if field == "items":
+                cases.append(pytest.param(path.stem, "items", None, id=f"{path.stem}:items"))
+                for index, item in enumerate(expected["items"]):
+                    for key in item:
+                        case_id = f"{path.stem}:items[{index}].{key}"
+                        cases.append(pytest.param(path.stem, f"items[{index}]", key, id=case_id))
+            elif not field.startswith("_"):
+                cases.append(pytest.param(path.stem, field, None, id=f"{path.stem}:{field}"))
     return cases
 
 
@@ -47,6 +56,15 @@ def _parsed(name: str) -> dict[str, Any]:
     return _PARSED[name]
 
 
-@pytest.mark.parametrize(("name", "field"), _cases())
-def test_redesign_field(name: str, field: str) -> None:
-    assert _parsed(name)[field] == _expected(name)[field]
+@pytest.mark.parametrize(("name", "field", "key"), _cases())
+def test_redesign_field(name: str, field: str, key: str | None) -> None:
+    parsed, expected = _parsed(name), _expected(name)
+    if key is None and field == "items":
+        assert len(parsed["items"]) == len(expected["items"])
+    elif key is None:
+        assert parsed[field] == expected[field]
+    else:
+        index = int(field[len("items[") : -1])
+        parsed_items = parsed["items"]
+        got = parsed_items[index][key] if index < len(parsed_items) else "<no such item>"
+        assert got == expected["items"][index][key]
