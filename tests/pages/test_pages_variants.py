@@ -734,3 +734,30 @@ def test_only_a_date_and_time_before_more_text_leaves_a_title(text: str, kept: b
     from knotcrawl.pages.dates import without_leading_date
 
     assert (without_leading_date(text) == text) is kept
+
+
+def test_listing_items_that_print_their_day_apart_from_their_time() -> None:
+    # Not grouped: each item prints its own day, then its time, in two elements.
+    html = """<html lang="en"><body><main><h1>All news</h1><div class="feed">
+<div class="it"><span class="d">12 February 2026</span> <span class="t">18:40</span>
+<h3><a href="/articles/71830">First story</a></h3><p>Lead one.</p></div>
+<div class="it"><span class="d">11 February 2026</span> <span class="t">23:50</span>
+<h3><a href="/articles/71819">Second story</a></h3><p>Lead two.</p></div>
+</div></main></body></html>"""
+    items = parse_listing(html, LISTING_URL).items
+    assert [(i.published_at, i.published_raw, i.lead) for i in items] == [
+        ("2026-02-12T15:40:00Z", "12 February 2026 18:40", "Lead one."),
+        ("2026-02-11T20:50:00Z", "11 February 2026 23:50", "Lead two."),
+    ]
+
+
+def test_listing_of_one_item_under_a_day_heading() -> None:
+    # The last page of a listing grouped by day: one day, one item, which holds the heading.
+    html = """<html lang="en"><body><main><h1>All news</h1>
+<section class="day"><h3>11 February 2026</h3><ul>
+<li><span>23:50</span> <a href="/articles/71819">Residents of Derbent complain</a></li>
+</ul></section></main></body></html>"""
+    items = parse_listing(html, LISTING_URL).items
+    assert [(i.title, i.published_at, i.published_raw, i.lead) for i in items] == [
+        ("Residents of Derbent complain", "2026-02-11T20:50:00Z", "11 February 2026 23:50", None)
+    ]
