@@ -380,22 +380,28 @@ class ListingHtmlPage:
     @cached_property
     def _grouped_by_day(self) -> bool:
         """Whether the page groups its items under day headings: some heading has two
-        articles or more below it before the next heading. (A listing whose items each print
-        their day apart from their time has one article after each.)"""
-        if not self._day_headings:
+        articles or more below it, under its own parent, before the next heading. (A listing
+        whose items each print their day apart from their time has one article after each;
+        the links after the last such item, a list of older stories, are not under its day.)"""
+        headings = self._day_headings
+        if not headings:
             return False
         marks = sorted(
-            [(pos, 0) for pos in self._day_heading_positions]
-            + [(self._position[a], aid) for a, aid, _url in self._article_links]
+            [(pos, index, None) for index, pos in enumerate(self._day_heading_positions)]
+            + [(self._position[a], -1, (a, aid)) for a, aid, _url in self._article_links],
+            key=lambda mark: (mark[0], mark[1]),
         )
+        box: HtmlElement | None = None
         below: set[int] = set()
-        for _pos, aid in marks:
-            if not aid:
-                below = set()
+        for _pos, index, link in marks:
+            if link is None:
+                box, below = headings[index][0].getparent(), set()
                 continue
-            below.add(aid)
-            if len(below) > 1:
-                return True
+            a, aid = link
+            if box is not None and box in a.iterancestors():
+                below.add(aid)
+                if len(below) > 1:
+                    return True
         return False
 
     def _day_of(self, zone: list[HtmlElement], node: HtmlElement) -> Day | None:

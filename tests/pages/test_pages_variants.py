@@ -743,8 +743,10 @@ def test_listing_items_that_print_their_day_apart_from_their_time() -> None:
 <h3><a href="/articles/71830">First story</a></h3><p>Lead one.</p></div>
 <div class="it"><span class="d">11 February 2026</span> <span class="t">23:50</span>
 <h3><a href="/articles/71819">Second story</a></h3><p>Lead two.</p></div>
-</div></main></body></html>"""
+</div><div class="older"><a href="/articles/71700">Older story</a> <a href="/articles/71690">Another</a></div>
+</main></body></html>"""
     items = parse_listing(html, LISTING_URL).items
+    # The links after the last item's day are not below it: that day does not head a group.
     assert [(i.published_at, i.published_raw, i.lead) for i in items] == [
         ("2026-02-12T15:40:00Z", "12 February 2026 18:40", "Lead one."),
         ("2026-02-11T20:50:00Z", "11 February 2026 23:50", "Lead two."),
