@@ -15,36 +15,28 @@ NOW = datetime(2026, 2, 1, tzinfo=UTC)
 CONFIG = {"seed": 8, "articles": 40, "now": NOW}
 
 
+def _scrapy_crawl(workspace, *args: str) -> subprocess.CompletedProcess[str]:
+    """``scrapy crawl ARGS…`` from the project directory, in the test's workspace."""
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", *args],
+        cwd=ROOT,
+        env=workspace.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def test_scrapy_crawl_update(workspace):
     rep = Replica(ReplicaConfig(**CONFIG))
     truth = {("en", r.article_id): r for r in rep.truth("en")}
     with replica(**CONFIG) as server:
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "scrapy",
-                "crawl",
-                "update",
-                "-a",
-                "edition=en",
-                "-a",
-                f"replica={server.proxy_url}",
-                "-a",
-                f"now={NOW.isoformat()}",
-                "-a",
-                f"db={workspace.db}",
-                "-a",
-                "sections=1",
-                "-s",
-                "LOG_LEVEL=WARNING",
-            ],
-            cwd=ROOT,
-            env=workspace.env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        proc = _scrapy_crawl(
+            workspace,
+            *("update", "-a", "edition=en", "-a", f"replica={server.proxy_url}"),
+            *("-a", f"now={NOW.isoformat()}", "-a", f"db={workspace.db}", "-a", "sections=1"),
+            *("-s", "LOG_LEVEL=WARNING"),
         )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().startswith(f"knotcrawl update: new={len(truth)} ")
@@ -60,28 +52,10 @@ def test_scrapy_crawl_feed_export_writes_the_stored_records(workspace):
     newest = list(rep.truth("en"))[:3]
     feed = workspace.root / "items.jsonl"
     with replica(**CONFIG) as server:
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "scrapy",
-                "crawl",
-                "articles",
-                "-a",
-                "targets=" + ",".join(f"en:{r.article_id}" for r in newest),
-                "-a",
-                f"replica={server.proxy_url}",
-                "-a",
-                f"db={workspace.db}",
-                "-o",
-                str(feed),
-            ],
-            cwd=ROOT,
-            env=workspace.env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        proc = _scrapy_crawl(
+            workspace,
+            *("articles", "-a", "targets=" + ",".join(f"en:{r.article_id}" for r in newest)),
+            *("-a", f"replica={server.proxy_url}", "-a", f"db={workspace.db}", "-o", str(feed)),
         )
     assert proc.returncode == 0, proc.stderr
     exported = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
