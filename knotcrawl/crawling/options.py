@@ -219,7 +219,9 @@ class CrawlOptions:
             opts.ids = parse_id_ranges(str(args["ids"]))
         opts.by_id = _bool(args.get("by_id", False))
         opts.targets = _split(args.get("targets"))
-        opts.sections = _bool(args.get("sections", False))
+        # The flag adds the section walk to another mode; the sections mode is that walk, so
+        # `scrapy crawl sections -a sections=yes` is the same job as `knotcrawl crawl --sections`.
+        opts.sections = _bool(args.get("sections", False)) and mode != "sections"
         opts.refresh = _bool(args.get("refresh", False))
         opts.retry_errors = _bool(args.get("retry_errors", True))
         opts.lock = _bool(args.get("lock", True))

@@ -319,3 +319,12 @@ def test_a_job_that_cannot_be_written_is_one_line(
     assert result.status == 1, result.err
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
     assert "cannot write the crawl job" in result.err and "disk is full" in result.err
+
+
+def test_the_sections_flag_on_the_sections_mode_is_the_same_job() -> None:
+    """`scrapy crawl sections -a sections=yes` resumes the job of `knotcrawl crawl --sections`
+    (and the other way round): the flag names the walk the mode already is."""
+    flagged = CrawlOptions.from_arguments("sections", {"sections": "yes"})
+    plain = CrawlOptions.from_arguments("sections", {})
+    assert flagged.arguments() == plain.arguments()
+    assert CrawlOptions.from_arguments("update", {"sections": "yes"}).sections
