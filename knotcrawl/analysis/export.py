@@ -155,7 +155,7 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
     _remove_killed_parts(path)
     try:
         fd, temp = tempfile.mkstemp(
-            prefix=_part_prefix(path, os.getpid()), suffix=".part", dir=path.parent
+            prefix=f"{_part_stem(path)}{os.getpid()}.", suffix=".part", dir=path.parent
         )
     except OSError as exc:
         raise UsageError(f"output {target}: {exc.strerror or exc}") from None
@@ -172,22 +172,22 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
         raise
 
 
-def _part_prefix(path: Path, pid: int) -> str:
-    """The temporary file's name up to its random part: ``.NAME.HOST-PID.``, so that the
-    next export to ``NAME`` can tell the file of a killed one from a running one's."""
-    return f".{path.name}.{socket.gethostname().replace('.', '_')}-{pid}."
+def _part_stem(path: Path) -> str:
+    """The temporary file's name up to its writer's pid (``.NAME.HOST-``; then ``PID.``, a
+    random part and ``.part``), so that the next export to ``NAME`` can tell the file of a
+    killed one from a running one's."""
+    return f".{path.name}.{socket.gethostname().replace('.', '_')}-"
 
 
 def _remove_killed_parts(path: Path) -> None:
     """Remove the temporary files that exports to ``path`` from this machine left when they
     were killed (SIGKILL, the OOM killer, a power cut: no cleanup ran), as their process is
     gone; a running export's file stays. Each removal is said on stderr."""
-    host = socket.gethostname().replace(".", "_")
     try:
         names = [entry.name for entry in os.scandir(path.parent)]
     except OSError:
         return
-    stem = f".{path.name}.{host}-"
+    stem = _part_stem(path)
     for name in names:
         if not (name.startswith(stem) and name.endswith(".part")):
             continue
