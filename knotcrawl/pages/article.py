@@ -51,6 +51,7 @@ from knotcrawl.pages.dates import ParsedDate, find_dates, read_date, without_lea
 from knotcrawl.pages.encoding import decode_body
 from knotcrawl.pages.html import (
     BLOCK_TAGS,
+    CELL_SEPARATOR,
     FURNITURE,
     HEADING,
     IN_ASIDE,
@@ -411,10 +412,22 @@ class ArticlePage:
             if anc in others:
                 return None
             tag = anc.tag if isinstance(anc.tag, str) else ""
-            if tag in ("aside", "nav", "footer", "header"):
+            if tag in ("aside", "nav", "footer", "header") and not self._own_footer(anc):
                 return None
             steps += 1
         return steps if not title_anc else None
+
+    def _own_footer(self, el: HtmlElement) -> bool:
+        """Whether ``el`` (a ``<footer>`` or ``<header>``) is the article's own, inside its
+        container (the AMP page prints the date at the bottom, under the credits: HTML's
+        ``<footer>`` of an ``<article>`` holds its byline and date), not the page's."""
+        container = self.container
+        return (
+            el.tag in ("footer", "header")
+            and container.tag not in ("body", "html")
+            and el is not container
+            and any(anc is container for anc in el.iterancestors())
+        )
 
     def _closest(self, found: list[tuple[HtmlElement, ParsedDate]]) -> ParsedDate | None:
         accepted = []
@@ -730,6 +743,12 @@ class ArticlePage:
             credit_label = text if credits is not None and is_credit_label(text) else None
             if credits is None and p.el.tag in ("dt", "th") and is_bare_credit_label(text):
                 credit_label = f"{text}:"  # the colon is the style sheet's
+            if credits is None and CELL_SEPARATOR in text[:14] and p.el.tag == "tr":
+                # A table's row "label | value" (<th>Author</th><td>Name</td>): one paragraph.
+                key, _sep, value = text.partition(CELL_SEPARATOR)
+                key = key.rstrip(": ")
+                if is_bare_credit_label(key):
+                    credits = parse_credits(f"{key}: {value}")
             if credit_label is not None and i + 1 < len(paras):
                 # "Author:" alone, the name in the next element (a <dt>/<dd> pair).
                 joined = parse_credits(f"{credit_label} {paras[i + 1].text}")

@@ -171,10 +171,19 @@ _SUBSCRIBE_CALL = re.compile(
     r"|caucasian knot|кавказск\w* узл)",
     re.IGNORECASE,
 )
+# An embedded tweet's byline under the quoted text (Twitter's blockquote.twitter-tweet markup):
+# "— Name (@handle) March 1, 2026", "— Имя (@handle) 5 марта 2026 г.". The quote is the
+# article's text; the byline (and its link to the status) is the embed's furniture.
+_TWEET_BYLINE = re.compile(
+    r"^[—–-]\s*[^()]{1,80}\(@\w{1,30}\)"
+    r"(?:\s+(?:\w+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\.?\s+\d{4}(?:\s*г\.)?))?$"
+)
 _NOTICE_CAPS = re.compile(r"ИНОСТРАНН\w*\s+(?:АГЕНТ|СРЕДСТВ)")
 _NOTICE_OPENING = re.compile(
     r"(?:\d{1,2}\s*\+\s*)?(?:НАСТОЯЩИЙ\s+МАТЕРИАЛ|ДАННОЕ\s+СООБЩЕНИЕ)\s*(?:\([^)]{0,40}\)\s*)?"
-    r"(?:ПРОИЗВЕДЕН|СОЗДАН)\w*\s+И\s+(?:\(ИЛИ\)\s+)?РАСПРОСТРАН"
+    # "произведен и распространен", "произведен, распространен и (или) направлен" (the
+    # wording of the law since 2022)
+    r"(?:ПРОИЗВЕДЕН|СОЗДАН)\w*(?:\s*,|\s+И)\s+(?:\(ИЛИ\)\s+)?РАСПРОСТРАН"
 )
 
 # "Read also" and its kin head a block of links to other articles: at the end of the page, or
@@ -248,6 +257,7 @@ def is_furniture_text(text: str) -> bool:
         return True
     if len(text) < 200 and (
         _FURNITURE_LABEL.match(text)
+        or ("(@" in text and _TWEET_BYLINE.match(text))
         or _SUBSCRIBE_CALL.match(text)
         or (" > " in text and _REGION_TOPIC_LABELS.match(text))
     ):

@@ -444,6 +444,28 @@ _TAG_KIND: dict[str, tuple[int, int]] = {
 }
 
 
+_CELL_TAGS = frozenset(["td", "th"])
+# What a data table's row never holds inside its cells (a layout table's row does: the page's
+# columns hold paragraphs, line breaks, images, other tables).
+_NOT_IN_DATA_ROW = ("br", "img", *sorted(BLOCK_TAGS - _CELL_TAGS))
+# Between the cells of a data table's row, which is one paragraph.
+CELL_SEPARATOR = " | "
+
+
+def _is_data_row(row: HtmlElement) -> bool:
+    """Whether a ``<tr>`` is a row of a data table (a table of figures in an article): two
+    cells or more, each holding only inline text (no block, line break or image)."""
+    cells = 0
+    for child in row:
+        if child.tag in _CELL_TAGS:
+            cells += 1
+    if cells < 2:
+        return False
+    for _ in row.iterdescendants(*_NOT_IN_DATA_ROW):
+        return False
+    return True
+
+
 def _tag_kind(tag: str) -> tuple[int, int]:
     kind = _TAG_KIND.get(tag)
     if kind is None:
@@ -583,9 +605,23 @@ def paragraphs(
                     append(text)
         else:
             depth += 1
+            # A data table's row is one paragraph, its cells joined by " | ".
+            # (A layout table's row holding the title is no data row: old pages set the
+            # headline in a cell beside another.)
+            cells = (
+                tag == "tr"
+                and _is_data_row(el)
+                and (title_el is None or not any(a is el for a in title_el.iterancestors()))
+            )
+            first_cell = True
             for child in el:
                 child_tag = child.tag
                 known = _TAG_KIND.get(child_tag)
+                if cells and child_tag in _CELL_TAGS:
+                    if not first_cell:
+                        append(CELL_SEPARATOR)
+                    first_cell = False
+                    known = _PLAIN_INLINE
                 if known is _PLAIN_INLINE and not len(child) and child is not title_el:
                     # A plain inline element without children adds its text, nothing else.
                     text = child.text

@@ -649,8 +649,9 @@ def _ru_article(notice: str) -> dict[str, Any]:
         "Настоящий материал (информация) произведен и распространен иностранным агентом ООО «МЕМО», либо касается деятельности иностранного агента ООО «МЕМО».",
         "18+ Настоящий материал (информация) произведен и распространен иностранным агентом ООО «МЕМО».",
         "Данное сообщение (материал) создано и (или) распространено иностранным средством массовой информации, выполняющим функции иностранного агента, и (или) российским юридическим лицом, выполняющим функции иностранного агента.",
+        "Настоящий материал (информация) произведен, распространен и (или) направлен иностранным агентом ООО «Мемо» либо касается деятельности иностранного агента ООО «Мемо». 18+",
     ],
-    ids=["memo", "memo_18_plus", "mass_media"],
+    ids=["memo", "memo_18_plus", "mass_media", "memo_2022_wording"],
 )
 def test_foreign_agent_notices_in_sentence_case_are_furniture(notice: str) -> None:
     assert _ru_article(notice)["body"] == "\n\n".join(NOTICE_BODY)
@@ -763,3 +764,79 @@ def test_listing_of_one_item_under_a_day_heading() -> None:
     assert [(i.title, i.published_at, i.published_raw, i.lead) for i in items] == [
         ("Residents of Derbent complain", "2026-02-11T20:50:00Z", "11 February 2026 23:50", None)
     ]
+
+
+TABLE_URL = "https://www.eng.kavkaz-uzel.eu/articles/71990"
+
+
+def _table_article(table: str) -> dict[str, Any]:
+    html = f"""<html lang="en"><body><main><p>10:00, 2 March 2026</p>
+<h1>Fines for protesters in three districts</h1>
+<div class="text"><p>Courts in three districts fined the participants of the rally.</p>{table}
+<p>The defence will appeal against every fine.</p></div></main></body></html>"""
+    return parse_article(html.encode("utf-8"), TABLE_URL).to_dict()
+
+
+def test_a_data_tables_row_is_one_paragraph_its_cells_joined() -> None:
+    table = """<table><tr><th>District</th><th>Fined</th></tr>
+<tr><td>Rustavi</td><td>12</td></tr><tr><td>Telavi</td><td></td></tr></table>"""
+    assert _table_article(table)["body"].split("\n\n")[1:4] == [
+        "District | Fined",
+        "Rustavi | 12",
+        "Telavi |",
+    ]
+
+
+def test_a_layout_tables_cells_with_paragraphs_stay_apart() -> None:
+    table = """<table><tr><td><p>The first court sat on Monday.</p></td>
+<td><p>The second one on Tuesday.</p></td></tr></table>"""
+    assert _table_article(table)["body"].split("\n\n")[1:3] == [
+        "The first court sat on Monday.",
+        "The second one on Tuesday.",
+    ]
+
+
+def test_a_tables_author_row_is_the_credit_line() -> None:
+    table = "<table><tr><th>Author</th><td>Tamara Beridze</td></tr></table>"
+    assert _table_article(table)["authors"] == ["Tamara Beridze"]
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "&mdash; Nino K. (@nino_observes) <a href='https://twitter.com/n/status/1'>March 1, 2026</a>",
+        "&mdash; Совет матерей (@sovet01) <a href='https://twitter.com/s/status/2'>5 марта 2026 г.</a>",
+    ],
+    ids=["en", "ru"],
+)
+def test_an_embedded_tweets_byline_is_dropped_and_its_text_kept(byline: str) -> None:
+    tweet = (
+        f"""<blockquote class="twitter-tweet"><p>The box came sealed.</p>{byline}</blockquote>"""
+    )
+    record = _table_article(tweet)
+    assert (record["body"].split("\n\n")[1:], record["links"]) == (
+        ["The box came sealed.", "The defence will appeal against every fine."],
+        [],
+    )
+
+
+def test_the_date_in_the_articles_own_footer_is_its_date() -> None:
+    html = """<html lang="ru"><body><header><a href="/">Кавказский узел</a></header>
+<article><h1>Матери мобилизованных обратились к главе республики</h1>
+<div><p>Матери и жены мобилизованных записали видеообращение к главе республики.</p>
+<p>В пресс-службе сообщили, что обращение будет рассмотрено.</p></div>
+<footer><p>Автор: Анна Лебедева</p><p>16:30, 5 марта 2026</p></footer></article>
+<footer>© 2002–2026 Кавказский узел</footer></body></html>"""
+    record = parse_article(
+        html.encode("utf-8"), "https://www.kavkaz-uzel.eu/articles/420758"
+    ).to_dict()
+    assert record["published_raw"] == "16:30, 5 марта 2026"
+
+
+def test_a_layout_tables_row_holding_the_title_keeps_its_cells_apart() -> None:
+    html = """<html><head><title>Жители протестуют против свалки - Кавказский узел</title></head>
+<body><table><tr><td>14:25, 13 февраля 2026</td></tr>
+<tr><td><b>Жители протестуют против свалки</b></td><td>Жители Нальчика вышли на акцию у мэрии.</td></tr>
+<tr><td><p>Власти обещали провести слушания по проекту полигона.</p></td></tr></table></body></html>"""
+    record = parse_article(html.encode(), "https://www.kavkaz-uzel.eu/articles/420001").to_dict()
+    assert record["body"].split("\n\n")[0] == "Жители Нальчика вышли на акцию у мэрии."
