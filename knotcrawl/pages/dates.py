@@ -426,6 +426,9 @@ _DAY_PATTERN = re.compile(
 )
 # A day the heading names without its date: today, yesterday (the parsing machine's clock is
 # no source for it, as for relative dates).
+# The count of the day's items printed after a day heading ("12 February 2026 (14)"): no part
+# of the day.
+_DAY_COUNT = re.compile(r"\s*[(\[]\d{1,4}[)\]]$")
 _RELATIVE_DAY = frozenset({"today", "yesterday", "сегодня", "вчера", "позавчера"})
 _BARE_TIME = re.compile(r"(?P<H>\d{1,2}):(?P<M>\d{2})")
 
@@ -441,10 +444,13 @@ class Day:
 
 def read_day(text: str | None) -> Day | None:
     """Read ``text`` as a day heading (the whole text a date without a time, or a relative
-    day), else ``None``."""
+    day, perhaps with the count of its items after it: ``12 February 2026 (14)``), else
+    ``None``. The count is no part of the day's text (``Day.raw``)."""
     if not text or len(text) > 48 or ":" in text:
         return None
     raw = " ".join(text.split()).strip(_STRIP)
+    if raw[-1:] in ")]":
+        raw = _DAY_COUNT.sub("", raw).strip(_STRIP)
     if not raw:
         return None
     if raw.lower() in _RELATIVE_DAY:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping
+from html import unescape
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -161,15 +162,16 @@ class ListingHtmlPage:
             if not href or href.strip().startswith(("#", "javascript:")):
                 continue
             rel = (a.get("rel") or "").lower().split()
-            if "next" in rel:
+            if "next" in rel and self._leads_on(href) and a.get("aria-disabled") != "true":
                 return _same_host(urljoin(self.base_url, href), self.url)
             text = collapse(text_of(a))
             cls = (a.get("class") or "").lower()
             if _NEXT_TEXT.match(text) or re.search(r"(?:^|[-_\s])next\b", cls):
                 candidates.append(href)
         for el in self.root.iter("link"):
-            if "next" in (el.get("rel") or "").lower().split() and el.get("href"):
-                return _same_host(urljoin(self.base_url, el.get("href") or ""), self.url)
+            href = el.get("href")
+            if "next" in (el.get("rel") or "").lower().split() and href and self._leads_on(href):
+                return _same_host(urljoin(self.base_url, href), self.url)
         for href in candidates:
             if _page_of(urljoin(self.base_url, href)) == self.page + 1:
                 return _same_host(urljoin(self.base_url, href), self.url)
@@ -180,6 +182,12 @@ class ListingHtmlPage:
                 if path == urlsplit(self.url).path:
                     return _same_host(urljoin(self.base_url, href), self.url)
         return None
+
+    def _leads_on(self, href: str) -> bool:
+        """Whether a link marked as the next page leads past this one: a last page's pager
+        may keep its "Next" link, disabled, pointing at the page itself."""
+        page = _page_of(urljoin(self.base_url, href))
+        return page is None or page > self.page
 
     # -- items ----------------------------------------------------------------------------
 
@@ -357,16 +365,22 @@ class ListingHtmlPage:
         found: list[tuple[HtmlElement, Day]] = []
         for el in self.root.iter():
             text = el.text
-            # Only elements without children, with a short text: read_day's regex runs on few.
-            if not text or len(text) > 60 or len(el) or not isinstance(el.tag, str):
+            # Only elements with a short text of their own: read_day's regex runs on few.
+            if not text or len(text) > 60 or not isinstance(el.tag, str):
                 continue
             day = read_day(text)
             if day is None or position[el] < start:
                 continue
+            # As shown, with the count of its items if the page prints one ("12 February 2026
+            # (14)"); in a child ("12 февраля 2026 <span>(14)</span>"), the whole text must
+            # still read as a day, else the day is an item's own.
+            shown = collapse(text_of(el))
+            if len(el) and (len(shown) > 60 or read_day(shown) is None):
+                continue
             heading = el
             parent = el.getparent()
             while parent is not None and parent.tag not in ("body", "html"):
-                if collapse(text_of(parent)) != day.raw:
+                if collapse(text_of(parent)) not in (day.raw, shown):
                     break
                 heading, parent = parent, parent.getparent()
             if not self._excluded(heading):
@@ -727,6 +741,10 @@ class ListingHtmlPage:
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
 
 
+# Media RSS (http://search.yahoo.com/mrss/), with or without its closing slash.
+_MEDIA_NS = "{http://search.yahoo.com/mrss"
+
+
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
@@ -816,10 +834,28 @@ class FeedPage:
                     published_at=utc_iso(parsed.moment) if parsed else None,
                     published_raw=raw or None,
                     lead=lead or None,
-                    photo_caption=None,
+                    photo_caption=self._media_caption(item),
                 )
             )
         return result
+
+    @staticmethod
+    def _media_caption(item: etree._Element) -> str | None:
+        """The photo's caption: Media RSS's ``media:description`` of the item's picture (in
+        its ``media:content`` or ``media:group``; one beside them describes the item, not the
+        photo), as text (``type="html"`` gives markup)."""
+        for child in item:
+            tag = child.tag
+            if not (isinstance(tag, str) and tag.startswith(_MEDIA_NS)) or not len(child):
+                continue
+            if _local(tag) not in ("content", "group"):
+                continue
+            for el in child.iter():
+                if _local(el.tag) == "description":
+                    caption = collapse(_as_text(el.text))
+                    if caption:
+                        return caption
+        return None
 
     def to_listing(self) -> ListingPage:
         edition = self.edition
@@ -833,10 +869,17 @@ class FeedPage:
         )
 
 
+# An HTML character reference left in feed text that was escaped twice ("&amp;laquo;" in the
+# XML: "&laquo;" once read).
+_CHAR_REF = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
 def _as_text(text: str | None) -> str:
     """Feed text that may carry (escaped) HTML, as plain text."""
     if not text:
         return ""
+    if "&" in text and _CHAR_REF.search(text) and not ("<" in text and ">" in text):
+        return unescape(text)
     if "<" in text and ">" in text:
         import lxml.html
 

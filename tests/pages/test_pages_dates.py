@@ -313,6 +313,18 @@ def test_a_day_heading_is_read_as_its_day(text: str, day: str) -> None:
     assert heading is not None and heading.day is not None and heading.day.isoformat() == day
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("12 February 2026 (14)", "12 February 2026"),
+        ("Среда, 4 марта 2026 [2]", "Среда, 4 марта 2026"),
+    ],
+)
+def test_a_day_headings_count_of_items_is_no_part_of_its_day(text: str, shown: str) -> None:
+    heading = read_day(text)
+    assert heading is not None and heading.raw == shown
+
+
 @pytest.mark.parametrize("text", ["Today", "Сегодня", "вчера", "12 February", "12 апреля"])
 def test_a_day_heading_without_its_date_names_no_day(text: str) -> None:
     heading = read_day(text)

@@ -833,6 +833,43 @@ def test_the_date_in_the_articles_own_footer_is_its_date() -> None:
     assert record["published_raw"] == "16:30, 5 марта 2026"
 
 
+def test_a_disabled_next_link_on_the_last_page_is_no_next_page() -> None:
+    html = """<html lang="en"><body><main><h1>All news</h1><ul>
+<li><span>15:00, 23 June 2009</span> <a href="/articles/10043">Memorial opens office</a></li>
+<li><span>12:00, 22 June 2009</span> <a href="/articles/10041">Refugees ask for housing</a></li></ul>
+<a href="/rubric/10?page=2511">2511</a> <span>2512</span>
+<a rel="next" aria-disabled="true" href="/rubric/10?page=2512">Next</a></main></body></html>"""
+    listing = parse_listing(html.encode(), "https://www.eng.kavkaz-uzel.eu/rubric/10?page=2512")
+    assert listing.next_page is None
+
+
+def test_a_day_headings_count_in_a_child_names_the_day() -> None:
+    html = """<html lang="ru"><body><main><h1>Лента новостей</h1>
+<h3>5 марта 2026 <span class="count">(2)</span></h3><ul>
+<li><time>20:05</time> <a href="/articles/420771">В Черкесске осудили жителя</a></li>
+<li><time>18:25</time> <a href="/articles/420744">Жители Дербента против застройки</a></li></ul>
+</main></body></html>"""
+    listing = parse_listing(html.encode(), "https://www.kavkaz-uzel.eu/articles")
+    assert [item.published_raw for item in listing.items] == [
+        "5 марта 2026 20:05",
+        "5 марта 2026 18:25",
+    ]
+
+
+def test_a_feeds_media_description_is_the_photo_caption_and_entities_are_read() -> None:
+    feed = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"
+xmlns:media="http://search.yahoo.com/mrss/"><channel><language>ru</language>
+<item><title>Заголовок</title><link>https://www.kavkaz-uzel.eu/articles/420744</link>
+<media:content url="https://www.kavkaz-uzel.eu/x.jpg" medium="image">
+<media:description>Набережная. Фото: соцсети</media:description></media:content>
+<description>Жители &amp;laquo;Дербента&amp;raquo; против</description></item></channel></rss>"""
+    item = parse_feed(feed.encode(), "https://www.kavkaz-uzel.eu/articles.rss").items[0]
+    assert (item.photo_caption, item.lead) == (
+        "Набережная. Фото: соцсети",
+        "Жители «Дербента» против",
+    )
+
+
 def test_a_layout_tables_row_holding_the_title_keeps_its_cells_apart() -> None:
     html = """<html><head><title>Жители протестуют против свалки - Кавказский узел</title></head>
 <body><table><tr><td>14:25, 13 февраля 2026</td></tr>
