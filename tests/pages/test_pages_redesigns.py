@@ -6,7 +6,9 @@ fields; an article's ``body`` is listed paragraph by paragraph. The pages are no
 the real site (its HTML is unknown, SITE.md §10): they follow its text conventions (date
 formats, credit and cross-reference lines, furniture phrases) in markups it may adopt:
 Next.js with hashed classes, WordPress, Bootstrap cards, microdata, AMP carousels, Vue, a hero
-photo above the columns, Atom and RSS extensions."""
+photo above the columns, Atom and RSS extensions; RU desktop, mobile and AMP redesigns,
+windows-1251 and KOI8-R pages, tables and tweets in the body, day headings with counts,
+Media RSS captions."""
 
 from __future__ import annotations
 
