@@ -1,0 +1,114 @@
+"""The site facts of SITE.md §1–§2 that the crawler and the replica must both know: every host
+seen serves its edition, every article URL form names the canonical article, and every listing
+SITE.md names is walked by ``crawl --sections`` and served by the replica."""
+
+from __future__ import annotations
+
+import pytest
+
+from knotcrawl.hosts import article_ref, edition_of_host
+from knotcrawl.replica import LISTINGS, Replica, ReplicaConfig
+from knotcrawl.spiders.base import SECTION_LISTINGS
+
+# SITE.md §1, the host table: every host seen, with the edition it served.
+SITE_HOSTS = {
+    "www.eng.kavkaz-uzel.eu": "en",
+    "eng.kavkaz-uzel.eu": "en",
+    "eng.kavkaz-uzel.media": "en",
+    "www.eng.kavkaz-uzel.media": "en",
+    "caucasianknot.org": "en",
+    "caucasianknot.info": "en",
+    "www.caucasianknot.info": "en",
+    "www.eng.kutest.org": "en",
+    "eng.kavkaz-uzel.ru": "en",
+    "www.kavkaz-uzel.eu": "ru",
+    "m.kavkaz-uzel.eu": "ru",
+    "amp.kavkaz-uzel.eu": "ru",
+    "kavkaz-uzel.media": "ru",
+    "m.kavkaz-uzel.media": "ru",
+    "kavkazuzel.com": "ru",
+    "caucasianknot.net": "ru",  # RU despite the English name
+    "api.kutest.org": "ru",
+    "www.kavkaz-uzel.ru": "ru",
+}
+# SITE.md §2 and §2.1: the listings seen, per edition.
+SITE_LISTINGS = {
+    "en": {
+        "/rubric/10",
+        "/rubric/11",
+        "/rubric/20",
+        "/rubric/23",
+        "/category/3",
+        "/category/5",
+        "/category/8",
+        "/abhazia",
+        "/karachaevo",
+        "/northcaucdistr",
+    },
+    "ru": {"/rubric/41", "/rubric/1104"},
+}
+
+
+@pytest.mark.parametrize(("host", "edition"), sorted(SITE_HOSTS.items()))
+def test_every_host_seen_serves_its_edition(host, edition):
+    assert edition_of_host(host) == edition
+
+
+@pytest.mark.parametrize(("host", "edition"), sorted(SITE_HOSTS.items()))
+def test_every_host_seen_names_the_canonical_article(host, edition):
+    """The two id spaces are separate: /articles/63476 is a RU item on a RU host and an EN
+    item on an EN one (SITE.md §1), whatever the scheme, slash, query or letter case."""
+    canonical = {
+        "en": "https://www.eng.kavkaz-uzel.eu/articles/63476",
+        "ru": "https://www.kavkaz-uzel.eu/articles/63476",
+    }[edition]
+    for url in (
+        f"https://{host}/articles/63476",
+        f"http://{host}/articles/63476/",
+        f"https://{host.upper()}/articles/63476?page=2#top",
+        f"https://{host}:443/articles/63476/",
+    ):
+        ref = article_ref(url)
+        assert ref is not None, url
+        assert ref.canonical() == canonical, url
+
+
+@pytest.mark.parametrize("prefix", ["m.", "amp."])
+@pytest.mark.parametrize("host", ["kavkaz-uzel.eu", "kavkaz-uzel.media", "kavkazuzel.com"])
+def test_mobile_and_amp_variants_of_ru_hosts_are_ru(prefix, host):
+    """SITE.md §2: the `m.` and `amp.` hosts serve the same paths as the RU desktop."""
+    assert edition_of_host(prefix + host) == "ru"
+
+
+def test_a_service_page_is_no_article():
+    """`/articles/AboutCaucasianKnot` (SITE.md §2): an article URL with no id, skipped."""
+    ref = article_ref("https://www.eng.kavkaz-uzel.eu/articles/AboutCaucasianKnot")
+    assert ref is not None and ref.article_id is None and ref.canonical() is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.kavkaz-uzel.eu/blogs/16/posts/8166",
+        "https://m.kavkaz-uzel.media/forum/topics/9794?page=1",
+        "https://www.kavkaz-uzel.eu/articles.rss",
+        "https://www.kavkaz-uzel.eu/system/uploads/article_image/image/0013/139551/x.jpg",
+        "https://www.kavkaz-uzel.eu/assets/ico/hr-63567a98ba59eebda09903edeec1ff93.gif",
+    ],
+)
+def test_pages_that_are_not_articles_name_none(url):
+    assert article_ref(url) is None
+
+
+@pytest.mark.parametrize("edition", ["en", "ru"])
+def test_the_sections_crawl_walks_every_listing_site_md_names(edition):
+    assert SITE_LISTINGS[edition] <= set(SECTION_LISTINGS[edition])
+
+
+@pytest.mark.parametrize("edition", ["en", "ru"])
+def test_the_replica_serves_every_listing_site_md_names(edition):
+    assert SITE_LISTINGS[edition] <= set(LISTINGS[edition])
+    rep = Replica(ReplicaConfig(seed=1, articles=300))
+    host = {"en": "www.eng.kavkaz-uzel.eu", "ru": "www.kavkaz-uzel.eu"}[edition]
+    for path in sorted(SITE_LISTINGS[edition]):
+        assert rep.respond("GET", host, f"{path}?page=1").status == 200, path
