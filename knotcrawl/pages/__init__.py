@@ -62,8 +62,11 @@ def parse_article(body: bytes | str, url: str, headers: Headers = None) -> Artic
 
 
 def parse_listing(body: bytes | str, url: str, headers: Headers = None) -> ListingPage:
-    """A rubric/category/region/all-news listing page (an empty ``items`` past the end)."""
-    return ListingHtmlPage(body, url, headers).to_listing()
+    """A rubric/category/region/all-news listing page (an empty ``items`` past the end);
+    ``NotAnArticle`` for an error page ("page not found" with status 200 is no listing)."""
+    page = ListingHtmlPage(body, url, headers)
+    reject_error_page(page, url)
+    return page.to_listing()
 
 
 def parse_feed(body: bytes | str, url: str, headers: Headers = None) -> ListingPage:
@@ -114,9 +117,7 @@ def parse_page(body: bytes | str, url: str, headers: Headers = None) -> ArticleR
         return parse_feed(body, url, headers)
     if kind == "article":
         return parse_article(body, url, headers)
-    page = ListingHtmlPage(body, url, headers)
-    reject_error_page(page, url)
-    return page.to_listing()
+    return parse_listing(body, url, headers)
 
 
 def reject_error_page(page: ListingHtmlPage, url: str) -> None:

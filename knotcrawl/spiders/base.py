@@ -442,28 +442,45 @@ class KnotSpider(scrapy.Spider):
             spec, f"redirected to another page: {response.url}", "redirected_elsewhere"
         )
 
-    def missing_listing(self, spec: Spec, response: Response) -> FetchFailed | None:
-        """A failure when a listing's first page answers 404/410. Past the end a listing may
-        answer 404 (SITE.md §2.2), but page 1 answering it means the listing is not there
-        (the RU all-news listing is not known on the real site, SITE.md §4.3): taken for an
-        empty listing, the walk or page search would end at once, storing nothing from it
-        and reporting nothing. The next run fetches it again."""
-        if response.status not in (404, 410) or _listing_position(spec.url)[1] != 1:
+    def missing_listing(
+        self, spec: Spec, response: Response, listing: ListingPage | None
+    ) -> FetchFailed | None:
+        """A failure when a listing's first page answers 404/410, or is no listing page (a
+        "page not found" page with status 200). Past the end a listing may answer either
+        (SITE.md §2.2), but page 1 answering it means the listing is not there (the RU
+        all-news listing is not known on the real site, SITE.md §4.3): taken for an empty
+        listing, the walk or page search would end at once, storing nothing from it and
+        reporting nothing. The next run fetches it again."""
+        if listing is not None or _listing_position(spec.url)[1] != 1:
             return None
         self.crawler.stats.inc_value("knotcrawl/listing/missing")
+        what = "" if response.status in (404, 410) else " (not a listing page)"
         return self.failure(
-            spec, f"HTTP {response.status}: the listing has no first page", "listing_missing"
+            spec,
+            f"HTTP {response.status}{what}: the listing has no first page",
+            "listing_missing",
         )
+
+    def walk_items(self, spec: Spec, response: Response) -> list[ListingItem] | FetchFailed:
+        """The items of a walk's or page search's listing page (none past the end), or the
+        failure when it is another page than the one asked for or a listing with no first
+        page."""
+        listing = None
+        failed = self.other_page(spec, response)
+        if failed is None:
+            listing = self.read_listing(response)
+            failed = self.missing_listing(spec, response, listing)
+        if failed is not None:
+            return failed
+        return listing.items if listing is not None else []
 
     def parse_listing_page(self, response: Response) -> Iterator[Any]:
         spec: Spec = response.meta["spec"]
-        failed = self.other_page(spec, response) or self.missing_listing(spec, response)
-        if failed is not None:
-            yield failed
+        items = self.walk_items(spec, response)
+        if isinstance(items, FetchFailed):
+            yield items
             return
-        listing = self.read_listing(response)
-        items = listing.items if listing is not None else []
-        children = self.on_listing(spec, listing, items)
+        children = self.on_listing(spec, items)
         yield self.listing_seen(spec, items)
         for child in children:
             yield self.request(child)
@@ -473,9 +490,7 @@ class KnotSpider(scrapy.Spider):
         assert self.context.frontier is not None
         return self.context.frontier.add(specs)
 
-    def on_listing(
-        self, spec: Spec, listing: ListingPage | None, items: list[ListingItem]
-    ) -> list[Spec]:
+    def on_listing(self, spec: Spec, items: list[ListingItem]) -> list[Spec]:
         """What to fetch after a listing page (its articles, the next page), already added
         to the frontier."""
         if spec.meta.get("walk") == "range":
@@ -592,13 +607,11 @@ class KnotSpider(scrapy.Spider):
     ) -> list[ListingItem] | FetchFailed:
         """A page search's page: its items, or the failure when it is another page or a
         listing with no first page."""
-        failed = self.other_page(spec, response) or self.missing_listing(spec, response)
-        if failed is not None:
-            return failed
-        self.crawler.stats.inc_value(counter)
-        self.context.count("probes")
-        listing = self.read_listing(response)
-        return listing.items if listing is not None else []
+        items = self.walk_items(spec, response)
+        if not isinstance(items, FetchFailed):
+            self.crawler.stats.inc_value(counter)
+            self.context.count("probes")
+        return items
 
     def parse_probe_page(self, response: Response) -> Iterator[Any]:
         """One page of a date range's page search; once the first page holding items older

@@ -8,7 +8,7 @@ from typing import Any
 
 from knotcrawl.crawling.frontier import Spec
 from knotcrawl.moscow import parse_utc_iso, utc_iso
-from knotcrawl.record import ListingItem, ListingPage
+from knotcrawl.record import ListingItem
 from knotcrawl.spiders.base import ALL_NEWS, SECTION_LISTINGS, KnotSpider
 
 
@@ -76,11 +76,9 @@ class UpdateSpider(KnotSpider):
         if self.options.retry_errors:
             yield from self.error_seeds()
 
-    def on_listing(
-        self, spec: Spec, listing: ListingPage | None, items: list[ListingItem]
-    ) -> list[Spec]:
+    def on_listing(self, spec: Spec, items: list[ListingItem]) -> list[Spec]:
         if spec.meta.get("walk") != "update":
-            return super().on_listing(spec, listing, items)  # --sections: every page, every item
+            return super().on_listing(spec, items)  # --sections: every page, every item
         fresh = self.not_older_than_archive(spec, items)
         # New = not in the archive when the run started, not older than its edge, and not on
         # the previous page of this walk (items pushed down a page by articles published during

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from crawlkit import replica, summary_line
@@ -16,11 +18,13 @@ NOW = datetime(2026, 2, 1, tzinfo=UTC)
 CONFIG = {"seed": 4, "articles": 120, "now": NOW}
 
 
-@pytest.mark.parametrize("listing_end", ["empty", "404"])
+@pytest.mark.parametrize("listing_end", ["empty", "404", "soft-404"])
 def test_a_sections_crawl_reads_every_listing_to_its_end(workspace, listing_end):
-    config = {**CONFIG, "listing_end": listing_end}
+    config = {**CONFIG, "listing_end": listing_end.removeprefix("soft-")}
     rep = Replica(ReplicaConfig(**config))
     with replica(**config) as server:
+        if listing_end == "soft-404":
+            server.replica = SoftNotFound(server.replica)
         run = workspace.run("crawl", "--sections", "--edition", "en", "--replica", server.proxy_url)
     assert run.status == 0, run.stderr
     assert "failed=0" in summary_line(run)
@@ -65,3 +69,35 @@ def test_a_date_range_at_the_start_of_the_deep_archive_is_searched_and_walked_to
     assert run.status == 0, run.stderr
     assert f"new={len(oldest)} " in summary_line(run)
     assert run.stats["knotcrawl/range/probes"] <= math.ceil(math.log2(pages)) + 2
+
+
+class SoftNotFound:
+    """The replica, except that its "page not found" pages answer with status 200 (a soft
+    404), and that the paths in ``missing`` are not found."""
+
+    def __init__(self, replica: Replica, missing: frozenset[str] = frozenset()) -> None:
+        self.replica, self.missing = replica, missing
+
+    def respond(self, method: str, host: str, target: str, *args: Any, **kwargs: Any) -> Any:
+        if urlsplit(target).path in self.missing:
+            target = "/no-such-page"
+        response = self.replica.respond(method, host, target, *args, **kwargs)
+        if response.status == 404:
+            response.status = 200
+        return response
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.replica, name)
+
+
+def test_a_listing_whose_first_page_is_a_soft_404_is_a_failure(workspace):
+    """The RU all-news listing `/articles` is the crawler's guess (SITE.md §4.3). A site that
+    lacks it may answer its "page not found" page with status 200: that is no empty listing,
+    or every update would store the feed's items only and say nothing."""
+    with replica(**CONFIG) as server:
+        server.replica = SoftNotFound(server.replica, frozenset({"/articles"}))
+        run = workspace.run(
+            "update", "--edition", "ru", "--now", NOW.isoformat(), "--replica", server.proxy_url
+        )
+    assert run.status == 1, run.stderr
+    assert run.stats["knotcrawl/listing/missing"] == 1
