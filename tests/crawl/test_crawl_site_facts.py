@@ -4,7 +4,10 @@ SITE.md names is walked by ``crawl --sections`` and served by the replica."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from crawlkit import assert_matches_truth, replica, replica_truth
 
 from knotcrawl.hosts import article_ref, edition_of_host
 from knotcrawl.replica import LISTINGS, Replica, ReplicaConfig
@@ -112,3 +115,29 @@ def test_the_replica_serves_every_listing_site_md_names(edition):
     host = {"en": "www.eng.kavkaz-uzel.eu", "ru": "www.kavkaz-uzel.eu"}[edition]
     for path in sorted(SITE_LISTINGS[edition]):
         assert rep.respond("GET", host, f"{path}?page=1").status == 200, path
+
+
+@pytest.mark.parametrize(
+    ("edition", "base"),
+    [
+        ("en", "http://eng.kavkaz-uzel.eu"),  # redirects to www.
+        ("ru", "http://m.kavkaz-uzel.eu"),  # mobile markup, listings included
+        ("ru", "http://amp.kavkaz-uzel.eu"),  # AMP markup
+    ],
+)
+def test_a_sections_crawl_through_a_mirror_stores_canonical_records(workspace, edition, base):
+    """SITE.md §1-§2: the same paths and ids on every host. Walked and fetched from a
+    redirecting, `m.` or `amp.` host, the records are the canonical host's (but for the date
+    text, which the mobile and AMP pages print otherwise) and keep the host fetched from."""
+    config = {"seed": 4, "articles": 60, "now": datetime(2026, 2, 1, tzinfo=UTC)}
+    truth = replica_truth((edition,), **config)
+    with replica(**config) as server:
+        run = workspace.run(
+            "crawl", "--sections", "--edition", edition,
+            "--replica", server.proxy_url, "--base-url", f"{edition}={base}",
+        )  # fmt: skip
+    assert run.status == 0, run.stderr
+    with workspace.archive() as archive:
+        assert_matches_truth(archive, truth, frozenset({"published_raw"}))
+        hosts = {archive.get(*key).fetched_url.split("/articles/")[0] for key in truth}
+    assert hosts == {base.replace("//eng.", "//www.eng.")}
