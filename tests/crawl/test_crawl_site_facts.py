@@ -10,8 +10,9 @@ import pytest
 from crawlkit import assert_matches_truth, replica, replica_truth
 
 from knotcrawl.hosts import article_ref, edition_of_host
+from knotcrawl.pages import page_kind
 from knotcrawl.replica import LISTINGS, Replica, ReplicaConfig
-from knotcrawl.spiders.base import SECTION_LISTINGS
+from knotcrawl.spiders.base import FEEDS, SECTION_LISTINGS
 
 # SITE.md §1, the host table: every host seen, with the edition it served.
 SITE_HOSTS = {
@@ -115,6 +116,29 @@ def test_the_replica_serves_every_listing_site_md_names(edition):
     host = {"en": "www.eng.kavkaz-uzel.eu", "ru": "www.kavkaz-uzel.eu"}[edition]
     for path in sorted(SITE_LISTINGS[edition]):
         assert rep.respond("GET", host, f"{path}?page=1").status == 200, path
+
+
+# SITE.md §7: the feed addresses client code uses (the last two are doubtful).
+FEED_URLS = (
+    "https://www.kavkaz-uzel.eu/articles.rss",
+    "http://www.kavkaz-uzel.ru/articles.rss/",
+    "https://kavkaz-uzel.eu/rss",
+    "https://www.kavkaz-uzel.eu/rss/ingushetia",
+    "https://www.kavkaz-uzel.eu/articles/rss.xml",
+    "https://www.kavkaz-uzel.eu/feed.rss",
+)
+
+
+@pytest.mark.parametrize("url", FEED_URLS)
+def test_every_feed_address_is_read_as_a_feed(url):
+    assert page_kind(b"<html></html>", url) == "feed"
+
+
+@pytest.mark.parametrize("path", [*FEEDS["ru"], "/articles.rss/"])
+def test_the_replica_serves_the_ru_feed_at_every_address_the_crawler_knows(path):
+    rep = Replica(ReplicaConfig(seed=1, articles=60))
+    feed = rep.respond("GET", "www.kavkaz-uzel.eu", "/articles.rss").body
+    assert rep.respond("GET", "www.kavkaz-uzel.eu", path).body == feed
 
 
 @pytest.mark.parametrize(
