@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from crawlkit import assert_matches_truth, replica, replica_truth
 
+from knotcrawl.crawling.options import CrawlOptions
 from knotcrawl.hosts import article_ref, edition_of_host
 from knotcrawl.pages import page_kind
 from knotcrawl.replica import LISTINGS, Replica, ReplicaConfig
@@ -116,6 +117,16 @@ def test_the_replica_serves_every_listing_site_md_names(edition):
     host = {"en": "www.eng.kavkaz-uzel.eu", "ru": "www.kavkaz-uzel.eu"}[edition]
     for path in sorted(SITE_LISTINGS[edition]):
         assert rep.respond("GET", host, f"{path}?page=1").status == 200, path
+
+
+# SITE.md §9: the id spans seen, oldest to newest landmark, and a later EN id seen in code.
+ID_SPANS = {"en": "12424-71211,79097", "ru": "20286-420265"}
+
+
+@pytest.mark.parametrize(("edition", "ids"), sorted(ID_SPANS.items()))
+def test_an_id_crawl_takes_the_whole_id_span_of_an_edition(edition, ids):
+    options = CrawlOptions.from_arguments("ids", {"edition": edition, "ids": ids})
+    assert options.ids[0][0] == int(ids.split("-")[0])
 
 
 # SITE.md §7: the feed addresses client code uses (the last two are doubtful).
