@@ -101,3 +101,38 @@ def test_a_listing_whose_first_page_is_a_soft_404_is_a_failure(workspace):
         )
     assert run.status == 1, run.stderr
     assert run.stats["knotcrawl/listing/missing"] == 1
+
+
+class NoPagination:
+    """The replica, except that ``paths`` ignore ``?page=``: every page is the first."""
+
+    def __init__(self, replica: Replica, paths: frozenset[str]) -> None:
+        self.replica, self.paths = replica, paths
+
+    def respond(self, method: str, host: str, target: str, *args: Any, **kwargs: Any) -> Any:
+        path = urlsplit(target).path
+        return self.replica.respond(
+            method, host, path if path in self.paths else target, *args, **kwargs
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.replica, name)
+
+
+def test_a_category_or_region_that_does_not_paginate_ends_its_walk_at_page_2(workspace):
+    """SITE.md §10.4-5: whether category and region pages take `?page=` is unknown. If they
+    ignore it, page 2 repeats page 1 and the walk ends there, with no failure."""
+    paths = frozenset({"/category/5", "/abhazia"})
+    rep = Replica(ReplicaConfig(**CONFIG))
+    first_pages = {p: {i.article_id for i in rep.listing_truth(p, 1).items} for p in paths}
+    with replica(**CONFIG) as server:
+        server.replica = NoPagination(server.replica, paths)
+        run = workspace.run("crawl", "--sections", "--edition", "en", "--replica", server.proxy_url)
+    assert run.status == 0, run.stderr
+    listings = sum(
+        rep.listing_pages(p, "en") + 1 for p in rep.listing_paths("en") if p not in paths
+    )
+    assert run.counts["listings"] == listings + 2 * len(paths)
+    with workspace.archive() as archive:
+        for path, ids in first_pages.items():
+            assert all(path.strip("/") in archive.get("en", aid).sections for aid in ids)
