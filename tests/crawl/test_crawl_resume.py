@@ -132,27 +132,6 @@ def test_sigterm_as_the_crawl_starts_is_an_interruption(workspace):
         assert_matches_truth(archive, truth)
 
 
-def test_base_url_mirror_host(workspace):
-    config = {"seed": 6, "articles": 40, "now": NOW}
-    truth = replica_truth(("en",), **config)
-    with replica(**config) as server:
-        run = workspace.run(
-            "crawl",
-            "--sections",
-            "--edition",
-            "en",
-            "--replica",
-            server.proxy_url,
-            "--base-url",
-            "en=http://www.caucasianknot.info",
-        )
-    assert run.status == 0, run.stderr
-    with workspace.archive() as archive:
-        assert_matches_truth(archive, truth)
-        record = archive.get(*next(iter(truth)))
-        assert record.fetched_url.startswith("http://www.caucasianknot.info/articles/")
-
-
 def test_a_resumed_update_also_fetches_what_came_since(workspace):
     """Interrupted, then run again half a year later: the job's pending requests are finished
     and the articles published meanwhile fetched in the same run, not left for the next."""
