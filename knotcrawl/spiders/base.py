@@ -446,13 +446,26 @@ class KnotSpider(scrapy.Spider):
         self, spec: Spec, response: Response, listing: ListingPage | None
     ) -> FetchFailed | None:
         """A failure when a listing's first page answers 404/410, or is no listing page (a
-        "page not found" page with status 200). Past the end a listing may answer either
-        (SITE.md §2.2), but page 1 answering it means the listing is not there (the RU
-        all-news listing is not known on the real site, SITE.md §4.3): taken for an empty
-        listing, the walk or page search would end at once, storing nothing from it and
-        reporting nothing. The next run fetches it again."""
-        if listing is not None or _listing_position(spec.url)[1] != 1:
+        "page not found" page with status 200), or is an all-news or deep-archive listing
+        without items. Past the end a listing may answer any of these (SITE.md §2.2), but
+        page 1 answering it means the listing is not there (the RU all-news listing is not
+        known on the real site, SITE.md §4.3) or not readable (an anti-bot challenge page,
+        §10.13): taken for an empty listing, the walk or page search would end at once,
+        storing nothing from it and reporting nothing. The next run fetches it again. (A
+        category or region may really be empty: its empty first page is only a warning.)"""
+        path, page = _listing_position(spec.url)
+        if page != 1 or (listing is not None and listing.items):
             return None
+        if listing is not None:
+            self.crawler.stats.inc_value("knotcrawl/listing/empty_first_page")
+            if path not in (ALL_NEWS[spec.edition], DEEP_ARCHIVE[spec.edition]):
+                logger.warning("the listing %s shows no articles", spec.url)
+                return None
+            return self.failure(
+                spec,
+                f"HTTP {response.status}: the listing's first page shows no articles",
+                "listing_empty",
+            )
         self.crawler.stats.inc_value("knotcrawl/listing/missing")
         what = "" if response.status in (404, 410) else " (not a listing page)"
         return self.failure(

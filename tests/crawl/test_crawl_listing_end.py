@@ -103,6 +103,50 @@ def test_a_listing_whose_first_page_is_a_soft_404_is_a_failure(workspace):
     assert run.stats["knotcrawl/listing/missing"] == 1
 
 
+CHALLENGE = (
+    b"<html><head><title>Just a moment...</title></head>"
+    b"<body><p>Checking your browser before accessing the site.</p></body></html>"
+)
+
+
+class Challenged:
+    """The replica, except that the paths in ``challenged`` answer an anti-bot challenge
+    page with status 200 (SITE.md §10.13): no error title, no items."""
+
+    def __init__(self, replica: Replica, challenged: frozenset[str]) -> None:
+        self.replica, self.challenged = replica, challenged
+
+    def respond(self, method: str, host: str, target: str, *args: Any, **kwargs: Any) -> Any:
+        response = self.replica.respond(method, host, target, *args, **kwargs)
+        if urlsplit(target).path in self.challenged:
+            response.body = CHALLENGE
+        return response
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.replica, name)
+
+
+def test_an_all_news_listing_whose_first_page_shows_no_articles_is_a_failure(workspace):
+    """The all-news listing is never empty: a first page without items is a page the crawler
+    cannot read (a challenge page), and an update that took it for an empty listing would end
+    0 having stored nothing."""
+    with replica(**CONFIG) as server:
+        server.replica = Challenged(server.replica, frozenset({"/rubric/11"}))
+        run = workspace.run(
+            "update", "--edition", "en", "--now", NOW.isoformat(), "--replica", server.proxy_url
+        )
+    assert run.status == 1, run.stderr
+    assert run.stats["knotcrawl/listing/empty_first_page"] == 1
+
+
+def test_a_category_whose_first_page_shows_no_articles_is_a_warning(workspace):
+    """A category or region may really be empty: the crawl says so and goes on."""
+    with replica(**CONFIG) as server:
+        server.replica = Challenged(server.replica, frozenset({"/category/5"}))
+        run = workspace.run("crawl", "--sections", "--edition", "en", "--replica", server.proxy_url)
+    assert (run.status, run.stats["knotcrawl/listing/empty_first_page"]) == (0, 1), run.stderr
+
+
 class NoPagination:
     """The replica, except that ``paths`` ignore ``?page=``: every page is the first."""
 
