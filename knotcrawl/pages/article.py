@@ -31,7 +31,6 @@ from knotcrawl.pages.common import (
     NotAnArticle,
     cached_property,
     edition_from_lang,
-    is_binary,
     is_error_title,
     resolve_link,
 )
@@ -48,7 +47,6 @@ from knotcrawl.pages.conventions import (
     repair_homoglyphs,
 )
 from knotcrawl.pages.dates import ParsedDate, find_dates, read_date, without_leading_date
-from knotcrawl.pages.encoding import decode_body
 from knotcrawl.pages.html import (
     BLOCK_TAGS,
     CELL_SEPARATOR,
@@ -69,8 +67,8 @@ from knotcrawl.pages.html import (
     json_ld_scripts,
     line_text,
     meta_content,
+    open_page,
     paragraphs,
-    parse_html,
     strip_noise,
     text_of,
 )
@@ -187,14 +185,8 @@ class ArticlePage:
         url: str,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        if not html or html.isspace():
-            raise NotAnArticle(f"{url}: the page is empty")
-        if is_binary(html):
-            raise NotAnArticle(f"{url}: binary data, not an HTML page")
         self.url = url
-        self.text, self.encoding = decode_body(html, headers)
-        data = html if isinstance(html, bytes) and self.encoding != "unicode" else None
-        self.root: HtmlElement = parse_html(self.text, data, self.encoding)
+        self.text, self.encoding, self.root = open_page(html, url, headers)
         self._ld_scripts = json_ld_scripts(self.root)
         strip_noise(self.root)
         self._sources: dict[str, str] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -20,7 +20,8 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import _Element as HtmlElement
 
-from knotcrawl.pages.common import NotAnArticle
+from knotcrawl.pages.common import NotAnArticle, is_binary
+from knotcrawl.pages.encoding import decode_body
 
 __all__ = [
     "BLOCK_TAGS",
@@ -32,6 +33,7 @@ __all__ = [
     "json_ld_of",
     "json_ld_scripts",
     "meta_content",
+    "open_page",
     "paragraphs",
     "parse_html",
     "text_of",
@@ -187,6 +189,20 @@ def collapse(text: str | None) -> str:
 
 _PARSERS: dict[str, etree.HTMLParser] = {}
 _LIBXML_NAMES = {"cp1251": "windows-1251", "koi8_r": "koi8-r", "utf_8": "utf-8"}
+
+
+def open_page(
+    html: str | bytes, url: str, headers: Mapping[str, str] | None = None
+) -> tuple[str, str, HtmlElement]:
+    """A fetched page's text, the encoding it was read in and its tree; ``NotAnArticle`` for
+    an empty page or binary data. (Article and listing pages both start here.)"""
+    if not html or html.isspace():
+        raise NotAnArticle(f"{url}: the page is empty")
+    if is_binary(html):
+        raise NotAnArticle(f"{url}: binary data, not an HTML page")
+    text, encoding = decode_body(html, headers)
+    data = html if isinstance(html, bytes) and encoding != "unicode" else None
+    return text, encoding, parse_html(text, data, encoding)
 
 
 def parse_html(text: str, data: bytes | None = None, encoding: str | None = None) -> HtmlElement:

@@ -27,7 +27,6 @@ from knotcrawl.pages.common import (
     NotAnArticle,
     cached_property,
     edition_from_lang,
-    is_binary,
     resolve_link,
 )
 from knotcrawl.pages.conventions import is_side_box_heading
@@ -42,7 +41,6 @@ from knotcrawl.pages.dates import (
     read_day,
     read_time,
 )
-from knotcrawl.pages.encoding import decode_body
 from knotcrawl.pages.html import (
     BLOCK_TAGS,
     HEADING_TAGS,
@@ -52,8 +50,8 @@ from knotcrawl.pages.html import (
     css,
     document_base,
     line_text,
+    open_page,
     paragraphs,
-    parse_html,
     strip_noise,
     text_of,
 )
@@ -95,14 +93,8 @@ class ListingHtmlPage:
     def __init__(
         self, html: str | bytes, url: str, headers: Mapping[str, str] | None = None
     ) -> None:
-        if not html or html.isspace():
-            raise NotAnArticle(f"{url}: the page is empty")
-        if is_binary(html):
-            raise NotAnArticle(f"{url}: binary data, not an HTML page")
         self.url = url
-        self.text, self.encoding = decode_body(html, headers)
-        data = html if isinstance(html, bytes) and self.encoding != "unicode" else None
-        self.root: HtmlElement = parse_html(self.text, data, self.encoding)
+        self.text, self.encoding, self.root = open_page(html, url, headers)
         strip_noise(self.root)
         self._sources: dict[str, str] = {}
         self._items_level = "semantic"
