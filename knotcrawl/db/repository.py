@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from sqlalchemy import (
+    Column,
     Connection,
     Engine,
     Row,
@@ -871,17 +872,24 @@ class Archive:
         )
 
     @staticmethod
+    def _names(conn: Connection, column: Column[str], pks: list[int]) -> dict[int, list[str]]:
+        """The names in ``column`` of a child table (authors, sections) of each article in
+        ``pks``, in their order on the page."""
+        table = column.table
+        names: dict[int, list[str]] = defaultdict(list)
+        for pk, name in conn.execute(
+            select(table.c.article_pk, column)
+            .where(table.c.article_pk.in_(pks))
+            .order_by(table.c.article_pk, table.c.position)
+        ).all():
+            names[pk].append(name)
+        return names
+
+    @staticmethod
     def _children(
         conn: Connection, pks: list[int]
     ) -> tuple[dict[int, list[str]], dict[int, list[Link]]]:
-        authors: dict[int, list[str]] = defaultdict(list)
-        au = m.article_authors
-        for pk, name in conn.execute(
-            select(au.c.article_pk, au.c.name)
-            .where(au.c.article_pk.in_(pks))
-            .order_by(au.c.article_pk, au.c.position)
-        ).all():
-            authors[pk].append(name)
+        authors = Archive._names(conn, m.article_authors.c.name, pks)
         links: dict[int, list[Link]] = defaultdict(list)
         li = m.article_links
         for row in conn.execute(
@@ -897,14 +905,7 @@ class Archive:
             return []
         pks = [row.id for row in rows]
         authors, links = self._children(conn, pks)
-        sections: dict[int, list[str]] = defaultdict(list)
-        s = m.article_sections
-        for pk, name in conn.execute(
-            select(s.c.article_pk, s.c.section)
-            .where(s.c.article_pk.in_(pks))
-            .order_by(s.c.article_pk, s.c.position)
-        ).all():
-            sections[pk].append(name)
+        sections = self._names(conn, m.article_sections.c.section, pks)
         return [
             ArticleRecord(
                 edition=row.edition,
