@@ -46,7 +46,13 @@ from knotcrawl.pages.conventions import (
     parse_credits,
     repair_homoglyphs,
 )
-from knotcrawl.pages.dates import ParsedDate, find_dates, read_date, without_leading_date
+from knotcrawl.pages.dates import (
+    ParsedDate,
+    find_dates,
+    read_date,
+    read_time,
+    without_leading_date,
+)
 from knotcrawl.pages.html import (
     BLOCK_TAGS,
     CELL_SEPARATOR,
@@ -385,7 +391,7 @@ class ArticlePage:
             if not href or "articles/" not in href:
                 continue
             m = _ARTICLE_HREF.search(href)
-            if m is None or int(m.group(1)) == own:
+            if m is None or int(m.group(1)) == own or _in_prose(a):
                 continue
             for anc in a.iterancestors():
                 if anc in result:
@@ -723,6 +729,7 @@ class ArticlePage:
                 continue
             if (
                 state == "before"
+                and not p.flags & FURNITURE  # (an author's card: a photo and the name)
                 and p.el is not body_el
                 and text != own_raw  # the date line printed above the photo
                 and self._beside_image(p)
@@ -859,8 +866,12 @@ class ArticlePage:
         stamp = published.moment.timestamp()
         for el in self.container.iter("time"):
             shown = collapse(line_text(el))
+            if not shown or read_time(shown) is not None:
+                # A time alone names no day: a live blog's entry that opened at the
+                # article's minute is text, not the date line.
+                continue
             parsed = read_date(el.get("datetime")) or read_date(shown)
-            if not shown or parsed is None or parsed.moment.timestamp() != stamp:
+            if parsed is None or parsed.moment.timestamp() != stamp:
                 continue
             block = next((a for a in el.iterancestors() if a.tag in BLOCK_TAGS), None)
             if block is not None:
@@ -1411,6 +1422,26 @@ def _is_update_time(el: HtmlElement) -> bool:
         return True
     text = el.text or ""
     return _after_update_label(text, text.strip(), el, None)
+
+
+def _in_prose(link: HtmlElement) -> bool:
+    """Whether a link sits inside a sentence (the body's text, the cross-reference line), not
+    beside a date as another article's headline: text around it in its block, and no date
+    there. Such a link makes no block another article's (Drupal prints the title outside the
+    node that holds the date, the body and its links)."""
+    if _standalone(link):
+        return False
+    block = link.getparent()
+    while block is not None and block.tag in _INLINE:
+        block = block.getparent()
+    if block is None:
+        return False
+    text = text_of(block)
+    if len(text) < 2 * len(text_of(link)) + 20:
+        return False
+    text = collapse(text)
+    # (the cross-reference line holds the Russian original's date)
+    return not find_dates(text) or crossref(text)[0]
 
 
 def _standalone(link: HtmlElement) -> bool:

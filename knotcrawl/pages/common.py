@@ -54,7 +54,7 @@ else:
 
 
 # Bump whenever any extracted field can change for the same page.
-PARSER_VERSION = "1.3.7"
+PARSER_VERSION = "1.3.8"
 
 LEVELS = ("selector", "structured", "semantic", "text")
 

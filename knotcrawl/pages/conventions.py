@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from knotcrawl.pages.dates import ParsedDate, read_date
+from knotcrawl.pages.dates import ParsedDate, read_date, read_day, read_time
 
 __all__ = [
     "crossref",
@@ -150,6 +150,7 @@ _FURNITURE = re.compile(
     r"|Кавказский\s+узел|Caucasian\s+Knot"
     r"|Полная\s+версия(?:\s+сайта)?|Full\s+version(?:\s+of\s+the\s+site)?"
     r"|Share|Поделиться|Telegram|WhatsApp|VK|Facebook|Twitter|Subscribe|Подписаться"
+    r"|E-?mail|Copy\s+link|Копировать\s+ссылку|Donate|Поддержать|Пожертвовать"
     r"|Print(?:\s+version|\s+this\s+article)?|Версия\s+для\s+печати|Распечатать|Печать"
     r"|(?:©|\(c\)|Copyright)\s*(?:\d{4}|Caucasian|Кавказ).*"
     r")\s*[.!]?\s*$",
@@ -177,6 +178,49 @@ _SUBSCRIBE_CALL = re.compile(
 _TWEET_BYLINE = re.compile(
     r"^[—–-]\s*[^()]{1,80}\(@\w{1,30}\)"
     r"(?:\s+(?:\w+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\.?\s+\d{4}(?:\s*г\.)?))?$"
+)
+# Other embeds' bylines and calls to open the post (Facebook's blockquote.fb-xfbml-parse-ignore,
+# Instagram's blockquote.instagram-media): "Posted by <page> on Saturday, March 7, 2026", "A
+# post shared by Name (@handle)", "Публикация от Name (@handle)", "View this post on
+# Instagram", "Посмотреть эту публикацию в Instagram".
+_EMBED_BYLINE_STARTS = (
+    "posted by ",
+    "a post shared by ",
+    "публикация от ",
+    "view this post on ",
+    "посмотреть эту публикацию в ",
+)
+# A column's disclaimer, a legal text: "The views expressed by the author may not coincide with
+# the position of the editorial board", "Мнение автора может не совпадать с позицией редакции".
+_DISCLAIMER_STARTS = (
+    "the views expressed",
+    "views expressed",
+    "the opinions expressed",
+    "opinions expressed",
+    "мнение автора",
+    "мнения авторов",
+    "точка зрения автора",
+    "позиция автора",
+)
+_POSTED_BY = re.compile(r"^Posted by .{1,80}? on (?P<day>.{6,40})$", re.IGNORECASE)
+# A page's line of its last update: "Last updated: 07.03.2026 - 16:30", "Обновлено в 20:45".
+_UPDATE_LINE = re.compile(
+    r"^(?:last\s+)?(?:updated|modified|обновлено|изменено)\s*:?\s*(?:on\s+|at\s+|в\s+)?",
+    re.IGNORECASE,
+)
+# The foreign-agent notice translated on an English page ("THIS MATERIAL (INFORMATION) WAS
+# PRODUCED, DISTRIBUTED AND (OR) SENT BY A FOREIGN AGENT MEMO LLC…"), in any case.
+_NOTICE_EN = re.compile(
+    r"^(?:\d{1,2}\s*\+\s*)?TH(?:IS|E)\s+(?:MATERIAL|MESSAGE|REPORT|INFORMATION)\b.{0,80}?"
+    r"(?:PRODUCED|CREATED|DISTRIBUTED)\b.{0,120}?FOREIGN\s+(?:AGENT|MASS\s+MEDIA)",
+    re.IGNORECASE | re.DOTALL,
+)
+# A call to donate to the site, boxed inside the body: "Support the "Caucasian Knot"!",
+# "Поддержите «Кавказский узел»", "Support us".
+_SUPPORT_CALL = re.compile(
+    r"^(?:support|поддержите|помогите)\s+(?:us\b|нас\b|(?:the\s+)?[«\"“„']?"
+    r"(?:caucasian\s+knot|кавказск\w*\s+узел))",
+    re.IGNORECASE,
 )
 _NOTICE_CAPS = re.compile(r"ИНОСТРАНН\w*\s+(?:АГЕНТ|СРЕДСТВ)")
 _NOTICE_OPENING = re.compile(
@@ -234,8 +278,10 @@ _UPDATE_LABEL = re.compile(
 
 def is_furniture_text(text: str) -> bool:
     """Page furniture whatever its markup: foreign-agent notices (every variant and quote
-    style), the app banner, the "Know more?" block's sentences, share and subscribe buttons,
-    calls to follow the site's channels, copyright, the old site's region and topic labels."""
+    style, and translated on English pages), the app banner, the "Know more?" block's sentences,
+    share, print and subscribe buttons, calls to follow the site's channels or to donate to it,
+    embeds' bylines, a column's disclaimer, a line of the last update, copyright, the old site's
+    region and topic labels."""
     if len(text) < 80 and _FURNITURE.match(text):
         return True
     if "ИНОСТРАН" in text or "иностран" in text:
@@ -251,6 +297,8 @@ def is_furniture_text(text: str) -> bool:
         # создано и (или) распространено…") and the foreign-agent phrase; an age mark before.
         if _NOTICE_OPENING.match(upper) and _NOTICE_CAPS.search(upper):
             return True
+    if ("OREIGN" in text or "oreign" in text) and len(text) < 400 and _NOTICE_EN.match(text):
+        return True
     if ("VPN" in text or "приложение" in text) and (
         "Скачайте приложение" in text or "работает без VPN" in text
     ):
@@ -262,7 +310,30 @@ def is_furniture_text(text: str) -> bool:
         or (" > " in text and _REGION_TOPIC_LABELS.match(text))
     ):
         return True
-    return text[:50].lower().startswith(_FURNITURE_STARTS)
+    if len(text) < 60 and ":" in text and (m := _UPDATE_LINE.match(text)) is not None:
+        rest = text[m.end() :]
+        if read_time(rest) is not None or read_date(rest) is not None:
+            return True
+    head = text[:50].lower()
+    if len(text) < 250:
+        if head.startswith(("support", "поддержите", "помогите")) and _SUPPORT_CALL.match(text):
+            return True
+        if head.startswith(_DISCLAIMER_STARTS) and (
+            "editor" in (lower := text.lower()) or "редакц" in lower
+        ):
+            return True
+    return head.startswith(_FURNITURE_STARTS) or (
+        head.startswith(_EMBED_BYLINE_STARTS) and _is_embed_byline(text, head)
+    )
+
+
+def _is_embed_byline(text: str, head: str) -> bool:
+    if head.startswith("posted by "):
+        m = _POSTED_BY.match(text)
+        return m is not None and read_day(m.group("day")) is not None
+    if head.startswith(("view this post", "посмотреть")):
+        return len(text) < 60
+    return len(text) < 120 and "(@" in text and text.endswith(")")
 
 
 def is_stop_marker(text: str) -> bool:

@@ -263,6 +263,12 @@ def _fullmatch(body: str) -> tuple[ParsedDate | None, bool]:
     """The whole of ``body`` in a known format: ``(date, False)``; ``(None, True)`` when a
     format matched but its values are impossible; ``(None, False)`` otherwise."""
     shaped = False
+    if body[:1].isalpha() and (m := _LEADING_WEEKDAY.match(body)) is not None:
+        # A weekday before the date ("среда, 4 марта 2026, 11:05"): part of the date's text.
+        parsed, shaped = _fullmatch(body[m.end() :])
+        if parsed is not None:
+            return ParsedDate(parsed.moment, body, parsed.format), False
+        return None, shaped
     # rfc822 ends in a zone: a letter of GMT/UTC/Z/MSK/MSD or an offset's digits (its sign
     # five or six characters from the end). Without one it cannot match: skip it.
     last = body[-1:]
@@ -299,8 +305,14 @@ def find_dates(text: str | None) -> list[ParsedDate]:
                 moment = _build(name, m)
                 if moment is not None:
                     seen.add((m.start(), m.end()))
+                    start = m.start()
+                    if start and name != "rfc822":
+                        # A weekday printed before the date is part of its text.
+                        before = _WEEKDAY_BEFORE.search(text, max(0, start - 16), start)
+                        if before is not None:
+                            start = before.start()
                     found.append(
-                        (m.start(), -(m.end() - m.start()), ParsedDate(moment, m.group(0), name))
+                        (start, -(m.end() - start), ParsedDate(moment, text[start : m.end()], name))
                     )
     found.sort(key=lambda item: (item[0], item[1]))
     result: list[ParsedDate] = []
@@ -402,6 +414,10 @@ _WEEKDAY = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun"
     r"|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|пн|вт|ср|чт|пт|сб|вс)\.?"
 )
+# A weekday before a date and its time ("Wednesday, 04 March 2026 14:20", "среда, 4 марта 2026,
+# 11:05"): the whole is the date's text.
+_LEADING_WEEKDAY = re.compile(_WEEKDAY + r"\s*,?\s+(?=\d)", re.IGNORECASE)
+_WEEKDAY_BEFORE = re.compile(r"(?<!\w)" + _WEEKDAY + r"\s*,?\s+\Z", re.IGNORECASE)
 _DAY_YEAR = r"(?:\s*(?:г\.|года?))?"
 _DAY_PATTERN = re.compile(
     r"(?:"

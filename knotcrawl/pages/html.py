@@ -114,9 +114,9 @@ STRIP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "objec
 
 # Class or id words that name page furniture (not article text).
 FURNITURE_HINT = re.compile(
-    r"(?i)(?:share|social|banner|promo|related|read-?also|more-?news|sidebar|feedback|advert|\bads?\b|subscribe|"
+    r"(?i)(?:share|social|banner|promo(?!ted)|related|read-?also|more-?news|sidebar|feedback|advert|\bads?\b|subscribe|"
     r"breadcrumb|comment|pager|pagination|navbar|\bmenu|cookie|popup|modal|widget|\btags?\b|"
-    r"recommend|partners|toolbar|lt-feedback)"
+    r"recommend|partners|toolbar|lt-feedback|\bauthor|byline|newsletter|signup|donat)"
 )
 
 IN_FIGURE = 1
@@ -383,7 +383,19 @@ def _walk_ld(data: Any) -> Iterator[dict[str, Any]]:
 
 
 _ARTICLE_TYPES = frozenset(
-    {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle"}
+    {
+        "newsarticle",
+        "article",
+        "reportagenewsarticle",
+        "blogposting",
+        "analysisnewsarticle",
+        # schema.org's other NewsArticle kinds: a column, a live blog, an explainer
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "askpublicnewsarticle",
+        "liveblogposting",
+    }
 )
 
 

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Mapping
 from html import unescape
+from itertools import chain
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -55,7 +56,7 @@ from knotcrawl.pages.html import (
     strip_noise,
     text_of,
 )
-from knotcrawl.record import ListingItem, ListingPage
+from knotcrawl.record import Link, ListingItem, ListingPage
 
 __all__ = ["FeedPage", "ListingHtmlPage"]
 
@@ -66,8 +67,13 @@ _NEXT_TEXT = re.compile(
     re.IGNORECASE,
 )
 # Blocks of a listing page that are not the list: sidebars, promo cards, partner links.
-_FURNITURE_BLOCK = re.compile(r"(?i)sidebar|promo|partners|banner|related|popular")
+_FURNITURE_BLOCK = re.compile(r"(?i)sidebar|promo(?!ted)|partners|banner|related|popular")
 _CURRENT_CLASS = re.compile(r"(?i)\b(?:active|current|selected)\b|--current|_current")
+
+
+# The values of data-* attributes that hold a page number in a query (a "Load more" button's
+# next page), in document order; XPath scans the tree in C.
+_LOAD_MORE_ADDRESSES = etree.XPath("//@*[starts-with(name(), 'data-') and contains(., 'page=')]")
 
 
 def _page_of(url: str) -> int | None:
@@ -167,12 +173,16 @@ class ListingHtmlPage:
         for href in candidates:
             if _page_of(urljoin(self.base_url, href)) == self.page + 1:
                 return _same_host(urljoin(self.base_url, href), self.url)
-        for a in self.root.iter("a"):
-            href = a.get("href")
-            if href and _page_of(urljoin(self.base_url, href)) == self.page + 1:
-                path = urlsplit(urljoin(self.base_url, href)).path
-                if path == urlsplit(self.url).path:
-                    return _same_host(urljoin(self.base_url, href), self.url)
+        path = urlsplit(self.url).path
+        hrefs = (href for a in self.root.iter("a") if (href := a.get("href")))
+        # Then a "Load more" button that fetches the next page by script: its address only in
+        # a data attribute (<button data-url="/articles?page=2">, <a href="#" data-href=…>);
+        # the tree is searched for one only when no link leads there.
+        scripted = (str(v).strip() for v in _LOAD_MORE_ADDRESSES(self.root))
+        for href in chain(hrefs, scripted):
+            target = urljoin(self.base_url, href)
+            if _page_of(target) == self.page + 1 and urlsplit(target).path == path:
+                return _same_host(target, self.url)
         return None
 
     def _leads_on(self, href: str) -> bool:
@@ -506,6 +516,10 @@ class ListingHtmlPage:
     def _excluded(self, el: HtmlElement) -> bool:
         for anc in (el, *el.iterancestors()):
             tag = anc.tag if isinstance(anc.tag, str) else ""
+            if tag == "body":
+                # The page's own classes name its layout ("one-sidebar sidebar-second",
+                # Drupal's), not a block of it.
+                return False
             if tag in ("nav", "aside", "footer"):
                 return True
             if tag == "header" and anc.getparent() is not None and anc.getparent().tag == "body":
@@ -568,6 +582,9 @@ class ListingHtmlPage:
     def _item(self, aid: int, url: str, zone: list[HtmlElement]) -> ListingItem:
         title = None
         title_block: HtmlElement | None = None  # the headline's block inside a card link
+        # The longest text of the item's links, a link in a heading first (a "Read more" link
+        # may hold the headline after its own words, hidden: "Подробнее о <title>").
+        best: tuple[bool, int] | None = None
         for el in zone:
             for a in el.iter("a"):
                 link = resolve_link(a.get("href") or "", "", self.base_url, self.edition)
@@ -575,8 +592,14 @@ class ListingHtmlPage:
                     continue
                 text, block = self._link_title(a)
                 text = text or collapse(a.get("title"))
-                if text and (title is None or len(text) > len(title)):
-                    title, title_block = text, block
+                if not text:
+                    continue
+                in_heading = block is not None and block.tag in HEADING_TAGS
+                if not in_heading:
+                    in_heading = any(anc.tag in HEADING_TAGS for anc in a.iterancestors())
+                key = (in_heading, len(text))
+                if best is None or key > best:
+                    best, title, title_block = key, text, block
         date: ParsedDate | None = None
         # A time shown alone (a listing grouped by day prints the day in a heading): its text,
         # never lead text, and the day it is read with.
@@ -631,7 +654,7 @@ class ListingHtmlPage:
             if caption:
                 break
         if caption is None:
-            caption = self._image_caption(zone, aid)
+            caption = self._image_caption(zone, aid, title)
         lead_parts: list[str] = []
         for el in zone:
             for p in paragraphs(el):
@@ -697,8 +720,9 @@ class ListingHtmlPage:
             return para.text, para.el
         return "", None
 
-    def _image_caption(self, zone: list[HtmlElement], aid: int) -> str | None:
-        """The text printed beside an item's image (its wrapper's text), else its alt text."""
+    def _image_caption(self, zone: list[HtmlElement], aid: int, title: str | None) -> str | None:
+        """The text printed beside an item's image (its wrapper's text), else its alt text
+        unless it repeats the item's title (a CMS fills it with the headline: no caption)."""
         for el in zone:
             for img in el.iter("img"):
                 parent = img.getparent()
@@ -713,7 +737,7 @@ class ListingHtmlPage:
                     if text and not has_link:
                         return text
                 alt = collapse(img.get("alt"))
-                if alt:
+                if alt and alt != title:
                     return alt
         return None
 
@@ -787,6 +811,25 @@ class FeedPage:
                 return link
         return links[0] if links else None
 
+    def _article_of(self, item: etree._Element) -> Link | None:
+        """The article an item is about: its page link, else its ``guid`` (or Atom ``id``),
+        else its ``comments`` page (``…/articles/420879#comments``), whichever first names an
+        article: a ``guid`` that is no permalink may be a bare tag (``ku-article-420879``)."""
+        link_el = self._page_link(item)
+        candidates: list[str | None] = []
+        if link_el is not None:
+            candidates.append((link_el.text or "").strip() or link_el.get("href"))
+        for names in (("guid", "id"), ("comments",)):
+            el = self._child(item, *names)
+            if el is not None:
+                candidates.append((el.text or "").strip())
+        for href in candidates:
+            if href:
+                link = resolve_link(href, "", self.url, self.edition)
+                if link is not None and link.article_id is not None:
+                    return link
+        return None
+
     @cached_property
     def items(self) -> list[ListingItem]:
         result = []
@@ -794,16 +837,7 @@ class FeedPage:
         for item in self.root.iter():
             if _local(item.tag) not in ("item", "entry"):
                 continue
-            link_el = self._page_link(item)
-            href = None
-            if link_el is not None:
-                href = (link_el.text or "").strip() or link_el.get("href")
-            if not href:
-                guid = self._child(item, "guid", "id")
-                href = (guid.text or "").strip() if guid is not None else None
-            if not href:
-                continue
-            link = resolve_link(href, "", self.url, self.edition)
+            link = self._article_of(item)
             if link is None or link.article_id is None or link.article_id in seen:
                 continue
             seen.add(link.article_id)

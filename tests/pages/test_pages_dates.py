@@ -212,10 +212,26 @@ def test_unreadable_is_none(text: str) -> None:
 
 
 def test_dateparser_fallback_reads_other_formats() -> None:
-    parsed = read_date("Friday 17 May 2019 18:17")
+    parsed = read_date("17/05/2019 18:17")
     assert parsed is not None
     assert utc_iso(parsed.moment) == "2019-05-17T15:17:00Z"
     assert parsed.format == "dateparser"
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("Friday 17 May 2019 18:17", "Friday 17 May 2019 18:17"),
+        ("среда, 4 марта 2026, 11:05", "среда, 4 марта 2026, 11:05"),
+        ("Published: Wednesday, 04 March 2026 14:20", "Wednesday, 04 March 2026 14:20"),
+    ],
+)
+def test_a_weekday_before_the_date_is_part_of_its_text(text: str, raw: str) -> None:
+    """A weekday printed before the date (Joomla's and Drupal's formats) is read by the known
+    formats, not dateparser, and belongs to the text as shown."""
+    assert [d.raw for d in find_dates(text)] == [raw]
+    parsed = read_date(raw)
+    assert parsed is not None and parsed.raw == raw and parsed.format == "day_month_year"
 
 
 def test_find_date_in_glued_text() -> None:

@@ -877,3 +877,176 @@ def test_a_layout_tables_row_holding_the_title_keeps_its_cells_apart() -> None:
 <tr><td><p>Власти обещали провести слушания по проекту полигона.</p></td></tr></table></body></html>"""
     record = parse_article(html.encode(), "https://www.kavkaz-uzel.eu/articles/420001").to_dict()
     assert record["body"].split("\n\n")[0] == "Жители Нальчика вышли на акцию у мэрии."
+
+
+# Round 4 of the hand-written redesigns (parser 1.3.8): each rule alone, beside the pages of
+# tests/pages/redesigns/ that needed it.
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "THIS MATERIAL (INFORMATION) WAS PRODUCED, DISTRIBUTED AND (OR) SENT BY A FOREIGN AGENT MEMO LLC OR CONCERNS THE ACTIVITIES OF A FOREIGN AGENT MEMO LLC. 18+",
+        "This material (information) was produced and distributed by a foreign agent, Memo LLC.",
+        'Support the "Caucasian Knot"! Independent reporting from the Caucasus depends on its readers.',
+        "Поддержите «Кавказский узел»!",
+        "Donate",
+        "Email",
+        "Copy link",
+        "Posted by Emergencies Ministry of Dagestan on Saturday, March 7, 2026",
+        "A post shared by Nalchik Today (@nalchik_today)",
+        "Публикация от Нальчик сегодня (@nalchik_today)",
+        "View this post on Instagram",
+        "Посмотреть эту публикацию в Instagram",
+        "The views expressed by the author may not coincide with the position of the editorial board.",
+        "Мнение автора может не совпадать с позицией редакции.",
+        "Last updated: 07.03.2026 - 16:30",
+        "Обновлено в 20:45",
+    ],
+    ids=[
+        "agent_en_caps",
+        "agent_en",
+        "support_en",
+        "support_ru",
+        "donate",
+        "email",
+        "copy_link",
+        "facebook_byline",
+        "instagram_byline",
+        "instagram_byline_ru",
+        "instagram_view",
+        "instagram_view_ru",
+        "disclaimer_en",
+        "disclaimer_ru",
+        "updated_en",
+        "updated_ru",
+    ],
+)
+def test_more_furniture_lines_are_not_body(line: str) -> None:
+    assert _ru_article(line)["body"] == "\n\n".join(NOTICE_BODY)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Support the families of the victims was promised by the governor on Friday.",
+        "Posted by the ministry on its website, the statement names no victims.",
+        "Updated figures show that fourteen houses were damaged.",
+        "The views of the residents were not asked, the activists said.",
+    ],
+)
+def test_sentences_that_open_like_furniture_stay_in_the_body(line: str) -> None:
+    assert _ru_article(line)["body"] == "\n\n".join([line, *NOTICE_BODY])
+
+
+@pytest.mark.parametrize(
+    "box", ["author-box", "article-byline", "kg-signup-card", "newsletter", "donate-box"]
+)
+def test_author_cards_signup_and_donation_boxes_are_furniture(box: str) -> None:
+    html = f"""<html lang="en"><body><main><article><h1>{TITLE}</h1><p>05 March 2020, 14:20</p>
+<div class="{box}"><img src="/a.jpg" alt=""><p>Anna Petrosyan</p><p>Anna Petrosyan is a journalist based in Yerevan and writes about borders.</p></div>
+<div class="text"><p>{P1}</p><p>{P3}</p></div></article></main></body></html>"""
+    record = parse_article(html.encode(), EN_URL).to_dict()
+    assert (record["body"], record["photo_caption"]) == (f"{P1}\n\n{P3}", None)
+
+
+def test_a_drupal_node_promoted_to_the_front_page_is_no_promo_block() -> None:
+    html = f"""<html lang="en"><body><h1>{TITLE}</h1><div class="node node-promoted">
+<p>05 March 2020, 14:20</p><div class="field-image-caption"><div class="field-item">Protest in Nalchik</div></div>
+<div class="field-body"><p>{P1}</p><p>{P3}</p></div></div></body></html>"""
+    assert parse_article(html.encode(), EN_URL).photo_caption == "Protest in Nalchik"
+
+
+def test_a_link_in_the_text_makes_no_block_another_articles() -> None:
+    """Drupal prints the title outside the node that holds the date and the body: a link to
+    another article inside a sentence of the body is no sidebar item's link."""
+    html = f"""<html lang="en"><body><h1>{TITLE}</h1><div class="node">
+<div class="submitted">05 March 2020, 14:20</div>
+<div class="body"><p>{P1} Earlier, <a href="/articles/49000">residents complained</a> about the smell.</p><p>{P3}</p></div>
+</div></body></html>"""
+    assert parse_article(html.encode(), EN_URL).to_dict()["published_raw"] == "05 March 2020, 14:20"
+
+
+def test_a_live_entry_at_the_articles_minute_does_not_end_the_body() -> None:
+    html = f"""<html lang="en"><body><article><h1>{TITLE}</h1>
+<p><time datetime="2020-03-05T11:20:00Z">05.03.2020, 14:20</time></p>
+<div class="entry"><div><time datetime="2020-03-05T11:40:00Z">14:40</time></div><p>{P3}</p></div>
+<div class="entry"><div><time datetime="2020-03-05T11:20:00Z">14:20</time></div><p>{P1}</p></div>
+</article></body></html>"""
+    assert parse_article(html.encode(), EN_URL).body == f"14:40\n\n{P3}\n\n14:20\n\n{P1}"
+
+
+def test_an_opinion_articles_json_ld_gives_its_authors() -> None:
+    ld = '{"@context": "https://schema.org", "@graph": [{"@type": "OpinionNewsArticle", "author": [{"@type": "Person", "name": "Anna Petrosyan"}]}]}'
+    html = f"""<html lang="en"><head><script type="application/ld+json">{ld}</script></head>
+<body><article><h1>{TITLE}</h1><p>05 March 2020, 14:20</p><p>{P1}</p><p>{P3}</p></article></body></html>"""
+    assert parse_article(html.encode(), EN_URL).authors == ["Anna Petrosyan"]
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        '<button type="button" data-url="/rubric/10?page=8">Load more</button>',
+        '<a href="#" data-href="https://www.caucasianknot.info/rubric/10?page=8">Показать ещё</a>',
+        '<div class="more" data-next-page-url="/rubric/10?page=8&amp;ajax=1"></div>',
+    ],
+    ids=["button_data_url", "link_data_href", "div_data_next"],
+)
+def test_a_load_more_buttons_address_is_the_next_page(more: str) -> None:
+    html = _without_pager(_cards("cards")).replace("</body>", f"{more}</body>")
+    assert more in html
+    assert parse_listing(html, LISTING_URL).next_page == (
+        "https://www.caucasianknot.info/rubric/10?page=8" + ("&ajax=1" if "ajax" in more else "")
+    )
+
+
+def _without_pager(html: str) -> str:
+    """A listing whose next page only a script fetches (no pager links)."""
+    start = html.index('<div class="pages">')
+    return html[:start] + html[html.index("</div>", start) + len("</div>") :]
+
+
+def test_a_load_more_address_of_another_path_is_no_next_page() -> None:
+    html = _without_pager(_cards("cards")).replace(
+        "</body>", '<button data-url="/api/feed?page=8">Load more</button></body>'
+    )
+    assert parse_listing(html, LISTING_URL).next_page is None
+
+
+def test_a_listing_images_alt_repeating_its_title_is_no_caption() -> None:
+    html = """<html lang="ru"><body><h1>Лента новостей</h1><div class="news-list">
+<p class="news-item"><a href="/articles/420875/"><img src="/a.jpg" alt="В Грозном прошла акция"></a>
+<span>6 марта 2026 г. в 14:20</span> <a href="/articles/420875/"><b>В Грозном прошла акция</b></a></p>
+<p class="news-item"><a href="/articles/420874/"><img src="/b.jpg" alt="Улица в Каспийске"></a>
+<span>6 марта 2026 г. в 13:55</span> <a href="/articles/420874/"><b>Жители Каспийска без воды</b></a></p>
+</div></body></html>"""
+    items = parse_listing(html.encode(), "https://www.kavkaz-uzel.eu/articles").items
+    assert [item.photo_caption for item in items] == [None, "Улица в Каспийске"]
+
+
+def test_a_listing_on_a_page_whose_body_names_a_sidebar_keeps_its_items() -> None:
+    """Drupal's <body class="one-sidebar sidebar-second">, and its teasers' node-promoted."""
+    html = _cards("cards").replace("<body>", '<body class="one-sidebar sidebar-second">')
+    html = html.replace('class="x-card"', 'class="x-card node-promoted"')
+    assert 'class="x-card node-promoted"' in html and "sidebar-second" in html
+    assert len(parse_listing(html, LISTING_URL).items) == len(ITEMS)
+
+
+def test_a_listing_items_title_is_its_headline_link_not_a_longer_read_more() -> None:
+    html = """<html lang="ru"><body><h1>Справки</h1><div class="list">
+<div class="node"><h2><a href="/articles/420833">Паводки в Дагестане</a></h2><span>4 марта 2026, 09:15</span>
+<a href="/articles/420833">Подробнее<span class="hidden"> о Паводки в Дагестане</span></a></div>
+<div class="node"><h2><a href="/articles/420790">Выборы в Грузии</a></h2><span>1 марта 2026, 12:00</span>
+<a href="/articles/420790">Подробнее<span class="hidden"> о Выборы в Грузии</span></a></div>
+</div></body></html>"""
+    items = parse_listing(html.encode(), "https://www.kavkaz-uzel.eu/rubric/41").items
+    assert [item.title for item in items] == ["Паводки в Дагестане", "Выборы в Грузии"]
+
+
+def test_a_feed_items_article_from_its_comments_link_when_its_guid_is_a_tag() -> None:
+    feed = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><language>ru</language>
+<item><title>Заголовок</title><link/><guid isPermaLink="false">ku-article-420879</guid>
+<comments>https://www.kavkaz-uzel.eu/articles/420879#comments</comments>
+<pubDate>Fri, 06 Mar 2026 14:31:00 GMT</pubDate></item></channel></rss>"""
+    items = parse_feed(feed.encode(), "https://www.kavkaz-uzel.eu/articles.rss").items
+    assert [item.url for item in items] == ["https://www.kavkaz-uzel.eu/articles/420879"]
