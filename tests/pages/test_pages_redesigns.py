@@ -8,7 +8,10 @@ formats, credit and cross-reference lines, furniture phrases) in markups it may 
 Next.js with hashed classes, WordPress, Bootstrap cards, microdata, AMP carousels, Vue, a hero
 photo above the columns, Atom and RSS extensions; RU desktop, mobile and AMP redesigns,
 windows-1251 and KOI8-R pages, tables and tweets in the body, day headings with counts,
-Media RSS captions."""
+Media RSS captions; 1C-Bitrix, Drupal, Tilda, Joomla, Ghost and Hugo pages, an interview, a
+chronicle, a live blog, a photo report, a video with a transcript, a column with the author's
+card, "Load more" listings and an RSS feed whose items name their page only in guid or
+comments."""
 
 from __future__ import annotations
 
