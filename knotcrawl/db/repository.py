@@ -1363,15 +1363,15 @@ class Archive:
                     self._replace_children(conn, [(pk, new)])
                     report.changed += 1
                 if parsed_ids:
-                    conn.execute(
-                        update(r)
-                        .where(r.c.id.in_(parsed_ids))
-                        .values(parser_version=parser_version)
-                    )
+                    # Only pages still current: a page the crawler moved to a revision
+                    # meanwhile (an edit) was read as the article's, and its revision row is
+                    # renewed below only if the page is not marked read.
+                    read = and_(r.c.id.in_(parsed_ids), r.c.revision_id.is_(None))
+                    conn.execute(update(r).where(read).values(parser_version=parser_version))
                     conn.execute(
                         update(a)
                         .where(
-                            a.c.id.in_(select(r.c.article_pk).where(r.c.id.in_(parsed_ids))),
+                            a.c.id.in_(select(r.c.article_pk).where(read)),
                             a.c.parser_version.is_distinct_from(parser_version),
                         )
                         .values(parser_version=parser_version)

@@ -175,3 +175,26 @@ def test_reparse_command_exits_1_when_a_page_fails(
     captured = capsys.readouterr()
     assert captured.err == "reparse: en/3: KnotcrawlError: missing fields: body\n"
     assert "3 changed, 0 unchanged, 1 failed" in captured.out
+
+
+def test_an_edit_stored_while_reparse_parses_the_page_is_kept_and_its_revision_renewed(
+    archive: Archive,
+) -> None:
+    """Cron's `update` runs beside `reparse` (they hold different locks): the crawler stores
+    an edit of en:1 after reparse read its page and before it writes. The edit is kept, and
+    the page it moved to the revision is still re-parsed by this reparse."""
+    crawl_with_v1(archive, 2)
+    edit = make_raw(make_record(1, paragraphs=["Edited by the site."]), T0 + timedelta(days=3))
+
+    def v2_while_the_site_is_crawled(body: bytes, url: str, headers: Any) -> Any:
+        if url.endswith("/articles/1") and not archive.revisions("en", 1):
+            crawled = V2(edit.body, edit.url, edit.headers)  # cron runs the upgraded knotcrawl
+            assert archive.store(crawled, seen_at=T0 + timedelta(days=3), raw=edit) == "updated"
+        return V2(body, url, headers)
+
+    report = archive.reparse(v2_while_the_site_is_crawled, "test-2")
+    assert report.skipped == 1
+    current = archive.get("en", 1)
+    assert current is not None and current.body == "Edited by the site."
+    (revision,) = archive.revisions("en", 1)
+    assert FURNITURE not in revision.record.body and revision.record.parser_version == "test-2"
