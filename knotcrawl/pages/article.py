@@ -386,12 +386,15 @@ class ArticlePage:
         """Ancestors of links to other articles: the blocks a foreign date belongs to."""
         own = self.article_id
         result: set[HtmlElement] = set()
+        prose: dict[HtmlElement, bool] = {}  # a sentence's block, judged once for its links
         for a in self.root.iter("a"):
             href = a.get("href")
             if not href or "articles/" not in href:
                 continue
             m = _ARTICLE_HREF.search(href)
-            if m is None or int(m.group(1)) == own or _in_prose(a):
+            if m is None or int(m.group(1)) == own or a.getparent() in result:
+                continue  # (a marked parent has every ancestor marked)
+            if _in_prose(a, prose):
                 continue
             for anc in a.iterancestors():
                 if anc in result:
@@ -1424,11 +1427,12 @@ def _is_update_time(el: HtmlElement) -> bool:
     return _after_update_label(text, text.strip(), el, None)
 
 
-def _in_prose(link: HtmlElement) -> bool:
+def _in_prose(link: HtmlElement, dateless: dict[HtmlElement, bool]) -> bool:
     """Whether a link sits inside a sentence (the body's text, the cross-reference line), not
     beside a date as another article's headline: text around it in its block, and no date
     there. Such a link makes no block another article's (Drupal prints the title outside the
-    node that holds the date, the body and its links)."""
+    node that holds the date, the body and its links). ``dateless`` keeps each block's
+    verdict on its date for the block's other links."""
     if _standalone(link):
         return False
     block = link.getparent()
@@ -1439,9 +1443,12 @@ def _in_prose(link: HtmlElement) -> bool:
     text = text_of(block)
     if len(text) < 2 * len(text_of(link)) + 20:
         return False
-    text = collapse(text)
-    # (the cross-reference line holds the Russian original's date)
-    return not find_dates(text) or crossref(text)[0]
+    verdict = dateless.get(block)
+    if verdict is None:
+        text = collapse(text)
+        # (the cross-reference line holds the Russian original's date)
+        verdict = dateless[block] = not find_dates(text) or crossref(text)[0]
+    return verdict
 
 
 def _standalone(link: HtmlElement) -> bool:
