@@ -1163,8 +1163,7 @@ class Archive:
         return self._run_time(
             select(c.c.arguments, c.c.started_at)
             .where(c.c.mode == "update", c.c.status.in_(("ok", "failures", "drift")))
-            .order_by(c.c.id.desc())
-            .limit(200),
+            .order_by(c.c.id.desc()),
             edition,
         )
 
@@ -1178,12 +1177,13 @@ class Archive:
         """The time of the first of ``runs`` (ledger rows: arguments, started_at) that covered
         ``edition``: its ``--now``, else when it started."""
         with self._read() as conn:
-            rows = conn.execute(runs).all()
-        for arguments, started_at in rows:
-            arguments = arguments or {}
-            if edition in arguments.get("editions", ()):
-                now = arguments.get("now")
-                return datetime.fromisoformat(now) if now else _aware(started_at)
+            # Streamed: the run sought is mostly among the first rows, but may be behind
+            # thousands of runs of the other edition (a ledger of years of hourly updates).
+            for arguments, started_at in conn.execute(runs.execution_options(yield_per=200)):
+                arguments = arguments or {}
+                if edition in arguments.get("editions", ()):
+                    now = arguments.get("now")
+                    return datetime.fromisoformat(now) if now else _aware(started_at)
         return None
 
     def record_error(

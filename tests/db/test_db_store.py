@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -290,6 +290,21 @@ def test_runs_ledger(archive: Archive) -> None:
     assert row["arguments"] == {"edition": "en", "since": "2026-01-01"}
     assert (row["new"], row["updated"], row["unchanged"], row["gone"]) == (3, 1, 5, 1)
     assert row["finished_at"] >= row["started_at"]
+
+
+def test_the_last_update_of_an_edition_is_found_behind_many_updates_of_the_other(
+    archive: Archive,
+) -> None:
+    """An edition updated rarely (or not since hundreds of updates of the other) still has
+    its last update found: without it the recheck window would start at the first crawl."""
+    ru = archive.start_run("update", {"editions": ["ru"], "now": "2026-01-01T00:00:00+00:00"})
+    archive.finish_run(ru, "ok", {}, 1)
+    for hour in range(250):
+        run = archive.start_run(
+            "update", {"editions": ["en"], "now": f"2026-01-02T{hour % 24:02}:00:00+00:00"}
+        )
+        archive.finish_run(run, "ok", {}, 1)
+    assert archive.last_update_time("ru") == datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_naive_datetimes_are_refused(archive: Archive) -> None:
