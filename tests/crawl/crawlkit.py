@@ -128,6 +128,20 @@ def replica(**config: Any) -> Iterator[Any]:
         yield server
 
 
+@dataclass
+class AlteredReplica:
+    """A served replica (``server.replica = Altered(server.replica, ...)``) whose answers a
+    test changes: a subclass overrides ``respond``; everything else is the replica's."""
+
+    replica: Any
+
+    def respond(self, method: str, host: str, target: str, *args: Any, **kwargs: Any) -> Any:
+        return self.replica.respond(method, host, target, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.replica, name)
+
+
 def replica_truth(
     editions: tuple[str, ...] = ("en", "ru"), **config: Any
 ) -> dict[tuple[str, int], Any]:

@@ -3,11 +3,12 @@ listing pages past the end that keep showing a promoted article."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawlkit import replica, summary_line
+from crawlkit import AlteredReplica, replica, summary_line
 
 from knotcrawl.replica import Replica, ReplicaConfig
 
@@ -19,11 +20,11 @@ BLANK = (
 )
 
 
-class RedesignedSite:
+@dataclass
+class RedesignedSite(AlteredReplica):
     """The replica, except that some article pages lost their title, date and text."""
 
-    def __init__(self, replica: Replica, broken: set[str]) -> None:
-        self.replica, self.broken = replica, broken
+    broken: set[str]
 
     def respond(self, method: str, host: str, target: str, *args: Any, **kwargs: Any) -> Any:
         response = self.replica.respond(method, host, target, *args, **kwargs)
@@ -33,9 +34,6 @@ class RedesignedSite:
                 (k, v) for k, v in response.headers if k.lower() != "content-length"
             ]
         return response
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.replica, name)
 
 
 def test_layout_drift_exits_3(workspace):
@@ -56,11 +54,11 @@ def test_layout_drift_exits_3(workspace):
         assert all("missing fields" in e.error for e in errors)
 
 
-class EndlessPromo:
+@dataclass
+class EndlessPromo(AlteredReplica):
     """Pages past the end of /abhazia show no items, only a promoted article, for ever."""
 
-    def __init__(self, replica: Replica, pages: int) -> None:
-        self.replica, self.pages = replica, pages
+    pages: int
 
     def respond(self, method: str, host: str, target: str, *args: Any, **kwargs: Any) -> Any:
         parts = urlsplit(target)
@@ -69,9 +67,6 @@ class EndlessPromo:
             if page > self.pages:
                 target = f"{parts.scheme}://{parts.netloc}/abhazia?page={self.pages + 1}"
         return self.replica.respond(method, host, target, *args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.replica, name)
 
 
 def test_a_walk_past_the_end_stops_on_repeated_promos(workspace):

@@ -5,12 +5,13 @@ neither answer for a failure."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from crawlkit import replica, summary_line
+from crawlkit import AlteredReplica, replica, summary_line
 
 from knotcrawl.replica import Replica, ReplicaConfig
 
@@ -71,12 +72,12 @@ def test_a_date_range_at_the_start_of_the_deep_archive_is_searched_and_walked_to
     assert run.stats["knotcrawl/range/probes"] <= math.ceil(math.log2(pages)) + 2
 
 
-class SoftNotFound:
+@dataclass
+class SoftNotFound(AlteredReplica):
     """The replica, except that its "page not found" pages answer with status 200 (a soft
     404), and that the paths in ``missing`` are not found."""
 
-    def __init__(self, replica: Replica, missing: frozenset[str] = frozenset()) -> None:
-        self.replica, self.missing = replica, missing
+    missing: frozenset[str] = frozenset()
 
     def respond(self, method: str, host: str, target: str, *args: Any, **kwargs: Any) -> Any:
         if urlsplit(target).path in self.missing:
@@ -85,9 +86,6 @@ class SoftNotFound:
         if response.status == 404:
             response.status = 200
         return response
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.replica, name)
 
 
 def test_a_listing_whose_first_page_is_a_soft_404_is_a_failure(workspace):
@@ -109,21 +107,18 @@ CHALLENGE = (
 )
 
 
-class Challenged:
+@dataclass
+class Challenged(AlteredReplica):
     """The replica, except that the paths in ``challenged`` answer an anti-bot challenge
     page with status 200 (SITE.md §10.13): no error title, no items."""
 
-    def __init__(self, replica: Replica, challenged: frozenset[str]) -> None:
-        self.replica, self.challenged = replica, challenged
+    challenged: frozenset[str]
 
     def respond(self, method: str, host: str, target: str, *args: Any, **kwargs: Any) -> Any:
         response = self.replica.respond(method, host, target, *args, **kwargs)
         if urlsplit(target).path in self.challenged:
             response.body = CHALLENGE
         return response
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.replica, name)
 
 
 def test_an_all_news_listing_whose_first_page_shows_no_articles_is_a_failure(workspace):
@@ -147,20 +142,17 @@ def test_a_category_whose_first_page_shows_no_articles_is_a_warning(workspace):
     assert (run.status, run.stats["knotcrawl/listing/empty_first_page"]) == (0, 1), run.stderr
 
 
-class NoPagination:
+@dataclass
+class NoPagination(AlteredReplica):
     """The replica, except that ``paths`` ignore ``?page=``: every page is the first."""
 
-    def __init__(self, replica: Replica, paths: frozenset[str]) -> None:
-        self.replica, self.paths = replica, paths
+    paths: frozenset[str]
 
     def respond(self, method: str, host: str, target: str, *args: Any, **kwargs: Any) -> Any:
         path = urlsplit(target).path
         return self.replica.respond(
             method, host, path if path in self.paths else target, *args, **kwargs
         )
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.replica, name)
 
 
 def test_a_category_or_region_that_does_not_paginate_ends_its_walk_at_page_2(workspace):
