@@ -3,6 +3,8 @@
 The site runs two applications (English and Russian) behind many mirror host names with identical
 paths and ids (SITE.md §1). An article's identity is ``(edition, article_id)``; its canonical URL
 is the edition's canonical host plus ``/articles/<id>``, whatever host it was fetched from.
+Copies kept by archives and proxies (the Wayback Machine, archive.today, the Google AMP cache
+and Translate proxy) stand for the page they copy: ``archived_copy``, ``original_url``.
 """
 
 from __future__ import annotations
@@ -118,6 +120,81 @@ def edition_of_url(url: str) -> Edition | None:
     return edition_of_host(urlsplit(url).hostname)
 
 
+@dataclass(frozen=True, slots=True)
+class ArchivedCopy:
+    """What an archive's or a proxy's address says of the page it serves a copy of."""
+
+    service: str
+    original: str | None  # the copied page's URL; None when the address does not name it
+    translated: bool = False  # a machine translation: its text is not the page's
+
+
+WAYBACK = "the Wayback Machine"
+# A quick test that a URL may be a copy's (most are not: a body link, a crawl's request).
+_COPY_HINT = re.compile(r"archive\.|ampproject\.org|\.translate\.goog", re.IGNORECASE)
+# web.archive.org/web/<timestamp>[<flag>_]/<original>: id_ gives the original bytes, im_/cs_/js_
+# its images, styles and scripts; the original may lack its scheme or one of its slashes.
+_WAYBACK_URL = re.compile(
+    r"^(?:https?:)?//(?:web|wayback)\.archive\.org/web/\d{1,14}(?:[a-z]{2}_)?/(?P<original>.+)$",
+    re.IGNORECASE,
+)
+# archive.today's long forms (/<timestamp>/<url>, /newest/<url>, and /o/<id>/<url>, its links
+# out of a copy); the short form archive.ph/<id> names no original.
+_ARCHIVE_TODAY_URL = re.compile(
+    r"^https?://archive\.(?:today|ph|is|li|vn|fo|md)/"
+    r"(?:(?:\d{4,14}|newest|oldest|o/[A-Za-z0-9]+)/(?P<original>.+))?",
+    re.IGNORECASE,
+)
+# <host>.cdn.ampproject.org/<c|v|…>/[s/]<host>/<path>: "s/" marks an https original.
+_AMP_CACHE_PATH = re.compile(r"^/[a-z]{1,2}/(?:(?P<secure>s)/)?(?P<rest>[^/].*)$")
+_SCHEME = re.compile(r"^(?P<scheme>https?):/*", re.IGNORECASE)
+
+
+def _with_scheme(address: str) -> str:
+    """An archived address as a URL: ``https:/host`` and a bare ``host/path`` made whole."""
+    match = _SCHEME.match(address)
+    if match is None:
+        return "http://" + address
+    return f"{match.group('scheme').lower()}://{address[match.end() :]}"
+
+
+def archived_copy(url: str) -> ArchivedCopy | None:
+    """The archive or proxy whose copy of a page ``url`` addresses, and that page's URL;
+    ``None`` for any other URL."""
+    if _COPY_HINT.search(url) is None:
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    if host in ("web.archive.org", "wayback.archive.org"):
+        wayback = _WAYBACK_URL.match(url)
+        return ArchivedCopy(WAYBACK, _with_scheme(wayback.group("original")) if wayback else None)
+    today = _ARCHIVE_TODAY_URL.match(url)
+    if today is not None:
+        original = today.group("original")
+        return ArchivedCopy("archive.today", _with_scheme(original) if original else None)
+    if host == "cdn.ampproject.org" or host.endswith(".cdn.ampproject.org"):
+        amp = _AMP_CACHE_PATH.match(parts.path)
+        if amp is None:
+            return ArchivedCopy("the Google AMP cache", None)
+        scheme = "https" if amp.group("secure") else "http"
+        query = f"?{parts.query}" if parts.query else ""
+        return ArchivedCopy("the Google AMP cache", f"{scheme}://{amp.group('rest')}{query}")
+    if host.endswith(".translate.goog"):
+        # The proxy's host spells the original's: "-" for ".", "--" for "-".
+        label = host[: -len(".translate.goog")]
+        original_host = label.replace("--", "\0").replace("-", ".").replace("\0", "-")
+        query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("_x_tr_"))
+        original = f"https://{original_host}{parts.path}" + (f"?{query}" if query else "")
+        return ArchivedCopy("Google Translate", original, translated=True)
+    return None
+
+
+def original_url(url: str) -> str:
+    """The URL of the page that ``url`` serves a copy of (``archived_copy``), else ``url``."""
+    copy = archived_copy(url)
+    return copy.original if copy is not None and copy.original else url
+
+
 def canonical_url(edition: Edition, article_id: int, base: dict[Edition, str] | None = None) -> str:
     return f"{(base or CANONICAL_BASE)[edition].rstrip('/')}/articles/{article_id}"
 
@@ -140,9 +217,10 @@ def article_ref(url: str, default_edition: Edition | None = None) -> ArticleRef 
     """Parse ``url`` as an article URL of either edition on any mirror.
 
     ``default_edition`` applies to hosts that are not the site's (a replica on loopback, a
-    relative URL already joined against such a host).
+    relative URL already joined against such a host). An archive's copy of an article
+    (``original_url``) names that article.
     """
-    parts = urlsplit(url)
+    parts = urlsplit(original_url(url))
     match = _ARTICLE_PATH.match(parts.path)
     if match is None:
         return None

@@ -30,7 +30,13 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from knotcrawl.pages.article import ArticlePage
-from knotcrawl.pages.common import ERROR_TITLE, PARSER_VERSION, MissingFields, NotAnArticle
+from knotcrawl.pages.common import (
+    ERROR_TITLE,
+    PARSER_VERSION,
+    MissingFields,
+    NotAnArticle,
+    original_address,
+)
 from knotcrawl.pages.dates import ParsedDate, read_date
 from knotcrawl.pages.html import text_of
 from knotcrawl.pages.listing import FeedPage, ListingHtmlPage
@@ -82,7 +88,7 @@ _LISTING = re.compile(r"^/(?:rubric/\d+|category/\d+|articles|[a-z][a-z0-9_-]*)/
 
 def page_kind(body: bytes | str, url: str) -> str:
     """``article``, ``listing`` or ``feed`` from the URL path, then the content."""
-    path = urlsplit(url).path or "/"
+    path = urlsplit(original_address(url)).path or "/"
     head = body[:512] if body else b""
     head_text = head.decode("latin-1") if isinstance(head, bytes) else head
     stripped = head_text.lstrip().lower()

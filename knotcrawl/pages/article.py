@@ -32,6 +32,7 @@ from knotcrawl.pages.common import (
     cached_property,
     edition_from_lang,
     is_error_title,
+    original_address,
     resolve_link,
 )
 from knotcrawl.pages.conventions import (
@@ -191,7 +192,8 @@ class ArticlePage:
         url: str,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        self.url = url
+        self.fetched_url = url
+        self.url = original_address(url)  # an archive's copy stands for the original page
         self.text, self.encoding, self.root = open_page(html, url, headers)
         self._ld_scripts = json_ld_scripts(self.root)
         strip_noise(self.root)
@@ -1292,7 +1294,7 @@ class ArticlePage:
             edition=self.edition,
             article_id=article_id,
             url=self.canonical or self.url,
-            fetched_url=self.url,
+            fetched_url=self.fetched_url,
             title=title,
             published_at=utc_iso(published.moment),
             published_local=local_iso(published.moment),

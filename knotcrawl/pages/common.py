@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from knotcrawl.errors import KnotcrawlError
-from knotcrawl.hosts import Edition, article_ref, canonical_url, edition_of_host
+from knotcrawl.hosts import Edition, archived_copy, article_ref, canonical_url, edition_of_host
 from knotcrawl.record import Link
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "edition_from_lang",
     "is_binary",
     "is_error_title",
+    "original_address",
     "resolve_link",
 ]
 
@@ -54,7 +55,7 @@ else:
 
 
 # Bump whenever any extracted field can change for the same page.
-PARSER_VERSION = "1.3.8"
+PARSER_VERSION = "1.3.9"
 
 LEVELS = ("selector", "structured", "semantic", "text")
 
@@ -118,6 +119,27 @@ def is_error_title(text: str) -> bool:
         else:
             return False
     return ERROR_TITLE.search(text) is not None
+
+
+def original_address(url: str) -> str:
+    """The address of the page that a page fetched from ``url`` is (``url`` itself, or the
+    original of an archive's copy: ``hosts.archived_copy``). ``NotAnArticle`` for a copy that
+    gives no record: a machine translation (its text is not the article's), or a copy whose
+    address does not name its original (archive.today's ``archive.ph/<id>``)."""
+    copy = archived_copy(url)
+    if copy is None:
+        return url
+    if copy.translated:
+        raise NotAnArticle(
+            f"{url}: a machine translation by {copy.service} of {copy.original}; its text is not "
+            "the article's: parse the original page"
+        )
+    if copy.original is None:
+        raise NotAnArticle(
+            f"{url}: a copy kept by {copy.service} whose address does not name the original "
+            "page; give the original's address (shown in the copy's header) with --url"
+        )
+    return copy.original
 
 
 _CYRILLIC = re.compile("[А-Яа-яЁё]")

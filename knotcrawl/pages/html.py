@@ -20,6 +20,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import _Element as HtmlElement
 
+from knotcrawl.hosts import WAYBACK, archived_copy, original_url
 from knotcrawl.pages.common import NotAnArticle, is_binary
 from knotcrawl.pages.encoding import decode_body
 
@@ -194,15 +195,18 @@ _LIBXML_NAMES = {"cp1251": "windows-1251", "koi8_r": "koi8-r", "utf_8": "utf-8"}
 def open_page(
     html: str | bytes, url: str, headers: Mapping[str, str] | None = None
 ) -> tuple[str, str, HtmlElement]:
-    """A fetched page's text, the encoding it was read in and its tree; ``NotAnArticle`` for
-    an empty page or binary data. (Article and listing pages both start here.)"""
+    """A page fetched from ``url``: its text, the encoding it was read in and its tree (of
+    the page it copies, for an archive's copy); ``NotAnArticle`` for an empty page or binary
+    data. (Article and listing pages both start here.)"""
     if not html or html.isspace():
         raise NotAnArticle(f"{url}: the page is empty")
     if is_binary(html):
         raise NotAnArticle(f"{url}: binary data, not an HTML page")
     text, encoding = decode_body(html, headers)
     data = html if isinstance(html, bytes) and encoding != "unicode" else None
-    return text, encoding, parse_html(text, data, encoding)
+    root = parse_html(text, data, encoding)
+    _restore_archived_page(root, text, url)
+    return text, encoding, root
 
 
 def parse_html(text: str, data: bytes | None = None, encoding: str | None = None) -> HtmlElement:
@@ -236,6 +240,26 @@ def parse_html(text: str, data: bytes | None = None, encoding: str | None = None
     if root is None:
         raise NotAnArticle("the page is not readable HTML")
     return root
+
+
+def _restore_archived_page(root: HtmlElement, text: str, url: str) -> None:
+    """A Wayback Machine snapshot back to the page it copies: the links it rewrote into the
+    archive (``/web/20190517151700/https://…``, ``https://web.archive.org/web/…``) lead to
+    their original addresses again. Done for a page fetched from the archive, and for a
+    snapshot saved from a browser (its toolbar, ``wm-ipp``, marks it). The toolbar itself
+    stays: its capture dates ("12 Jan 2019 - 5 Mar 2021", "15:17:00 May 17, 2019") sit far
+    from the title and outside any list, and are never read as the page's
+    (tests/pages/test_pages_archived.py)."""
+    copy = archived_copy(url)
+    if (copy is None or copy.service != WAYBACK) and "wm-ipp" not in text:
+        return
+    for el in root.iter("a", "link", "area", "base"):
+        href = (el.get("href") or "").strip()
+        if "/web/" in href:
+            archived = f"https://web.archive.org{href}" if href.startswith("/web/") else href
+            original = original_url(archived)
+            if original != archived:
+                el.set("href", original)
 
 
 def strip_noise(root: HtmlElement) -> None:

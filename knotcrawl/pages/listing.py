@@ -28,6 +28,7 @@ from knotcrawl.pages.common import (
     NotAnArticle,
     cached_property,
     edition_from_lang,
+    original_address,
     resolve_link,
 )
 from knotcrawl.pages.conventions import is_side_box_heading
@@ -99,12 +100,12 @@ class ListingHtmlPage:
     def __init__(
         self, html: str | bytes, url: str, headers: Mapping[str, str] | None = None
     ) -> None:
-        self.url = url
+        self.url = original_address(url)  # an archive's copy stands for the original page
         self.text, self.encoding, self.root = open_page(html, url, headers)
         strip_noise(self.root)
         self._sources: dict[str, str] = {}
         self._items_level = "semantic"
-        self.base_url = document_base(self.root, url)
+        self.base_url = document_base(self.root, self.url)
 
     @cached_property
     def edition(self) -> Edition | None:
@@ -773,7 +774,7 @@ class FeedPage:
     ) -> None:
         if not body or not body.strip():
             raise NotAnArticle(f"{url}: the feed is empty")
-        self.url = url
+        self.url = original_address(url)
         data = body if isinstance(body, bytes) else body.encode("utf-8")
         if isinstance(body, str):
             data = re.sub(rb"^\s*<\?xml[^>]*\?>", b"", data)

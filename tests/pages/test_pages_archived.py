@@ -1,0 +1,98 @@
+"""Copies of the site's pages not fetched from the site: Wayback Machine snapshots (with and
+without the toolbar), archive.today, the Google AMP cache and Translate proxy, a browser's
+"Save Page As". The records of such copies that the redesign harness checks field by field
+are ``tests/pages/redesigns/*-wayback*`` and ``ru-ampcache``; here, what that harness cannot
+state: errors, a copy parsed under its original's address, the command line without
+``--url``, and the host logic the crawler shares."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knotcrawl.hosts import ArticleRef, article_ref, original_url
+from knotcrawl.pages import MissingFields, NotAnArticle, parse_article, parse_page
+
+PAGES = Path(__file__).with_name("redesigns")
+WAYBACK_PAGE = (PAGES / "en-wayback.html").read_bytes()
+WAYBACK_URL = json.loads((PAGES / "en-wayback.json").read_text(encoding="utf-8"))["_url"]
+ORIGINAL_URL = "https://www.eng.kavkaz-uzel.eu/articles/46512"
+SAVED = (
+    "<!DOCTYPE html>\n<!-- saved from url=(0045)https://www.kavkaz-uzel.eu/articles/335214/ -->\n"
+    "<html lang='ru'><head><meta charset='utf-8'>"
+    "<link rel='stylesheet' href='./Article_files/application.css'></head><body><div>"
+    "<h1>Заголовок статьи</h1><p>15:05, 17 мая 2019</p>"
+    "<div><img src='./Article_files/photo.jpg' alt=''></div>"
+    "<p>Силовики задержали в Москве двух уроженцев Ингушетии, сообщили их родственники.</p>"
+    "<p>Задержанных доставили в Следственный комитет, рассказал правозащитник.</p>"
+    "<p>Автор: Олег Краснов</p></div></body></html>"
+)
+
+
+def test_a_wayback_copy_under_its_original_address_gives_the_same_record() -> None:
+    # A snapshot saved from the browser, parsed with the original's URL: the toolbar and the
+    # rewritten links are read as they are under the archive's address.
+    from_archive = parse_article(WAYBACK_PAGE, WAYBACK_URL).to_dict()
+    from_original = parse_article(WAYBACK_PAGE, ORIGINAL_URL).to_dict()
+    assert from_original == {**from_archive, "fetched_url": ORIGINAL_URL}
+
+
+def test_the_wayback_toolbar_dates_are_never_the_article_date() -> None:
+    undated = WAYBACK_PAGE.replace(b'<p class="date">17 May 2019, 18:17</p>', b"")
+    with pytest.raises(MissingFields) as caught:
+        parse_article(undated, WAYBACK_URL)
+    assert caught.value.fields == ["published_at"]
+
+
+@pytest.mark.parametrize(
+    ("archived", "original"),
+    [
+        (
+            "https://web.archive.org/web/20190517151700/http://m.kavkaz-uzel.eu/articles/335210/",
+            "http://m.kavkaz-uzel.eu/articles/335210/",
+        ),
+        (
+            "http://web.archive.org/web/2019id_/https://www.eng.kavkaz-uzel.eu/rubric/11?page=4",
+            "https://www.eng.kavkaz-uzel.eu/rubric/11?page=4",
+        ),
+        (
+            "https://web.archive.org/web/20190517151700/www.kavkaz-uzel.eu/articles/1",
+            "http://www.kavkaz-uzel.eu/articles/1",
+        ),
+        (
+            "https://amp-kavkaz--uzel-eu.cdn.ampproject.org/c/s/amp.kavkaz-uzel.eu/articles/123/",
+            "https://amp.kavkaz-uzel.eu/articles/123/",
+        ),
+        (
+            "https://www-kavkaz--uzel-eu.translate.goog/articles/123?_x_tr_sl=ru&_x_tr_tl=en",
+            "https://www.kavkaz-uzel.eu/articles/123",
+        ),
+        (
+            "https://archive.ph/20190517151700/https://www.kavkaz-uzel.eu/articles/123",
+            "https://www.kavkaz-uzel.eu/articles/123",
+        ),
+        ("https://archive.ph/AbC12", "https://archive.ph/AbC12"),
+        ("https://www.kavkaz-uzel.eu/web/1/x", "https://www.kavkaz-uzel.eu/web/1/x"),
+    ],
+)
+def test_original_url(archived: str, original: str) -> None:
+    assert original_url(archived) == original
+
+
+def test_a_link_to_an_archived_article_names_the_article() -> None:
+    # What the crawler's link resolution reads (pages.common.resolve_link, the spiders).
+    url = "https://web.archive.org/web/20190517151700/http://m.kavkaz-uzel.eu/articles/335210/"
+    assert article_ref(url) == ArticleRef("ru", 335210, "335210")
+
+
+def test_a_translated_copy_is_no_record_of_the_article() -> None:
+    url = "https://www-kavkaz--uzel-eu.translate.goog/articles/335214?_x_tr_sl=ru&_x_tr_tl=en"
+    with pytest.raises(NotAnArticle, match="machine translation"):
+        parse_page(SAVED.encode(), url)
+
+
+def test_an_archive_today_copy_asks_for_the_original_address() -> None:
+    with pytest.raises(NotAnArticle, match="--url"):
+        parse_page(SAVED.encode(), "https://archive.ph/AbC12")
