@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from knotcrawl.errors import KnotcrawlError, UsageError
 
+# A browser's "Save Page As" notes the address it saved the page from ("mark of the web").
+_SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
 _CANONICAL = re.compile(rb"""<link\b[^>]*?\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE)
 _OG_URL = re.compile(rb"""<meta\b[^>]*?\bproperty\s*=\s*["']og:url["'][^>]*>""", re.IGNORECASE)
 _ATOM_SELF = re.compile(rb"""<atom:link\b[^>]*?\brel\s*=\s*["']self["'][^>]*>""", re.IGNORECASE)
@@ -35,7 +37,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("path", metavar="PATH", help="the saved page; '-' reads standard input")
     parser.add_argument(
         "--url",
-        help="the URL the page was fetched from (default: its rel=canonical link, if any)",
+        help="the URL the page was fetched from, an archive's copy too (web.archive.org/web/…, "
+        "the AMP cache) (default: the address a browser saved it from, else its rel=canonical "
+        "or og:url)",
     )
     parser.add_argument(
         "--charset",
@@ -72,15 +76,21 @@ def _read(path: str) -> bytes:
 
 
 def infer_url(data: bytes) -> str | None:
+    """The address a saved page names: the one a browser saved it from (not a ``file://``
+    path: a page saved again from disk), else its ``rel=canonical``, ``og:url`` or a feed's
+    ``atom:link rel="self"``."""
     head = data[:131072]
+    saved = _SAVED_FROM.search(head[:4096])
+    candidates = [saved.group(1)] if saved else []
     for pattern in (_CANONICAL, _OG_URL, _ATOM_SELF):
         tag = pattern.search(head)
-        if tag:
-            href = _HREF.search(tag.group(0))
-            if href:
-                url = href.group(1).decode("utf-8", "replace").strip()
-                if url.startswith(("http://", "https://")):
-                    return url
+        href = _HREF.search(tag.group(0)) if tag else None
+        if href:
+            candidates.append(href.group(1))
+    for candidate in candidates:
+        url = candidate.decode("utf-8", "replace").strip()
+        if url.startswith(("http://", "https://")):
+            return url
     return None
 
 
@@ -97,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
     url = args.url or infer_url(data)
     if not url:
         raise UsageError(
-            "--url is required: the page has no rel=canonical link to tell its address"
+            "--url is required: the page names no address of its own (no 'saved from' "
+            "comment, rel=canonical link or og:url)"
         )
     if args.url is None:  # fetched_url is then the page's own claim, not a fetch
         print(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from knotcrawl.cli import main
 from knotcrawl.hosts import ArticleRef, article_ref, original_url
 from knotcrawl.pages import MissingFields, NotAnArticle, parse_article, parse_page
 
@@ -96,3 +97,41 @@ def test_a_translated_copy_is_no_record_of_the_article() -> None:
 def test_an_archive_today_copy_asks_for_the_original_address() -> None:
     with pytest.raises(NotAnArticle, match="--url"):
         parse_page(SAVED.encode(), "https://archive.ph/AbC12")
+
+
+def _parse(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(["parse", *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_a_saved_page_names_its_address(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "Article.html"
+    page.write_text(SAVED, encoding="utf-8")
+    status, out, _err = _parse(capsys, str(page))
+    assert (status, json.loads(out)["fetched_url"]) == (
+        0,
+        "https://www.kavkaz-uzel.eu/articles/335214/",
+    )
+
+
+def test_a_page_saved_from_a_file_falls_back_to_its_canonical_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "Article.html"
+    resaved = SAVED.replace(
+        "url=(0045)https://www.kavkaz-uzel.eu/articles/335214/",
+        "url=(0032)file:///C:/Users/me/Article.html",
+    ).replace("<head>", "<head><link rel='canonical' href='https://www.kavkaz-uzel.eu/articles/7'>")
+    page.write_text(resaved, encoding="utf-8")
+    status, out, _err = _parse(capsys, str(page))
+    assert (status, json.loads(out)["fetched_url"]) == (0, "https://www.kavkaz-uzel.eu/articles/7")
+
+
+def test_a_page_that_names_no_address_asks_for_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "Article.html"
+    page.write_text(SAVED.replace("saved from url", "saved"), encoding="utf-8")
+    status, _out, err = _parse(capsys, str(page))
+    assert (status, "saved from" in err and "--url" in err) == (2, True)
