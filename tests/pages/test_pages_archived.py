@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
+from clikit import refused, run_cli
 
-from knotcrawl.cli import main
 from knotcrawl.hosts import ArticleRef, article_ref, original_url
 from knotcrawl.pages import MissingFields, NotAnArticle, parse_article, parse_page
 
@@ -99,20 +99,11 @@ def test_an_archive_today_copy_asks_for_the_original_address() -> None:
         parse_page(SAVED.encode(), "https://archive.ph/AbC12")
 
 
-def _parse(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(["parse", *argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
 def test_a_saved_page_names_its_address(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = tmp_path / "Article.html"
     page.write_text(SAVED, encoding="utf-8")
-    status, out, _err = _parse(capsys, str(page))
-    assert (status, json.loads(out)["fetched_url"]) == (
-        0,
-        "https://www.kavkaz-uzel.eu/articles/335214/",
-    )
+    result = run_cli(capsys, "parse", str(page))
+    assert json.loads(result.out)["fetched_url"] == "https://www.kavkaz-uzel.eu/articles/335214/"
 
 
 def test_a_page_saved_from_a_file_falls_back_to_its_canonical_link(
@@ -124,8 +115,8 @@ def test_a_page_saved_from_a_file_falls_back_to_its_canonical_link(
         "url=(0032)file:///C:/Users/me/Article.html",
     ).replace("<head>", "<head><link rel='canonical' href='https://www.kavkaz-uzel.eu/articles/7'>")
     page.write_text(resaved, encoding="utf-8")
-    status, out, _err = _parse(capsys, str(page))
-    assert (status, json.loads(out)["fetched_url"]) == (0, "https://www.kavkaz-uzel.eu/articles/7")
+    result = run_cli(capsys, "parse", str(page))
+    assert json.loads(result.out)["fetched_url"] == "https://www.kavkaz-uzel.eu/articles/7"
 
 
 def test_a_page_that_names_no_address_asks_for_one(
@@ -133,5 +124,4 @@ def test_a_page_that_names_no_address_asks_for_one(
 ) -> None:
     page = tmp_path / "Article.html"
     page.write_text(SAVED.replace("saved from url", "saved"), encoding="utf-8")
-    status, _out, err = _parse(capsys, str(page))
-    assert (status, "saved from" in err and "--url" in err) == (2, True)
+    refused(run_cli(capsys, "parse", str(page)), "saved from", "--url")
