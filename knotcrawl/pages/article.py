@@ -51,6 +51,7 @@ from knotcrawl.pages.dates import (
     ParsedDate,
     find_dates,
     read_date,
+    read_shown_date,
     read_time,
     without_leading_date,
 )
@@ -453,7 +454,9 @@ class ArticlePage:
     def _published(self) -> tuple[ParsedDate | None, str | None]:
         found = []
         for el in self.classes.select(DATE_SEL):
-            parsed = read_date(line_text(el)) or read_date(el.get("datetime"))
+            parsed = read_shown_date(line_text(el), el.get("datetime")) or read_date(
+                el.get("datetime")
+            )
             if parsed is not None:
                 found.append((el, parsed))
         if len(found) == 1:
@@ -468,7 +471,7 @@ class ArticlePage:
         for el in self.root.iter("time"):
             if _is_update_time(el):
                 continue
-            parsed = read_date(line_text(el))
+            parsed = read_shown_date(line_text(el), el.get("datetime"))
             if parsed is not None:
                 found.append((el, parsed))
         chosen = self._closest(found) if found else None
@@ -875,7 +878,7 @@ class ArticlePage:
                 # A time alone names no day: a live blog's entry that opened at the
                 # article's minute is text, not the date line.
                 continue
-            parsed = read_date(el.get("datetime")) or read_date(shown)
+            parsed = read_date(el.get("datetime")) or read_shown_date(shown, el.get("datetime"))
             if parsed is None or parsed.moment.timestamp() != stamp:
                 continue
             block = next((a for a in el.iterancestors() if a.tag in BLOCK_TAGS), None)

@@ -143,15 +143,20 @@ def crossref(text: str) -> tuple[bool, ParsedDate | None]:
 
 # --- furniture -------------------------------------------------------------------------------
 
+# The buttons of a share or print toolbar; a toolbar prints several in one line ("Print Email
+# Copy link", "Печать · Отправить · Копировать ссылку").
+_TOOL_BUTTON = (
+    r"(?:Share|Поделиться|Telegram|WhatsApp|VK|Facebook|Twitter|Subscribe|Подписаться"
+    r"|E-?mail|Send|Отправить|Copy\s+link|Копировать\s+ссылку|Donate|Поддержать|Пожертвовать"
+    r"|Print(?:\s+version|\s+this\s+article)?|Версия\s+для\s+печати|Распечатать|Печать)"
+)
 _FURNITURE = re.compile(
     r"^(?:"
     r"Скачать(?:\s+Скачать)*"
     r"|[×✕✖x]"
     r"|Кавказский\s+узел|Caucasian\s+Knot"
     r"|Полная\s+версия(?:\s+сайта)?|Full\s+version(?:\s+of\s+the\s+site)?"
-    r"|Share|Поделиться|Telegram|WhatsApp|VK|Facebook|Twitter|Subscribe|Подписаться"
-    r"|E-?mail|Copy\s+link|Копировать\s+ссылку|Donate|Поддержать|Пожертвовать"
-    r"|Print(?:\s+version|\s+this\s+article)?|Версия\s+для\s+печати|Распечатать|Печать"
+    rf"|{_TOOL_BUTTON}(?:\s*[|·•/]?\s*{_TOOL_BUTTON})*"
     r"|(?:©|\(c\)|Copyright)\s*(?:\d{4}|Caucasian|Кавказ).*"
     r")\s*[.!]?\s*$",
     re.IGNORECASE | re.DOTALL,
@@ -266,7 +271,11 @@ _SIDE_BOX_HEADING = re.compile(
     r"^(?:Popular(?:\s+news)?|Most\s+(?:popular|read|viewed|discussed|commented)"
     r"|Top\s+(?:news|stories)|Editors?[’']?s?\s+(?:choice|picks?)|Trending"
     r"|Популярное|Популярные\s+(?:новости|материалы)|Самое\s+(?:популярное|читаемое|обсуждаемое)"
-    r"|Читаемое|Обсуждаемое|Выбор\s+редакции|Главное|Главные\s+новости)\s*:?$",
+    r"|Читаемое|Обсуждаемое|Выбор\s+редакции|Главное|Главные\s+новости)"
+    # the period a box counts over: "Most read this week", "Самое читаемое за неделю"
+    r"(?:\s+(?:today|this\s+(?:week|month|year)|(?:of|in|for)\s+(?:the\s+)?(?:day|week|month|year)"
+    r"|(?:in|for)\s+(?:the\s+)?(?:last\s+)?(?:24|48)\s+hours|за\s+(?:сутки|день|неделю|месяц|год)"
+    r"|за\s+(?:последние\s+)?(?:24|48)\s+часа|сегодня|недели|месяца))?\s*:?$",
     re.IGNORECASE,
 )
 _CREDIT_LABEL = re.compile(rf"^(?:{_AUTHOR}|{_SOURCE})$", re.IGNORECASE)

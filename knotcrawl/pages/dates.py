@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from knotcrawl.moscow import localize
+from knotcrawl.moscow import MOSCOW, localize
 
 __all__ = [
     "MONTHS",
@@ -517,3 +517,24 @@ def at_time(day: Day, time_raw: str, moment: datetime | None = None) -> ParsedDa
         return None
     naive = datetime(day.day.year, day.day.month, day.day.day, int(m["H"]), int(m["M"]))
     return ParsedDate(localize(naive), raw, "day_heading")
+
+
+_ISO_DAY = re.compile(r"\s*(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\s*")
+
+
+def read_shown_date(shown: str | None, stated: str | None) -> ParsedDate | None:
+    """The date a ``<time>`` element shows (``shown``, its text), read with its ``datetime``
+    (``stated``) when that names only a day (``2026-03-05``): the day is the attribute's,
+    the time of day the text's, and the text stays ``raw``. A US theme prints ``3/5/2026 2:20
+    PM``, which the site's day-first reading takes for 3 May; the attribute is unambiguous."""
+    parsed = read_date(shown)
+    if parsed is None or not stated or (m := _ISO_DAY.fullmatch(stated)) is None:
+        return parsed
+    try:
+        day = date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return parsed
+    wall = parsed.moment.astimezone(MOSCOW)
+    if wall.date() == day:
+        return parsed
+    return ParsedDate(localize(datetime.combine(day, wall.time())), parsed.raw, parsed.format)

@@ -41,6 +41,7 @@ from knotcrawl.pages.dates import (
     is_relative_date,
     read_date,
     read_day,
+    read_shown_date,
     read_time,
 )
 from knotcrawl.pages.html import (
@@ -75,6 +76,19 @@ _CURRENT_CLASS = re.compile(r"(?i)\b(?:active|current|selected)\b|--current|_cur
 # The values of data-* attributes that hold a page number in a query (a "Load more" button's
 # next page), in document order; XPath scans the tree in C.
 _LOAD_MORE_ADDRESSES = etree.XPath("//@*[starts-with(name(), 'data-') and contains(., 'page=')]")
+
+
+def _is_label(text: str) -> bool:
+    """Whether an item's text printed before its headline is a label ("Pinned",
+    "Exclusive", "Интервью"): a word or three, no sentence. A lead before the title is one."""
+    return len(text) <= 30 and len(text.split()) <= 3 and text[-1] not in ".!?…"
+
+
+def _shape(el: HtmlElement) -> tuple[str, str]:
+    """An element's tag and classes (no modifiers such as ``card--wide``): the shape the
+    items of one list share."""
+    classes = sorted(c for c in (el.get("class") or "").split() if "--" not in c)
+    return el.tag, " ".join(classes)[:40]
 
 
 def _page_of(url: str) -> int | None:
@@ -283,13 +297,8 @@ class ListingHtmlPage:
         if not groups:
             return []
 
-        def shape(el: HtmlElement) -> tuple[str, str]:
-            return el.tag, " ".join(
-                sorted(c for c in (el.get("class") or "").split() if "--" not in c)
-            )[:40]
-
         def signature(parent: HtmlElement) -> tuple[str, str]:
-            return shape(groups[parent][0])
+            return _shape(groups[parent][0])
 
         # The listing is the group whose items carry dates (the site's listings date their
         # items, but for the RU справки rubric, SITE.md §4.3); a column of bare links to
@@ -328,16 +337,16 @@ class ListingHtmlPage:
                 if parent in chosen or len(groups[parent]) != 1 or not dates[parent]:
                     continue
                 top = groups[parent][0]
-                lone: HtmlElement | None = top if shape(top) == sig else None
+                lone: HtmlElement | None = top if _shape(top) == sig else None
                 if lone is None:
                     link = item_links[top]
                     for anc in (link, *link.iterancestors()):
                         if anc is top:
                             break
-                        if shape(anc) == sig:
+                        if _shape(anc) == sig:
                             lone = anc
                 list_el = lone.getparent() if lone is not None else None
-                if lone is None or list_el is None or shape(list_el) != shape(primary):
+                if lone is None or list_el is None or _shape(list_el) != _shape(primary):
                     continue
                 item_ids[lone] = item_ids[top]
                 groups[list_el] = [lone]
@@ -345,8 +354,11 @@ class ListingHtmlPage:
         zones = []
         for parent in chosen:
             items = groups[parent]
+            item_els = {el: item_ids[el] for el in items}
             if len(items) > 1 and not any(self._has_date(el) for el in items):
-                zones.extend(self._segments(parent, {el: item_ids[el] for el in items}, walls))
+                zones.extend(self._segments(parent, item_els, walls))
+            elif len(items) > 1 and (parts := self._recurring_parts(parent, item_els, walls)):
+                zones.extend(self._segments(parent, item_els, walls, parts))
             else:
                 zones.extend((*item_ids[el], [el]) for el in items)
         position = self._position
@@ -536,17 +548,46 @@ class ListingHtmlPage:
             return True
         return bool(find_dates(text_of(el)))
 
+    @staticmethod
+    def _recurring_parts(
+        parent: HtmlElement, item_els: dict[HtmlElement, tuple[int, str]], walls: set[HtmlElement]
+    ) -> set[HtmlElement]:
+        """Siblings of dated items that are parts of them: one of a shape for each item (a
+        table's lead in the row below its dated headline row), holding text and no link to
+        an article. A block printed once (a banner, a "Load more" button) is none."""
+        by_shape: dict[tuple[str, str], list[HtmlElement]] = {}
+        for child in parent:
+            if isinstance(child.tag, str) and child not in item_els and child not in walls:
+                by_shape.setdefault(_shape(child), []).append(child)
+        return {
+            child
+            for children in by_shape.values()
+            if len(children) == len(item_els)
+            for child in children
+            if text_of(child).strip()
+            and not any("articles/" in (a.get("href") or "") for a in child.iter("a"))
+        }
+
     def _segments(
         self,
         parent: HtmlElement,
         item_els: dict[HtmlElement, tuple[int, str]],
         walls: set[HtmlElement],
+        parts: set[HtmlElement] | None = None,
     ) -> list[tuple[int, str, list[HtmlElement]]]:
         """Flat markups: date/figure siblings before a title belong to it, text after it too.
         The page heading and the pager (``walls``) belong to no item: beside undated items
-        (the RU справки rubric, SITE.md §4.3) nothing else tells them from a lead."""
+        (the RU справки rubric, SITE.md §4.3) nothing else tells them from a lead. With
+        ``parts``, only those siblings are gathered."""
         segments: list[tuple[int, str, list[HtmlElement]]] = []
         pending: list[HtmlElement] = []
+        # A list that opens with a headline prints each item's date after it (title, date,
+        # lead): there a date opens no item. A photo still leads the headline it shows.
+        first = next(
+            (c for c in parent if isinstance(c.tag, str) and c not in walls and text_of(c).strip()),
+            None,
+        )
+        dates_lead = first not in item_els
         for child in parent:
             if not isinstance(child.tag, str):
                 continue
@@ -555,13 +596,19 @@ class ListingHtmlPage:
                 segments.append((aid, url, [*pending, child]))
                 pending = []
                 continue
-            if child in walls:
+            if child in walls or (parts is not None and child not in parts):
                 continue
             leading = (
-                child.tag in ("figure", "img", "time")
+                child.tag in ("figure", "img")
                 or next(child.iter("img"), None) is not None
-                or self._has_date(child)
-                or (not len(child) and read_time(child.text) is not None)
+                or (
+                    dates_lead
+                    and (
+                        child.tag == "time"
+                        or self._has_date(child)
+                        or (not len(child) and read_time(child.text) is not None)
+                    )
+                )
             )
             if leading or pending or not segments:
                 pending.append(child)
@@ -608,7 +655,7 @@ class ListingHtmlPage:
         for el in zone:
             for t in el.iter("time"):
                 shown = line_text(t)
-                date = read_date(shown)
+                date = read_shown_date(shown, t.get("datetime"))
                 if date is None:
                     stated = read_date(t.get("datetime"))
                     time_raw = time_raw or read_time(shown)
@@ -657,12 +704,14 @@ class ListingHtmlPage:
         if caption is None:
             caption = self._image_caption(zone, aid, title)
         lead_parts: list[str] = []
+        title_seen = False  # a short label before the headline is no lead
         for el in zone:
             for p in paragraphs(el):
                 text = p.text
                 if p.flags & IN_FIGURE or text == caption:
                     continue
                 if p.el is title_block:
+                    title_seen = True
                     continue
                 if date is not None and (text == date.raw or read_date(text) is not None):
                     continue
@@ -674,6 +723,8 @@ class ListingHtmlPage:
                     if (lk := resolve_link(h, "", self.base_url, self.edition)) is not None
                     and lk.article_id == aid
                 ]
+                # (an image-only link to the article, the photo, is no headline)
+                title_seen = title_seen or any(title_links)
                 if title_links and p.link_only:
                     continue
                 if date is not None and date.raw in text:
@@ -688,8 +739,14 @@ class ListingHtmlPage:
                 text = collapse(text).strip(" ,|•-—")
                 # A number alone is a comment or view counter printed before the lead
                 # ("1Рамзан…" in the text of RU listings, SITE.md §4.3), never lead text; nor
-                # is a relative date ("2 часа назад", with the counter beside it).
-                if text and not text.isdigit() and not is_relative_date(text):
+                # is a relative date ("2 часа назад", with the counter beside it), nor a label
+                # above the headline ("Pinned").
+                if (
+                    text
+                    and not text.isdigit()
+                    and not is_relative_date(text)
+                    and (title_seen or not _is_label(text))
+                ):
                     lead_parts.append(text)
         lead = " ".join(lead_parts) or None
         return ListingItem(
@@ -844,7 +901,9 @@ class FeedPage:
             seen.add(link.article_id)
             title_el = self._child(item, "title")
             title = collapse(_as_text(title_el.text)) if title_el is not None else ""
-            date_el = self._child(item, "pubdate", "published", "updated", "date")
+            # Atom's <updated> is the entry's last change, not its publication (as an
+            # article's update line or dateModified is never its date): no date then.
+            date_el = self._child(item, "pubdate", "published", "date")
             raw = (date_el.text or "").strip() if date_el is not None else ""
             parsed = read_date(raw) if raw else None
             desc_el = self._child(item, "description", "summary", "content")
