@@ -11,7 +11,11 @@ windows-1251 and KOI8-R pages, tables and tweets in the body, day headings with 
 Media RSS captions; 1C-Bitrix, Drupal, Tilda, Joomla, Ghost and Hugo pages, an interview, a
 chronicle, a live blog, a photo report, a video with a transcript, a column with the author's
 card, "Load more" listings and an RSS feed whose items name their page only in guid or
-comments."""
+comments; listings and feeds of round 5 (cards with relative times and a pinned older story,
+flat grids with the title before or after its lead, a "Most read" box before the list, a
+table with the lead in the row below, Atom with only ``<updated>``, RSS 1.0 and 0.91), a
+toolbar of share words in one paragraph, a US date beside a date-only ``datetime``, and a
+search page, which ``_rejected`` names as no listing (``NotAnArticle`` saying why)."""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from knotcrawl.pages import parse_page
+from knotcrawl.pages import NotAnArticle, parse_page
 
 PAGES = Path(__file__).with_name("redesigns")
 
@@ -39,6 +43,8 @@ def _cases() -> list[Any]:
     cases = []
     for path in sorted(PAGES.glob("*.json")):
         expected = _expected(path.stem)
+        if "_rejected" in expected:
+            cases.append(pytest.param(path.stem, "_rejected", None, id=f"{path.stem}:rejected"))
         for field in expected:
             if field == "items":
                 cases.append(pytest.param(path.stem, "items", None, id=f"{path.stem}:items"))
@@ -63,6 +69,12 @@ def _parsed(name: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("name", "field", "key"), _cases())
 def test_redesign_field(name: str, field: str, key: str | None) -> None:
+    if field == "_rejected":
+        page = next(p for p in PAGES.iterdir() if p.stem == name and p.suffix != ".json")
+        expected_reason = _expected(name)["_rejected"]
+        with pytest.raises(NotAnArticle, match=expected_reason):
+            parse_page(page.read_bytes(), _expected(name)["_url"])
+        return
     parsed, expected = _parsed(name), _expected(name)
     if key is None and field == "items":
         assert len(parsed["items"]) == len(expected["items"])
