@@ -235,7 +235,6 @@ def test_ctrl_c_while_an_upgrade_fills_the_phrase_index_is_an_interruption(
     """SQLite turns the KeyboardInterrupt raised inside knotcrawl's SQL function into
     "user-defined function raised exception"; the command still says it was interrupted
     (130, resume by running it again), and the archive stays at its revision."""
-    import os
     import signal
 
     from knotcrawl.db import phrase_index
@@ -253,7 +252,7 @@ def test_ctrl_c_while_an_upgrade_fills_the_phrase_index_is_an_interruption(
 
     def ctrl_c_on_the_first_row(text: str | None) -> str | None:
         monkeypatch.setattr(phrase_index, "phrase_text", real)
-        os.kill(os.getpid(), signal.SIGINT)  # handled at the next bytecode, inside SQLite's call
+        signal.raise_signal(signal.SIGINT)  # to this thread: handled inside SQLite's call
         return real(text)
 
     monkeypatch.setattr(phrase_index, "phrase_text", ctrl_c_on_the_first_row)
