@@ -96,7 +96,8 @@ KNOWN_HOSTS: dict[str, Edition] = {
     "kavkaz-uzel.ru": "ru",
 }
 
-_ARTICLE_PATH = re.compile(r"^/articles/(?P<slug>[A-Za-z0-9]+)/?$")
+# An article's path; its print version (``/print/articles/<id>``) names the same article.
+ARTICLE_PATH = re.compile(r"^(?:/print)?/articles/(?P<slug>[A-Za-z0-9]+)/?$")
 
 
 def edition_of_host(host: str | None) -> Edition | None:
@@ -222,7 +223,7 @@ def article_ref(url: str, default_edition: Edition | None = None) -> ArticleRef 
     (``original_url``) names that article.
     """
     parts = urlsplit(original_url(url))
-    match = _ARTICLE_PATH.match(parts.path)
+    match = ARTICLE_PATH.match(parts.path)
     if match is None:
         return None
     edition = edition_of_host(parts.hostname) if parts.hostname else None

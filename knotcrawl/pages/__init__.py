@@ -29,6 +29,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from knotcrawl.hosts import ARTICLE_PATH
 from knotcrawl.pages.article import ArticlePage
 from knotcrawl.pages.common import (
     ERROR_TITLE,
@@ -80,7 +81,6 @@ def parse_feed(body: bytes | str, url: str, headers: Headers = None) -> ListingP
     return FeedPage(body, url, headers).to_listing()
 
 
-_ARTICLE = re.compile(r"^/articles/(?P<slug>[A-Za-z0-9]+)/?$")
 _FEED = re.compile(r"(?:\.rss|\.xml|/rss(?:/[\w-]+)?|/feed)/?$")
 _NOT_SUPPORTED = re.compile(r"^/(?:forum|blogs|users|search|feedback|login|assets|system)(?:/|$)")
 _LISTING = re.compile(r"^/(?:rubric/\d+|category/\d+|articles|[a-z][a-z0-9_-]*)/?$")
@@ -98,7 +98,7 @@ def page_kind(body: bytes | str, url: str) -> str:
         or (stripped.startswith("<?xml") and ("<rss" in stripped or "<feed" in stripped))
     ):
         return "feed"
-    match = _ARTICLE.match(path)
+    match = ARTICLE_PATH.match(path)
     if match:
         if not match.group("slug").isdigit():
             raise NotAnArticle(

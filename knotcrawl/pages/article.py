@@ -115,6 +115,12 @@ _SITE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _SEPARATORS = ("|", "—", "–", "-", "::")
+# A print version's <title> names the version before the headline ("Print: <title>",
+# "Версия для печати: <title>"); the label is no part of the headline.
+_PRINT_PREFIX = re.compile(
+    r"^(?:Print(?:able)?(?:\s+version)?|Версия\s+для\s+печати|Печать)\s*(?:[:|—–-]|::)\s*(?=\S)",
+    re.IGNORECASE,
+)
 # The old English site printed the source after the article's date ("Apr 19 2014, 20:44; CK
 # correspondent", SITE.md §3.7, §6).
 _DATE_LINE_SOURCE = re.compile(r"\s*;\s*(\S.{0,38}?)\s*$")
@@ -173,7 +179,7 @@ def _may_hold_credits(text: str) -> bool:
 
 
 def _strip_site(title: str) -> str:
-    text = collapse(title)
+    text = _PRINT_PREFIX.sub("", collapse(title))
     # The suffix starts with a separator: | — – - or ::.
     for sep in _SEPARATORS:
         if sep in text:

@@ -255,9 +255,10 @@ _STOP = re.compile(
     re.IGNORECASE,
 )
 # Labels of page furniture that can stand before any text: tags, rubrics, a print page's
-# address line.
+# address line, and its "Printed from <address> on <date>" line (no colon after the label).
 _FURNITURE_LABEL = re.compile(
-    r"^(?:Tags?|Теги|Тэги|Метки|Рубрик[аи]|Page address|Адрес страницы|Permalink)\s*:",
+    r"^(?:(?:Tags?|Теги|Тэги|Метки|Рубрик[аи]|Page address|Адрес страницы|Permalink)\s*:"
+    r"|(?:Printed\s+(?:from|on|at)|Распечатано|Напечатано\s+с)\s)",
     re.IGNORECASE,
 )
 # The old English site's labels under an article (SITE.md §3.7): regions, then topics, each a
