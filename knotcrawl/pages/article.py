@@ -384,8 +384,15 @@ class ArticlePage:
         return {el: i for i, el in enumerate(self._elements)}
 
     @cached_property
+    def _date_anchor(self) -> HtmlElement | None:
+        """What the article's own date is nearest to: the title, else (a page whose headline
+        is only in ``<title>``/``og:title``) the body block, so a sidebar's dated links beside
+        it still belong to another block."""
+        return self.title_el if self.title_el is not None else self._body_block[0]
+
+    @cached_property
     def _title_ancestors(self) -> set[HtmlElement]:
-        el = self.title_el
+        el = self._date_anchor
         if el is None:
             return set()
         return {el, *el.iterancestors()}
@@ -449,7 +456,8 @@ class ArticlePage:
             return accepted[0][2] if accepted else None
         best: tuple[int, int] | None = None
         result = None
-        title_pos = self._order.get(self.title_el, 0) if self.title_el is not None else 0
+        anchor = self._date_anchor
+        title_pos = self._order.get(anchor, 0) if anchor is not None else 0
         for dist, el, parsed in accepted:
             key = (dist, abs(self._order.get(el, 0) - title_pos))
             if best is None or key < best:
