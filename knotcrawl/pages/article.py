@@ -810,6 +810,10 @@ class ArticlePage:
                 continue
             if state == "tail" or i in skip:
                 continue
+            if body and p.el.tag == "h1":
+                # Another headline below the text: the next article an endless page appends.
+                state = "tail"
+                continue
             if restrict and not p.in_body:
                 continue
             label = is_read_also(text)

@@ -251,7 +251,13 @@ _STOP = re.compile(
     rf"|{_READ_ALSO}:?"
     r"|Лента новостей|Все новости|Архив новостей|Другие новости:?|Ещё новости:?"
     r"|Еще новости:?|Знаете больше\?.*"
-    r"|Юридические тексты|Share this article:?|©.*)\s*$",
+    r"|Юридические тексты|Share this article:?|©.*"
+    # the divider an endless page prints before the next article it appends
+    r"|Next (?:article|story)|Следующая (?:статья|новость)|Следующий материал"
+    # the heading of the readers' comments under the article, with their count
+    r"|(?:Reader[s’']*\s+)?Comments|Комментарии(?:\s+читателей)?|Обсуждение"
+    r"|(?:Leave|Add|Post)\s+a\s+comment|(?:Оставить|Добавить|Написать)\s+комментарий"
+    r")(?:\s*[(\[]?\d+[)\]]?)?\s*:?\s*$",
     re.IGNORECASE,
 )
 # Labels of page furniture that can stand before any text: tags, rubrics, a print page's
