@@ -15,7 +15,10 @@ comments; listings and feeds of round 5 (cards with relative times and a pinned 
 flat grids with the title before or after its lead, a "Most read" box before the list, a
 table with the lead in the row below, Atom with only ``<updated>``, RSS 1.0 and 0.91), a
 toolbar of share words in one paragraph, a US date beside a date-only ``datetime``, and a
-search page, which ``_rejected`` names as no listing (``NotAnArticle`` saying why)."""
+search page, which ``_rejected`` names as no listing (``NotAnArticle`` saying why); round 6's
+article pages with a news page's extras: reader comments (native lists, Disqus, VK and
+HyperComments widgets), an endless page appending the next article, print versions, no
+``h1``, an inline "Read also:" line, a photo credit in the caption."""
 
 from __future__ import annotations
 
