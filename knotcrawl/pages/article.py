@@ -810,8 +810,9 @@ class ArticlePage:
                 continue
             if state == "tail" or i in skip:
                 continue
-            if body and p.el.tag == "h1":
-                # Another headline below the text: the next article an endless page appends.
+            if body and p.el.tag == "h1" and _dated_below(paras, i):
+                # Another headline with its date below the text: the next article an endless
+                # page appends. (Without a date it is a sub-heading an editor set as <h1>.)
                 state = "tail"
                 continue
             if restrict and not p.in_body:
@@ -1448,6 +1449,12 @@ def _is_update_time(el: HtmlElement) -> bool:
         return True
     text = el.text or ""
     return _after_update_label(text, text.strip(), el, None)
+
+
+def _dated_below(paras: list[Para], i: int) -> bool:
+    """Whether one of the three paragraphs after ``paras[i]`` holds a date (an article's date
+    line under its headline)."""
+    return any(find_dates(p.text) for p in paras[i + 1 : i + 4])
 
 
 def _in_prose(link: HtmlElement, dateless: dict[HtmlElement, bool]) -> bool:

@@ -1050,3 +1050,14 @@ def test_a_feed_items_article_from_its_comments_link_when_its_guid_is_a_tag() ->
 <pubDate>Fri, 06 Mar 2026 14:31:00 GMT</pubDate></item></channel></rss>"""
     items = parse_feed(feed.encode(), "https://www.kavkaz-uzel.eu/articles.rss").items
     assert [item.url for item in items] == ["https://www.kavkaz-uzel.eu/articles/420879"]
+
+
+def test_a_headline_misused_as_a_sub_heading_inside_the_text_stays_in_the_body() -> None:
+    """Only a headline with a date under it is the next article an endless page appends; an
+    editor's <h1> between paragraphs is a sub-heading (RECORD.md: sub-headings are paragraphs),
+    and ending the body there would lose the rest of the text."""
+    html = f"""<html lang="en"><body><article><h1>{TITLE}</h1>
+<p class="date">05 March 2020, 14:20</p>
+<p>{P1}</p><h1>What the residents say</h1><p>{P3}</p>
+</article></body></html>"""
+    assert parse_article(html.encode(), EN_URL).body == f"{P1}\n\nWhat the residents say\n\n{P3}"
