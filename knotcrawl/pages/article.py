@@ -37,6 +37,7 @@ from knotcrawl.pages.common import (
 )
 from knotcrawl.pages.conventions import (
     crossref,
+    crossref_continuation,
     is_bare_credit_label,
     is_credit_label,
     is_crossref_tail,
@@ -46,6 +47,7 @@ from knotcrawl.pages.conventions import (
     is_update_label,
     parse_credits,
     repair_homoglyphs,
+    trailing_credits,
 )
 from knotcrawl.pages.dates import (
     ParsedDate,
@@ -124,6 +126,7 @@ _PRINT_PREFIX = re.compile(
 # The old English site printed the source after the article's date ("Apr 19 2014, 20:44; CK
 # correspondent", SITE.md §3.7, §6).
 _DATE_LINE_SOURCE = re.compile(r"\s*;\s*(\S.{0,38}?)\s*$")
+_DATE_LINE_CREDITS = re.compile(r"\s*[·•|;,]\s*")
 # Where a headline known from structured data or <title> is looked for, without an h1 (old
 # table layouts set it in <font><b>).
 _TITLE_TAGS = ("h2", "h3", "div", "p", "span", "td", "font", "b", "strong")
@@ -695,8 +698,10 @@ class ArticlePage:
         body_el, body_level = self._body_block
         restrict = body_level in ("selector", "structured")
         title_el = self.title_el
-        paras = _split_set_apart(
-            paragraphs(self.container, title_el, body_el if restrict else None, keep)
+        paras = _split_trailing_credits(
+            _split_set_apart(
+                paragraphs(self.container, title_el, body_el if restrict else None, keep)
+            )
         )
         title = self.title or ""
         published = self.published
@@ -720,13 +725,22 @@ class ArticlePage:
         own_date_blocks = self._own_time_blocks(published)
         for i, p in enumerate(paras):
             text = p.text
-            if (
-                dated_source is None
-                and own_raw
-                and text.startswith(own_raw)
-                and (m := _DATE_LINE_SOURCE.match(text, len(own_raw))) is not None
-            ):
-                dated_source = repair_homoglyphs(m.group(1))
+            if own_raw and text.startswith(own_raw) and len(text) < 300:
+                # The date line with the credits after it: "11:25, 26 марта 2026 · Автор: … ·
+                # Источник: …", "18:09, 27 March 2026 | Author: …".
+                if (m := _DATE_LINE_CREDITS.match(text, len(own_raw))) is not None and (
+                    dated_credits := parse_credits(text[m.end() :])
+                ) is not None:
+                    if dated_credits[0] is not None and authors is None:
+                        authors = dated_credits[0]
+                    if dated_credits[1] and source is None:
+                        source = dated_credits[1]
+                    continue
+                if (
+                    dated_source is None
+                    and (m := _DATE_LINE_SOURCE.match(text, len(own_raw))) is not None
+                ):
+                    dated_source = repair_homoglyphs(m.group(1))
             if p.flags & IN_TITLE:
                 started = True
                 continue
@@ -792,8 +806,15 @@ class ArticlePage:
             if is_ref:
                 if crossref_para is None:
                     crossref_para, crossref_date = p, ref_date
-                    if not p.links and i + 1 < len(paras) and is_crossref_tail(paras[i + 1].text):
-                        # Its second sentence, with the "click here" link, set apart.
+                    following = paras[i + 1].text if i + 1 < len(paras) else ""
+                    if not p.links and ref_date is None and following:
+                        # Broken before its date: the rest, date and link, in the next paragraph.
+                        crossref_date = crossref_continuation(following)
+                    if not p.links and (
+                        (crossref_date is not None and ref_date is None)
+                        or (following and is_crossref_tail(following))
+                    ):
+                        # Its second sentence (or its rest), with the "click here" link, set apart.
                         tail = paras[i + 1]
                         crossref_para = Para(
                             f"{text} {tail.text}",
@@ -1411,6 +1432,27 @@ def _split_set_apart(paras: list[Para]) -> list[Para]:
             text = " ".join(line for line, _n in lines[begin:end])
             link_chars = sum(len(anchor) + 1 for _href, anchor in links)
             result.append(Para(text, p.el, p.flags, len(result), links, link_chars, p.in_body))
+    return result
+
+
+def _split_trailing_credits(paras: list[Para]) -> list[Para]:
+    """Each paragraph closed by credits in brackets ("…the main pipeline. (Author: …;
+    Source: …)") split in two: the text, and the credits as a paragraph of their own (with
+    the links inside them, an author's page)."""
+    result: list[Para] = []
+    for p in paras:
+        start = trailing_credits(p.text)
+        if start < 0:
+            p.index = len(result)
+            result.append(p)
+            continue
+        text, credits = p.text[:start].rstrip(), p.text[start:]
+        first = len(p.links)
+        while first and p.links[first - 1][1] and p.links[first - 1][1] in credits:
+            first -= 1
+        for part, links in ((text, p.links[:first]), (credits, p.links[first:])):
+            link_chars = sum(len(anchor) + 1 for _href, anchor in links)
+            result.append(Para(part, p.el, p.flags, len(result), links, link_chars, p.in_body))
     return result
 
 

@@ -9,6 +9,7 @@ from knotcrawl.pages.dates import ParsedDate, read_date, read_day, read_time
 
 __all__ = [
     "crossref",
+    "crossref_continuation",
     "is_bare_credit_label",
     "is_credit_label",
     "is_crossref_tail",
@@ -19,43 +20,80 @@ __all__ = [
     "parse_credits",
     "repair_homoglyphs",
     "split_authors",
+    "trailing_credits",
 ]
 
 # --- credits -------------------------------------------------------------------------------
 
 _AUTHOR = r"(?:Authors?|Авторы?)\s*:"
 _SOURCE = r"(?:Sources?|Источник(?:и)?)\s*:"
+# Between the author and the source parts: a semicolon, a comma, a bar, a middle dot or bullet
+# ("Автор: Анна Петрова · Источник: корреспондент «Кавказского узла»").
+_CREDIT_SEP = r"(?:[;,.|/·•]\s*)?"
 _CREDIT_LINE = re.compile(
-    rf"^{_AUTHOR}\s*(?P<authors>.*?)\s*(?:[;,.|/]\s*)?(?:{_SOURCE}\s*(?P<source>.*?))?\s*$",
+    rf"^{_AUTHOR}\s*(?P<authors>.*?)\s*{_CREDIT_SEP}(?:{_SOURCE}\s*(?P<source>.*?))?\s*$",
     re.IGNORECASE,
 )
 # The source may come first ("Source: CK correspondent; Author: <name>").
 _SOURCE_LINE = re.compile(
-    rf"^{_SOURCE}\s*(?P<source>.*?)\s*(?:[;,.|/]\s*)?(?:{_AUTHOR}\s*(?P<authors>.*?))?\s*$",
+    rf"^{_SOURCE}\s*(?P<source>.*?)\s*{_CREDIT_SEP}(?:{_AUTHOR}\s*(?P<authors>.*?))?\s*$",
     re.IGNORECASE,
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bи\b)\s*", re.IGNORECASE)
+# A role printed after a name ("Ivan Petrov, CK correspondent", "Анна Петрова, корреспондент
+# «Кавказского узла»"): what the person is, not a name (lower case, so a substring test).
+_ROLE_WORDS = (
+    "correspondent",
+    "корреспондент",
+    "journalist",
+    "журналист",
+    "reporter",
+    "editor",
+    "редактор",
+    "photographer",
+    "фотограф",
+    "columnist",
+    "обозреватель",
+)
+_BRACKETS = {"(": ")", "[": "]"}
+
+
+def _names_and_role(text: str) -> tuple[list[str], str | None]:
+    """The names in an author part and the role printed after them, if any: a part after the
+    first that holds a role word is no name."""
+    names: list[str] = []
+    role = None
+    for part in _AUTHOR_SPLIT.split(text):
+        name = part.strip(" .;,")
+        if not name:
+            continue
+        if names and role is None and any(word in name.lower() for word in _ROLE_WORDS):
+            role = name
+            continue
+        names.append(name)
+    return names, role
 
 
 def split_authors(text: str) -> list[str]:
-    names = []
-    for part in _AUTHOR_SPLIT.split(text):
-        name = part.strip(" .;,")
-        if name:
-            names.append(name)
-    return names
+    return _names_and_role(text)[0]
 
 
 def parse_credits(text: str) -> tuple[list[str] | None, str | None] | None:
-    """``(authors, source)`` from an ``Author:``/``Source:`` line; ``None`` if it is not one.
+    """``(authors, source)`` from an ``Author:``/``Source:`` line, also in brackets (``(Author:
+    …; Source: …)``); ``None`` if it is not one.
 
-    ``authors`` is ``None`` when the line has no author part (``Source:`` alone)."""
+    ``authors`` is ``None`` when the line has no author part (``Source:`` alone). A role
+    after a name (``Ivan Petrov, CK correspondent``) is no author: it is the source when no
+    ``Source:`` part names one."""
     if ":" not in text[:20]:
         return None
+    if text[:1] in _BRACKETS and text[-1:] == _BRACKETS[text[:1]]:
+        text = text[1:-1].strip()
     m = _CREDIT_LINE.match(text)
     if m is not None:
-        source = m.group("source")
-        return split_authors(m.group("authors") or ""), repair_homoglyphs(source) or None
+        names, role = _names_and_role(m.group("authors") or "")
+        source = m.group("source") or role
+        return names, repair_homoglyphs(source) or None
     m = _SOURCE_LINE.match(text)
     if m is not None:
         authors = m.group("authors")
@@ -128,6 +166,34 @@ _CROSSREF_TAIL = re.compile(r"^To access the full text of the article\b", re.IGN
 
 def is_crossref_tail(text: str) -> bool:
     return len(text) < 120 and _CROSSREF_TAIL.match(text) is not None
+
+
+def crossref_continuation(text: str) -> ParsedDate | None:
+    """The RU publication time in a paragraph that goes on with the cross-reference line when
+    a markup breaks it before its date (``…Internet agency ‘Caucasian Knot’`` | ``on March 27,
+    2026 at 11:48 am MSK. To access the full text of the article, click here.``)."""
+    if len(text) > 160 or text[:3].lower() != "on ":
+        return None
+    m = _CROSSREF_DATE.match(text)
+    return read_date(m.group("raw")) if m is not None else None
+
+
+# Credits in brackets closing the last paragraph ("…the main pipeline. (Author: Ivan Petrov;
+# Source: CK correspondent)", "[Авторы: …]"): an author label opens them. A bracketed source
+# alone ("(Source: Rosstat)") cites a figure in the text and stays text.
+_TRAILING_CREDITS = re.compile(rf"[(\[]\s*{_AUTHOR}", re.IGNORECASE)
+
+
+def trailing_credits(text: str) -> int:
+    """Where credits in brackets that close ``text`` start; -1 when there are none."""
+    closing = text[-1:]
+    if closing not in (")", "]") or ":" not in text[-300:]:
+        return -1
+    for m in _TRAILING_CREDITS.finditer(text, max(0, len(text) - 300)):
+        start = m.start()
+        if start and _BRACKETS[text[start]] == closing and parse_credits(text[start:]):
+            return start
+    return -1
 
 
 def crossref(text: str) -> tuple[bool, ParsedDate | None]:

@@ -18,7 +18,11 @@ toolbar of share words in one paragraph, a US date beside a date-only ``datetime
 search page, which ``_rejected`` names as no listing (``NotAnArticle`` saying why); round 6's
 article pages with a news page's extras: reader comments (native lists, Disqus, VK and
 HyperComments widgets), an endless page appending the next article, print versions, no
-``h1``, an inline "Read also:" line, a photo credit in the caption."""
+``h1``, an inline "Read also:" line, a photo credit in the caption; round 7's credit and
+cross-reference lines in every variant: credits on the date line after a middle dot or bar, in
+brackets closing the last paragraph, authors as links with a role after a comma, several
+sources, the cross-reference line at 12:05 am or 12:30 pm MSK, in 2012 and 2014 (UTC+4),
+linking a mirror, `m.` or `amp.` host, broken over two paragraphs or italic in a quote."""
 
 from __future__ import annotations
 
