@@ -1439,6 +1439,8 @@ def _split_trailing_credits(paras: list[Para]) -> list[Para]:
     """Each paragraph closed by credits in brackets ("…the main pipeline. (Author: …;
     Source: …)") split in two: the text, and the credits as a paragraph of their own (with
     the links inside them, an author's page)."""
+    if not any(p.text.endswith((")", "]")) and trailing_credits(p.text) >= 0 for p in paras):
+        return paras  # (the common case: no list to build)
     result: list[Para] = []
     for p in paras:
         start = trailing_credits(p.text)
