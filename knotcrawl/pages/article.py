@@ -108,15 +108,16 @@ _KNOWN_CLASSES = frozenset().union(
 _SITE_SUFFIX = re.compile(
     r"\s*(?:[|—–-]|::)\s*(?:Caucasian Knot|Кавказский узел|Kavkazsky Uzel)[^|—–]*$", re.IGNORECASE
 )
-# Or the site's name first ("Caucasian Knot | <title>", as old table layouts had it), perhaps
-# in the old English site's tagline ("Handpicked news from «Caucasian Knot» :: <title>",
-# SITE.md §3.7): a few words, then the name, in quotes or not.
+# Or the site's name first ("Caucasian Knot | <title>", "Кавказский узел: <title>", as old
+# table layouts had it), perhaps in the old English site's tagline ("Handpicked news from
+# «Caucasian Knot» :: <title>", SITE.md §3.7): a few words, then the name, in quotes or not.
 _SITE_PREFIX = re.compile(
     r"^(?:[\w'’]+\s+){0,4}[«\"“]?(?:Caucasian Knot|Кавказский узел|Kavkazsky Uzel)[»\"”]?"
-    r"\s*(?:[|—–-]|::)\s*(?=\S)",
+    r"\s*(?:::|[|—–:-])\s*(?=\S)",
     re.IGNORECASE,
 )
-_SEPARATORS = ("|", "—", "–", "-", "::")
+# ":" also finds "::".
+_SEPARATORS = ("|", "—", "–", "-", ":")
 # A print version's <title> names the version before the headline ("Print: <title>",
 # "Версия для печати: <title>"); the label is no part of the headline.
 _PRINT_PREFIX = re.compile(

@@ -55,7 +55,7 @@ else:
 
 
 # Bump whenever any extracted field can change for the same page.
-PARSER_VERSION = "1.3.12"
+PARSER_VERSION = "1.3.13"
 
 LEVELS = ("selector", "structured", "semantic", "text")
 
