@@ -22,7 +22,10 @@ HyperComments widgets), an endless page appending the next article, print versio
 cross-reference lines in every variant: credits on the date line after a middle dot or bar, in
 brackets closing the last paragraph, authors as links with a role after a comma, several
 sources, the cross-reference line at 12:05 am or 12:30 pm MSK, in 2012 and 2014 (UTC+4),
-linking a mirror, `m.` or `amp.` host, broken over two paragraphs or italic in a quote."""
+linking a mirror, `m.` or `amp.` host, broken over two paragraphs or italic in a quote; round
+8's old layouts (2004–2013) as Wayback snapshots keep them: nested tables, ``<font>`` headlines,
+windows-1251 declared in ``<meta http-equiv>`` or not at all, dates in summer and winter time,
+and an old ``/newstext/`` address, which ``_rejected`` names as no ``/articles/`` id."""
 
 from __future__ import annotations
 
