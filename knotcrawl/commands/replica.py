@@ -72,9 +72,11 @@ def _add_serving_options(parser: argparse.ArgumentParser, title: str = "serving"
     )
     group.add_argument(
         "--listing-end",
-        choices=("empty", "404"),
+        choices=("empty", "404", "redirect", "redirect-page1"),
         default="empty",
-        help="what a listing page past the last one answers (default: empty)",
+        help="what a listing page past the last one answers: an empty page (the default), "
+        "404, or a 302 to the listing's first page at its bare address (redirect) or at "
+        "?page=1 (redirect-page1)",
     )
     group.add_argument(
         "--fault",
@@ -127,9 +129,10 @@ def register(subparsers: Any) -> None:
         "  '/articles/3*=malformed'    unclosed tags and garbage, same text\n"
         "  '/articles/4*=cp1251'       windows-1251, declared only in Content-Type\n"
         "  '/abhazia*=loop'            a redirect loop\n"
+        "  '/abhazia?page?2=redirect:/abhazia?page=3'  a 302 to that address\n"
         "  '/robots.txt=robots:/rubric/10,/category'  robots.txt disallows these\n"
         "kinds: error[:CODE] (or 500/502/503/504), 429, slow, truncate, drop, "
-        "malformed, cp1251, loop, robots",
+        "malformed, cp1251, loop, redirect, robots",
     )
     # A bad value (--port 99999) is one line, as in the other commands, not a usage dump.
     one_line_errors(serve, "replica serve")

@@ -12,14 +12,19 @@ DEFAULT_NOW = datetime(2026, 2, 1, 0, 0, tzinfo=UTC)
 # continues at the same rate after it (a later --now publishes more).
 ANCHOR = datetime(2026, 2, 1, 0, 0, tzinfo=UTC)
 
-LISTING_ENDS = ("empty", "404")
+# What a listing page past the last one answers: an empty page, a 404, or a 302 to the
+# listing's first page, at its bare address or at ``?page=1`` (a common "no such page").
+LISTING_ENDS = ("empty", "404", "redirect", "redirect-page1")
 
 # Fault kinds. The first group is applied by Replica.respond (pure); the second by the server.
-PURE_FAULTS = ("error", "429", "malformed", "cp1251", "loop", "robots")
+PURE_FAULTS = ("error", "429", "malformed", "cp1251", "loop", "redirect", "robots")
 SOCKET_FAULTS = ("slow", "truncate", "drop")
 FAULT_KINDS = PURE_FAULTS + SOCKET_FAULTS
 
 _COUNT = re.compile(r"x(\d+)$")
+# The '=' before the kind: the last one followed by a kind (a glob's query and a redirect's
+# target may hold '=' too).
+_KIND_START = re.compile(rf"=(?=(?:{'|'.join(FAULT_KINDS)}|\d{{3}})(?::|x\d+$|$))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +37,8 @@ class FaultRule:
     ``slow[:SECONDS]`` (default 1), ``truncate[:FRACTION]`` (Content-Length of the full body,
     FRACTION of it sent, then close; default 0.5), ``drop`` (close without a response),
     ``malformed`` (unclosed tags and garbage, same text), ``cp1251`` (windows-1251 declared
-    only in the Content-Type header), ``loop`` (a redirect loop), ``robots[:PATH,PATH]``
+    only in the Content-Type header), ``loop`` (a redirect loop), ``redirect[:TARGET]`` (a 302
+    to TARGET, a path with its query on the same host; default ``/``), ``robots[:PATH,PATH]``
     (robots.txt disallows these paths; default ``/``).
     """
 
@@ -43,8 +49,11 @@ class FaultRule:
 
     @classmethod
     def parse(cls, text: str) -> FaultRule:
-        glob, sep, spec = text.strip().rpartition("=")
-        if not sep or not glob or not spec:
+        text = text.strip()
+        starts = [match.start() for match in _KIND_START.finditer(text)]
+        cut = starts[-1] if starts else text.rfind("=")
+        glob, spec = (text[:cut], text[cut + 1 :]) if cut >= 0 else ("", "")
+        if not glob or not spec:
             raise ValueError(f"bad fault rule {text!r}: expected PATH_GLOB=KIND[:ARG][xCOUNT]")
         count = None
         match = _COUNT.search(spec)
@@ -64,7 +73,7 @@ class FaultRule:
         return rule
 
     def number(self, default: float = 0.0) -> float:
-        if self.arg is None or self.kind in ("robots",):
+        if self.arg is None or self.kind in ("redirect", "robots"):
             return default
         try:
             return float(self.arg)

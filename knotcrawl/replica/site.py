@@ -355,14 +355,9 @@ class Replica:
                     location = parts.path
                 else:
                     location = target + ("&" if parts.query else "?") + "loop=1"
-                return Response(
-                    302,
-                    [
-                        ("Location", f"http://{host}{location}"),
-                        ("Content-Type", "text/html; charset=utf-8"),
-                    ],
-                    b"<html><body>Redirecting</body></html>\n",
-                )
+                return self._redirect(host, location)
+            if rule.kind == "redirect":
+                return self._redirect(host, rule.arg or "/")
         response = self._route(method, host, target, markup)
         for rule in fired:
             if rule.kind == "malformed" and response.status == 200:
@@ -384,6 +379,17 @@ class Replica:
         ctype: str = "text/plain; charset=utf-8",
     ) -> Response:
         return Response(status, [("Content-Type", ctype), *(extra or [])], text.encode())
+
+    def _redirect(self, host: str, location: str) -> Response:
+        """A 302 to ``location`` (a path with its query) on ``host``."""
+        return Response(
+            302,
+            [
+                ("Location", f"http://{host}{location}"),
+                ("Content-Type", "text/html; charset=utf-8"),
+            ],
+            b"<html><body>Redirecting</body></html>\n",
+        )
 
     def _html(self, status: int, html: str | bytes) -> Response:
         body = html if isinstance(html, bytes) else html.encode()
@@ -610,6 +616,9 @@ class Replica:
         indexes, pages = self._listing_slice(edition, path, page)
         if page > pages and self.config.listing_end == "404":
             return self._not_found(edition)
+        if page > pages and self.config.listing_end.startswith("redirect"):
+            first = "?page=1" if self.config.listing_end == "redirect-page1" else ""
+            return self._redirect(host, f"{path}{first}")
         name = (
             markup if markup in LISTING_MARKUPS else self._listing_markup(edition, host, path, page)
         )

@@ -340,6 +340,11 @@ def test_listing_markups_and_end(replica: Replica) -> None:
     strict = Replica(ReplicaConfig(seed=7, articles=300, listing_end="404"))
     assert strict.respond("GET", EN, f"/rubric/11?page={pages + 1}").status == 404
     assert strict.respond("GET", EN, "/rubric/11?page=0").status == 404
+    for listing_end, first_page in (("redirect", ""), ("redirect-page1", "?page=1")):
+        moved = Replica(ReplicaConfig(seed=7, articles=300, listing_end=listing_end))
+        past = moved.respond("GET", EN, f"/rubric/11?page={pages + 1}")
+        location = dict(past.headers)["Location"]
+        assert (past.status, location) == (302, f"http://{EN}/rubric/11{first_page}")
     assert (
         replica.respond("GET", EN, "/rubric/11?page=1").body
         == replica.respond("GET", EN, "/rubric/11").body

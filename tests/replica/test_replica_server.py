@@ -29,6 +29,7 @@ def server() -> Iterator[ReplicaServer]:
             "/category/3*=malformed",
             "/category/5*=cp1251",
             "/abhazia*=loop",
+            "/northcaucdistr?page=2=redirect:/category/3?page=4",
             "/robots.txt=robots:/rubric/10,/category/8",
             "/karachaevo=500",
         ],
@@ -186,6 +187,11 @@ def test_fault_redirect_loop(server: ReplicaServer) -> None:
     assert status == 302 and headers["location"] == "http://www.eng.kavkaz-uzel.eu/abhazia?loop=1"
     status, headers, _ = fetch(server, EN, "/abhazia?loop=1")
     assert status == 302 and headers["location"] == "http://www.eng.kavkaz-uzel.eu/abhazia"
+
+
+def test_fault_redirect(server: ReplicaServer) -> None:
+    status, headers, _ = fetch(server, EN, "/northcaucdistr?page=2")
+    assert (status, headers["location"]) == (302, f"http://{EN}/category/3?page=4")
 
 
 def test_fault_robots(server: ReplicaServer) -> None:
