@@ -433,7 +433,7 @@ class KnotSpider(scrapy.Spider):
     def other_page(self, spec: Spec, response: Response) -> FetchFailed | None:
         """A failure when redirects ended on another listing page than the one asked for (a
         page number or path dropped on the way): a walk or a page search must not take page
-        1 for page 2 and stop. The next run fetches it again."""
+        3 for page 2. The next run fetches it again."""
         asked, got = _listing_position(spec.url), _listing_position(response.url)
         if asked == got:
             return None
@@ -441,6 +441,17 @@ class KnotSpider(scrapy.Spider):
         return self.failure(
             spec, f"redirected to another page: {response.url}", "redirected_elsewhere"
         )
+
+    def sent_to_first_page(self, spec: Spec, response: Response) -> bool:
+        """Whether redirects took page N > 1 of a listing to its first page (``?page=1`` or
+        the bare address): a common way for a site to say "no such page", so the listing
+        ends there, as at an empty page or a 404 past the end, and is no failure (which
+        every later run would fetch again, failing again)."""
+        path, page = _listing_position(spec.url)
+        if page <= 1 or _listing_position(response.url) != (path, 1):
+            return False
+        self.crawler.stats.inc_value("knotcrawl/listing/redirected_to_first_page")
+        return True
 
     def missing_listing(
         self, spec: Spec, response: Response, listing: ListingPage | None
@@ -475,9 +486,11 @@ class KnotSpider(scrapy.Spider):
         )
 
     def walk_items(self, spec: Spec, response: Response) -> list[ListingItem] | FetchFailed:
-        """The items of a walk's or page search's listing page (none past the end), or the
-        failure when it is another page than the one asked for or a listing with no first
-        page."""
+        """The items of a walk's or page search's listing page (none past the end, or when
+        redirected to the first page), or the failure when it is another page than the one
+        asked for or a listing with no first page."""
+        if self.sent_to_first_page(spec, response):
+            return []
         listing = None
         failed = self.other_page(spec, response)
         if failed is None:

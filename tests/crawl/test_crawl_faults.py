@@ -102,13 +102,15 @@ def test_robots_txt_holds_for_the_first_requests_of_a_crawl(workspace):
 
 
 def test_a_listing_page_redirected_to_another_page_is_a_failure(workspace):
-    """Redirects that drop the page number answer page 2 with page 1: taken as page 2, the
-    walk saw nothing new and stopped, and the section's later pages were never read."""
+    """Redirects that end on another page than the one asked for (page 2 answered with page
+    3): taken as page 2, the walk would go on from the wrong page or stop, and the section's
+    later pages would never be read. (A redirect to the listing's first page is its end:
+    test_crawl_listing_end.py.)"""
     rep = Replica(ReplicaConfig(**BASE))
     path = "/category/5"
     assert rep.listing_pages(path, "en") >= 2
     listed = {r.article_id for r in rep.truth("en") if path.strip("/") in r.sections}
-    faults = [f"{path}?page?2*=loopx1"]  # page 2 -> page 2&loop=1 -> page 1, once
+    faults = [f"{path}?page?2=redirect:{path}?page=3x1"]  # page 2 -> page 3, once
     args = ("crawl", "--sections", "--edition", "en", "--now", NOW.isoformat())
     with replica(**BASE, faults=faults) as server:
         run = workspace.run(*args, "--replica", server.proxy_url)

@@ -1,6 +1,6 @@
 """The end of a listing (SITE.md §2.2: unknown whether past the last page the site answers an
-empty page or a 404): every walk reads each listing to its last page either way, and takes
-neither answer for a failure."""
+empty page, a 404 or a redirect to the listing's first page): every walk reads each listing to
+its last page either way, and takes none of these answers for a failure."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ NOW = datetime(2026, 2, 1, tzinfo=UTC)
 CONFIG = {"seed": 4, "articles": 120, "now": NOW}
 
 
-@pytest.mark.parametrize("listing_end", ["empty", "404", "soft-404"])
+ENDS = ["empty", "404", "redirect", "redirect-page1"]
+
+
+@pytest.mark.parametrize("listing_end", [*ENDS, "soft-404"])
 def test_a_sections_crawl_reads_every_listing_to_its_end(workspace, listing_end):
     config = {**CONFIG, "listing_end": listing_end.removeprefix("soft-")}
     rep = Replica(ReplicaConfig(**config))
@@ -38,7 +41,7 @@ def test_a_sections_crawl_reads_every_listing_to_its_end(workspace, listing_end)
 DEEP = {"seed": 4, "articles": 49000, "now": NOW}
 
 
-@pytest.mark.parametrize("listing_end", ["empty", "404"])
+@pytest.mark.parametrize("listing_end", ENDS)
 def test_a_date_range_at_the_start_of_the_deep_archive_is_searched_and_walked_to_the_end(
     workspace, listing_end
 ):
@@ -70,6 +73,32 @@ def test_a_date_range_at_the_start_of_the_deep_archive_is_searched_and_walked_to
     assert run.status == 0, run.stderr
     assert f"new={len(oldest)} " in summary_line(run)
     assert run.stats["knotcrawl/range/probes"] <= math.ceil(math.log2(pages)) + 2
+
+
+@pytest.mark.parametrize("listing_end", ["redirect", "redirect-page1"])
+def test_an_update_that_walks_past_the_end_into_a_redirect_to_page_1_ends_its_walk(
+    workspace, listing_end
+):
+    """A site may say "no such page" by redirecting a page past the last one to the
+    listing's first page: that ends the walk, counted, and is no failure for cron to mail
+    about every hour (an update on an empty archive walks "All news" to its end)."""
+    config = {**CONFIG, "listing_end": listing_end}
+    args = ("update", "--edition", "en", "--now", NOW.isoformat())
+    with replica(**config) as server:
+        run = workspace.run(*args, "--replica", server.proxy_url)
+    assert (run.status, run.stats.get("knotcrawl/listing/redirected_to_first_page")) == (0, 1), (
+        run.stderr
+    )
+
+
+def test_a_listing_page_redirected_to_its_first_page_is_the_end_of_the_walk(workspace):
+    """Counted in the stats: one per listing the sections crawl walked to its end."""
+    config = {**CONFIG, "listing_end": "redirect"}
+    rep = Replica(ReplicaConfig(**config))
+    with replica(**config) as server:
+        run = workspace.run("crawl", "--sections", "--edition", "en", "--replica", server.proxy_url)
+    ended = run.stats.get("knotcrawl/listing/redirected_to_first_page")
+    assert ended == len(rep.listing_paths("en")), run.stderr
 
 
 @dataclass
