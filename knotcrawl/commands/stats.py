@@ -197,15 +197,29 @@ def run(args: argparse.Namespace) -> int:
         if crawl["open_errors"] > shown > 0
         else ""
     )
-    print(f"open crawl errors: {crawl['open_errors']}{more}")
+    refused = crawl["refused_by_robots"]
+    # A refusal fails only the run that first met it: say why later runs did not fail.
+    standing = (
+        f"; robots.txt refuses {refused}, every run asks again and fails no more for it"
+        if refused
+        else ""
+    )
+    print(f"open crawl errors: {crawl['open_errors']}{more}{standing}")
     if crawl["recent_errors"]:
         print_table(
-            ["URL", "ERROR", "ATTEMPTS", "LAST SEEN (UTC)"],
+            ["URL", "ERROR", "ATTEMPTS", "FIRST SEEN (UTC)", "LAST SEEN (UTC)"],
             [
-                (e["url"], e["error"], e["attempts"], short_time(e["last_seen_at"]))
+                (
+                    e["url"],
+                    e["error"]
+                    + (f" since {short_time(e['refused_since'])}" if e["refused_since"] else ""),
+                    e["attempts"],
+                    short_time(e["first_seen_at"]),
+                    short_time(e["last_seen_at"]),
+                )
                 for e in crawl["recent_errors"]
             ],
-            numeric=[False, False, True, False],
+            numeric=[False, False, True, False, False],
         )
     if args.plot:
         print(f"\nchart of {data['plot']['months']} months written to {args.plot}")

@@ -235,6 +235,8 @@ class CrawlErrorRow(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # JSON: a listing's walk, or an article's listing context (migration 0006).
     retry: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Since when robots.txt refuses the URL; NULL for any other error (migration 0008).
+    refused_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Gap(Base):

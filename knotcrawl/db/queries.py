@@ -1539,14 +1539,24 @@ def totals(engine: Engine, filters: Filters | None = None) -> dict[str, Any]:
 
 
 def crawl_health(engine: Engine, *, runs: int = 5, errors: int | None = 5) -> dict[str, Any]:
-    """The last crawl runs (newest first) and the open crawl errors (count and the newest
-    ``errors``; ``None``: all)."""
+    """The last crawl runs (newest first) and the open crawl errors (count, how many of them
+    robots.txt refuses, and the newest ``errors``; ``None``: all)."""
     c, e = m.crawl_runs, m.crawl_errors
     with reading(engine) as conn:
         run_rows = conn.execute(select(c).order_by(c.c.id.desc()).limit(runs)).mappings().all()
         n_errors = conn.execute(select(func.count()).select_from(e)).scalar_one()
+        n_refused = conn.execute(
+            select(func.count()).select_from(e).where(e.c.refused_since.is_not(None))
+        ).scalar_one()
         error_rows = conn.execute(
-            select(e.c.url, e.c.error, e.c.attempts, e.c.first_seen_at, e.c.last_seen_at)
+            select(
+                e.c.url,
+                e.c.error,
+                e.c.attempts,
+                e.c.first_seen_at,
+                e.c.last_seen_at,
+                e.c.refused_since,
+            )
             .order_by(e.c.last_seen_at.desc(), e.c.id.desc())
             .limit(errors)
         ).all()
@@ -1564,6 +1574,7 @@ def crawl_health(engine: Engine, *, runs: int = 5, errors: int | None = 5) -> di
             for r in run_rows
         ],
         "open_errors": int(n_errors),
+        "refused_by_robots": int(n_refused),
         "recent_errors": [
             {
                 "url": r.url,
@@ -1571,6 +1582,7 @@ def crawl_health(engine: Engine, *, runs: int = 5, errors: int | None = 5) -> di
                 "attempts": int(r.attempts),
                 "first_seen_at": optional_utc_iso(r.first_seen_at),
                 "last_seen_at": optional_utc_iso(r.last_seen_at),
+                "refused_since": optional_utc_iso(r.refused_since),
             }
             for r in error_rows
         ],

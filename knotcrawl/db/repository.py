@@ -1193,13 +1193,18 @@ class Archive:
         edition: str | None = None,
         article_id: int | None = None,
         retry: dict[str, Any] | None = None,
+        *,
+        refused: bool = False,
     ) -> None:
         """Remember a failed URL (one row per URL, ``attempts`` counts); the next run retries it.
         ``retry``: what that retry needs (a listing's walk, an article's listing context); an
-        earlier row's is kept when this failure brings none."""
+        earlier row's is kept when this failure brings none. ``refused``: robots.txt refused
+        the URL; ``refused_since`` keeps the moment of the first refusal in a row, and any
+        other error clears it."""
         e = m.crawl_errors
         moment = _now()
         retry_text = json.dumps(retry, sort_keys=True, ensure_ascii=False) if retry else None
+        refused_since = moment if refused else None
         with self._write() as conn:
             stmt = self._upsert(conn, e).values(
                 url=url,
@@ -1210,6 +1215,7 @@ class Archive:
                 first_seen_at=moment,
                 last_seen_at=moment,
                 retry=retry_text,
+                refused_since=refused_since,
             )
             conn.execute(
                 stmt.on_conflict_do_update(
@@ -1221,6 +1227,11 @@ class Archive:
                         "edition": func.coalesce(stmt.excluded.edition, e.c.edition),
                         "article_id": func.coalesce(stmt.excluded.article_id, e.c.article_id),
                         "retry": func.coalesce(stmt.excluded.retry, e.c.retry),
+                        "refused_since": (
+                            func.coalesce(e.c.refused_since, stmt.excluded.refused_since)
+                            if refused
+                            else None
+                        ),
                     },
                 )
             )
@@ -1251,6 +1262,7 @@ class Archive:
                 row.first_seen_at,
                 row.last_seen_at,
                 json.loads(row.retry) if row.retry else {},
+                row.refused_since,
             )
             for row in rows
         ]

@@ -56,6 +56,8 @@ class CrawlError:
     last_seen_at: datetime
     # What the retry needs (a listing's walk, an article's listing context); {} if nothing.
     retry: dict[str, Any] = field(default_factory=dict)
+    # Since when robots.txt refuses the URL (its first refusal in a row); None: another error.
+    refused_since: datetime | None = None
 
 
 @dataclass(slots=True)

@@ -47,6 +47,27 @@ def test_stats_lists_every_error_without_a_note_when_few(
     assert "open crawl errors: 1\n" in result.out
 
 
+def test_stats_says_which_errors_robots_txt_refuses_and_since_when(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A refusal fails only the run that met it first: the crawl health says why later runs
+    did not fail for the URL, and how long robots.txt has refused it."""
+    db = str(tmp_path / "archive.sqlite")
+    url = "https://www.eng.kavkaz-uzel.eu/articles/1"
+    with Archive.open(db) as archive:
+        archive.record_error(url, "forbidden by robots.txt", "en", 1, refused=True)
+        archive.record_error("https://www.eng.kavkaz-uzel.eu/articles/2", "HTTP 500", "en", 2)
+        [since] = [e.refused_since for e in archive.open_errors() if e.url == url]
+    assert since is not None
+    result = run_cli(capsys, "stats", "--db", db)
+    assert (
+        "open crawl errors: 2; robots.txt refuses 1, every run asks again and fails no more "
+        "for it\n"
+    ) in result.out
+    row = next(line for line in result.out.splitlines() if line.startswith(url))
+    assert f"forbidden by robots.txt since {since:%Y-%m-%d %H:%M}" in row
+
+
 def test_export_help_says_what_json_does(capsys: pytest.CaptureFixture[str]) -> None:
     # export prints no table: --json turns its "exported N articles" line into a JSON summary
     text = " ".join(run_cli(capsys, "export", "--help").out.split())

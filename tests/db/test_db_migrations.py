@@ -10,7 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from db_factory import T0, comparable, make_raw, make_record
-from sqlalchemy import func, select, text, update
+from sqlalchemy import column, func, insert, select, table, text, update
 from sqlalchemy import inspect as sqlalchemy_inspect
 
 from knotcrawl.cli import main
@@ -225,6 +225,39 @@ def test_upgrade_from_0006_makes_empty_link_texts_null(
                 for c in sqlalchemy_inspect(conn).get_columns("article_links")
                 if c["name"] == "text"
             )["nullable"]
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_0007_takes_robots_refusals_for_standing_ones(empty_db_url: str) -> None:
+    """Migration 0008: an open error "forbidden by robots.txt" was reported by every run
+    before; it becomes a standing refusal since its first failure, so the first run after
+    the upgrade does not fail for it again. Other errors are no refusal."""
+    engine = make_engine(empty_db_url)
+    migrate.upgrade(engine, "0007")
+    refused, failing = "https://x/articles/1", "https://x/articles/2"
+    old_errors = table(
+        "crawl_errors",
+        *(column(name) for name in ("url", "error", "attempts", "first_seen_at", "last_seen_at")),
+    )
+    with engine.begin() as conn:
+        for url, error in ((refused, "forbidden by robots.txt"), (failing, "HTTP 503")):
+            conn.execute(
+                insert(old_errors).values(
+                    url=url, error=error, attempts=3, first_seen_at=T0, last_seen_at=T0
+                )
+            )
+    try:
+        migrate.upgrade(engine)
+        with Archive(engine) as archive:
+            since = {e.url: e.refused_since for e in archive.open_errors()}
+        assert since == {refused: T0, failing: None}
+        with engine.connect() as conn:
+            command.downgrade(migrate.alembic_config(conn), "0007")
+            conn.commit()
+        with engine.connect() as conn:
+            names = {c["name"] for c in sqlalchemy_inspect(conn).get_columns("crawl_errors")}
+        assert "refused_since" not in names
     finally:
         engine.dispose()
 

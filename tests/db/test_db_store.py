@@ -156,6 +156,22 @@ def test_gaps_and_errors(archive: Archive) -> None:
     assert archive.counts()["gaps"] == 1
 
 
+def test_a_robots_refusal_keeps_its_first_moment_until_another_error(archive: Archive) -> None:
+    """``refused_since``: set by the first refusal, kept by the next (a standing refusal is
+    told from a new one by it), cleared by any other error."""
+    url = "https://x/articles/12"
+    archive.record_error(url, "HTTP 503", "en", 12)
+    assert archive.open_errors()[0].refused_since is None
+    archive.record_error(url, "forbidden by robots.txt", "en", 12, refused=True)
+    [first] = archive.open_errors()
+    archive.record_error(url, "forbidden by robots.txt", "en", 12, refused=True)
+    [again] = archive.open_errors()
+    assert (again.refused_since, again.attempts) == (first.refused_since, 3)
+    assert first.refused_since is not None and first.refused_since >= first.first_seen_at
+    archive.record_error(url, "HTTP 503", "en", 12)
+    assert archive.open_errors()[0].refused_since is None
+
+
 def test_a_failed_urls_retry_is_replaced_and_its_attempts_kept(archive: Archive) -> None:
     url = "https://x/articles/12"
     archive.record_error(url, "HTTP 500", "en", 12, {"sections": ["abhazia"]})
