@@ -18,8 +18,9 @@ def register(subparsers: Any) -> None:
         "--overlap pages in a row with nothing new; re-fetch the articles of the last "
         "--recheck-days days (edits become revisions, 404/410 marks them gone); retry the "
         "URLs in the crawl-errors table. Prints one summary line. Exit status: 0 all well, "
-        "1 failures (retried next run), 2 usage or configuration, 3 layout drift, 75 another run "
-        "holds the lock, 130 interrupted.",
+        "1 failures (retried next run; a URL robots.txt refuses fails only the run that first "
+        "meets the refusal, later runs list it as robots-refused), 2 usage or configuration, "
+        "3 layout drift, 75 another run holds the lock, 130 interrupted.",
     )
     one_line_errors(parser, "update")
     parser.add_argument(

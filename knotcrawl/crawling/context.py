@@ -15,6 +15,7 @@ import time
 import weakref
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from knotcrawl.crawling.frontier import Frontier, job_key
 from knotcrawl.crawling.options import CrawlOptions
 from knotcrawl.errors import KnotcrawlError, LockLost, UsageError
+from knotcrawl.moscow import utc_iso
 from knotcrawl.terminal import clear_live_line
 
 logger = logging.getLogger(__name__)
@@ -31,6 +33,9 @@ logger = logging.getLogger(__name__)
 OK, FAILURES, USAGE, DRIFT, LOCKED, INTERRUPTED = 0, 1, 2, 3, 75, 130
 DRIFT_THRESHOLD = 0.05
 LOCK_NAME = "crawl"
+# The error of a URL that robots.txt refuses, in the crawl-errors table (migration 0008 reads
+# rows with this text as refusals).
+ROBOTS_REFUSAL = "forbidden by robots.txt"
 
 _CONTEXTS: weakref.WeakKeyDictionary[Any, CrawlContext] = weakref.WeakKeyDictionary()
 
@@ -147,6 +152,12 @@ class CrawlContext:
         self.summary_stream = summary_stream if summary_stream is not None else sys.stdout
         self._lock: Any = None
         self.error_urls: set[str] = set()
+        # URLs robots.txt refused before this run, and since when: asked for again, since
+        # robots.txt may allow them now, but no failure while the refusal stands (cron would
+        # mail every hour about what nobody can fix).
+        self.refused_before: dict[str, datetime] = {}
+        # URLs robots.txt refused in this run, and since when (the summary line says).
+        self.refused: dict[str, datetime] = {}
         self.failed_before = 0
         # Why this run's requests failed ("HTTP 503", "ConnectionRefusedError"…), for the
         # one stderr line that says so at the end (the log has every URL).
@@ -197,7 +208,9 @@ class CrawlContext:
         # URLs are in the crawl-errors table for the next run), so the summary counts them.
         self.failed_before = self.frontier.count("failed") if self.frontier.resumed else 0
         # URLs in the crawl-errors table: a stored page clears its row (no write otherwise).
-        self.error_urls = {e.url for e in self.archive.open_errors()}
+        errors = self.archive.open_errors()
+        self.error_urls = {e.url for e in errors}
+        self.refused_before = {e.url: e.refused_since for e in errors if e.refused_since}
         if self._lock is not None:
             self.archive.end_stale_runs()  # no other crawl can be running: we hold the lock
         # The ledger keeps the run's own time as well (not part of the job key): the next
@@ -235,23 +248,43 @@ class CrawlContext:
         edition: str | None,
         article_id: int | None,
         retry: dict[str, Any] | None = None,
+        *,
+        refused: bool = False,
     ) -> None:
-        self.archive.record_error(url, error, edition, article_id, retry)
+        self.archive.record_error(url, error, edition, article_id, retry, refused=refused)
         self.error_urls.add(url)
 
     def fail(
-        self, key: str | None, url: str, error: str, edition: str | None, article_id: int | None
-    ) -> None:
+        self,
+        key: str | None,
+        url: str,
+        error: str,
+        edition: str | None,
+        article_id: int | None,
+        *,
+        refused: bool = False,
+    ) -> bool:
         """A request failed for good in this run: its URL goes to the crawl-errors table (the
         next run fetches it again, carrying on a listing's walk, and giving an article the
-        sections and lead this run saw), the run counts a failure, the job marks it failed."""
+        sections and lead this run saw), the run counts a failure, the job marks it failed.
+        ``refused``: robots.txt refused it. A refusal that stood before this run is no
+        failure: its row stays (since when it is refused, for ``knotcrawl stats``), the
+        summary line counts it, and the job marks it ``refused``. False for that one."""
+        standing = refused and url in self.refused_before
         if self.archive is not None:
             retry = self.frontier.retry_of(key) if self.frontier is not None and key else None
-            self.record_error(url, error, edition, article_id, retry)
+            self.record_error(url, error, edition, article_id, retry, refused=refused)
+        if refused:
+            self.refused[url] = self.refused_before.get(url) or datetime.now(UTC)
+        if standing:
+            if self.frontier is not None and key is not None:
+                self.frontier.mark(key, "refused")
+            return False
         self.count("failed")
         self.failure_kinds[error.split(":", 1)[0].strip()[:60] or "error"] += 1
         if self.frontier is not None and key is not None:
             self.frontier.mark(key, "failed")
+        return True
 
     # -- counting -------------------------------------------------------------------------
 
@@ -315,6 +348,9 @@ class CrawlContext:
             f"failed={counts['failed']} "
             f"requests={requests} duration={duration:.1f}s"
         )
+        if self.refused:
+            since = utc_iso(min(self.refused.values()))
+            summary += f" robots-refused={len(self.refused)} (since {since} at the longest)"
         if status == DRIFT:
             summary += f" layout-drift={self.drift_ratio():.0%}"
         if self.fatal is not None:
@@ -357,10 +393,15 @@ class CrawlContext:
             kinds = ", ".join(f"{n} {kind}" for kind, n in self.failure_kinds.most_common(3))
             more = ", …" if len(self.failure_kinds) > 3 else ""
             failed = sum(self.failure_kinds.values())
+            refusals = (
+                "; while robots.txt refuses a URL, later runs ask for it again without failing"
+                if ROBOTS_REFUSAL in self.failure_kinds
+                else ""
+            )
             print(
                 f"knotcrawl {self.options.mode}: {failed} URL{'' if failed == 1 else 's'} "
                 f"failed ({kinds}{more}); they are in the crawl-errors table (knotcrawl stats) "
-                "and the next run fetches them again",
+                f"and the next run fetches them again{refusals}",
                 file=sys.stderr,
                 flush=True,
             )

@@ -1,10 +1,10 @@
 """The per-job frontier: a small SQLite file that makes every crawl resumable.
 
 Every request a spider decides to make is inserted here (``pending``) before it is handed to
-Scrapy, and marked ``done`` (or ``failed``) by the pipeline in the same step as the archive
-write. A crawl killed at any point (Ctrl-C, SIGTERM, SIGKILL, power cut) leaves the file behind;
-the next run of the same job loads the pending requests and carries on. A job that finishes
-removes its file.
+Scrapy, and marked ``done`` (or ``failed``, or ``refused`` for a URL robots.txt still refuses)
+by the pipeline in the same step as the archive write. A crawl killed at any point (Ctrl-C,
+SIGTERM, SIGKILL, power cut) leaves the file behind; the next run of the same job loads the
+pending requests and carries on. A job that finishes removes its file.
 """
 
 from __future__ import annotations
@@ -245,9 +245,11 @@ class Frontier:
         return out
 
     def failed_articles(self) -> Iterator[tuple[str, Spec]]:
-        """The key and spec of every article request of this job that failed."""
+        """The key and spec of every article request of this job that failed (or that
+        robots.txt still refused: no failure of the run, but in crawl-errors all the same)."""
         rows = self._db.execute(
-            "SELECT key, spec FROM requests WHERE state='failed' AND key LIKE 'article%'"
+            "SELECT key, spec FROM requests WHERE state IN ('failed', 'refused') "
+            "AND key LIKE 'article%'"
         ).fetchall()
         for key, text in rows:
             yield str(key), Spec.loads(text)

@@ -33,7 +33,8 @@ def _moment(text: str | None) -> datetime:
 
 class StorePipeline:
     """The archive write. Stats: ``knotcrawl/stored/new|updated|unchanged``, ``knotcrawl/gone``,
-    ``knotcrawl/gaps``, ``knotcrawl/failed/<reason>``, ``knotcrawl/listing_context``.
+    ``knotcrawl/gaps``, ``knotcrawl/failed/<reason>``, ``knotcrawl/listing_context``,
+    ``knotcrawl/robots/newly_refused|still_refused``.
 
     Articles are written in batches (``KNOTCRAWL_STORE_BATCH`` records, or whatever arrived
     within ``KNOTCRAWL_STORE_INTERVAL`` seconds, one transaction each); their frontier entries
@@ -125,8 +126,14 @@ class StorePipeline:
             context.count("gaps")
             self._done(context, item.key)
         elif isinstance(item, FetchFailed):
-            context.fail(item.key, item.url, item.error, item.edition, item.article_id)
-            stats.inc_value(f"knotcrawl/failed/{item.reason}")
+            refused = item.reason == "robots"
+            failed = context.fail(
+                item.key, item.url, item.error, item.edition, item.article_id, refused=refused
+            )
+            if failed:
+                stats.inc_value(f"knotcrawl/failed/{item.reason}")
+            if refused:
+                stats.inc_value(f"knotcrawl/robots/{'newly' if failed else 'still'}_refused")
 
     def _context(self, context: CrawlContext, item: ListingSeen) -> None:
         """A listing showed these articles: the section and each lead go to the archive

@@ -23,6 +23,7 @@ from scrapy.utils.asyncio import sleep
 from twisted.python.failure import Failure
 
 from knotcrawl.crawling.context import (
+    ROBOTS_REFUSAL,
     STORAGE_ERRORS,
     CrawlContext,
     attach,
@@ -737,7 +738,7 @@ def describe_failure(failure: Failure) -> tuple[str, str]:
     if isinstance(value, IgnoreRequest):
         text = str(value) or type(value).__name__
         if "robots" in text.lower():
-            return "robots", "forbidden by robots.txt"
+            return "robots", ROBOTS_REFUSAL
         if "redirect" in text.lower():
             return "redirects", text
         return "ignored", text

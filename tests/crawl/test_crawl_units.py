@@ -121,6 +121,21 @@ def test_frontier_dedupes_persists_and_removes(tmp_path):
     assert not path.exists()
 
 
+def test_an_article_robots_txt_still_refuses_keeps_its_listing_context_in_crawl_errors(tmp_path):
+    """A standing refusal is no failure of the run (a resumed job does not count it), but its
+    crawl-errors row gets the sections read after it, as a failed article's does."""
+    frontier = Frontier(tmp_path / "job.sqlite")
+    failed, refused = (Spec("article", f"http://h/articles/{n}", "en", n) for n in (1, 2))
+    frontier.add([failed, refused])
+    frontier.mark(failed.key, "failed")
+    frontier.mark(refused.key, "refused")
+    assert (frontier.count("failed"), sorted(key for key, _ in frontier.failed_articles())) == (
+        1,
+        sorted([failed.key, refused.key]),
+    )
+    frontier.close()
+
+
 def test_a_full_job_disk_is_named_and_the_job_stays_whole(tmp_path):
     """On a full disk SQLite rolls the transaction back itself: the error is "database or
     disk is full" (what docs/crawling.md promises), not "cannot rollback - no transaction is
