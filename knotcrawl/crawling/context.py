@@ -269,8 +269,9 @@ class CrawlContext:
         sections and lead this run saw), the run counts a failure, the job marks it failed.
         ``refused``: robots.txt refused it. A refusal that stood before this run is no
         failure: its row stays (since when it is refused, for ``knotcrawl stats``), the
-        summary line counts it, and the job marks it ``refused``. False for that one."""
-        standing = refused and url in self.refused_before
+        summary line counts it, and the job marks it ``refused``. False for that one. A URL
+        named on the command line (``crawl URL|ID``) fails every run: it is what was asked."""
+        standing = refused and url in self.refused_before and self.options.mode != "articles"
         if self.archive is not None:
             retry = self.frontier.retry_of(key) if self.frontier is not None and key else None
             self.record_error(url, error, edition, article_id, retry, refused=refused)

@@ -64,3 +64,14 @@ def test_a_standing_robots_refusal_fails_only_the_run_that_first_meets_it(worksp
     assert allowed.status == 0, allowed.stderr
     assert "new=1 " in summary_line(allowed)  # `second` was stored by the first run
     assert refused_since() == {}
+
+
+def test_a_refused_url_named_on_the_command_line_fails_every_run(workspace):
+    # Asked for by name, the URL is what the user wants: a refusal is no standing state to
+    # live with but the answer to the command, so no run of it ends 0 without the article.
+    aid = Replica(ReplicaConfig(**BASE)).live_ids("en")[-1]
+    url = f"{EN}/articles/{aid}"
+    with replica(**BASE, robots_disallow=[f"/articles/{aid}"]) as server:
+        runs = [workspace.run("crawl", url, "--replica", server.proxy_url) for _ in range(2)]
+    assert [run.status for run in runs] == [1, 1], runs[1].stderr
+    assert "1 forbidden by robots.txt" in runs[1].stderr
