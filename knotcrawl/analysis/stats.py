@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from knotcrawl.db import queries
 from knotcrawl.db.queries import Filters
 from knotcrawl.errors import KnotcrawlError, UsageError
+from knotcrawl.hosts import EDITIONS
 
 EDITION_NAMES = {"en": "English", "ru": "Russian"}
 EDITION_COLORS = {"en": "#1f77b4", "ru": "#d62728"}
@@ -51,10 +52,11 @@ Period = tuple[str | None, str | None]
 
 
 def _dense_months(monthly: list[tuple[str, str, int]], filters: Filters) -> list[dict[str, Any]]:
-    """``{"month", "edition", "articles"}`` for every month of :func:`month_table` and every
-    edition the counts hold: a month without articles is there with 0, as in the table and
-    ``kc.per_month()`` (a series with gaps would read as months never counted)."""
-    editions = {filters.edition} if filters.edition else {edition for _, edition, _ in monthly}
+    """``{"month", "edition", "articles"}`` for every month of :func:`month_table` and both
+    editions (or ``--edition``'s): a month or an edition without articles is there with 0, as
+    in the table and ``kc.per_month()`` (a series with gaps would read as months never
+    counted, and a filter that leaves no English article would drop the ``en`` key)."""
+    editions = {filters.edition} if filters.edition else set(EDITIONS)
     sparse = [{"month": mo, "edition": ed, "articles": n} for mo, ed, n in monthly]
     return [
         {"month": month, "edition": edition, "articles": count}
@@ -181,7 +183,9 @@ def draw_monthly(
     rows = month_table(per_month, period)
     months = mdates.date2num([datetime.strptime(r[0], "%Y-%m") for r in rows])
     fig, ax = plt.subplots(figsize=(11, 5.5), dpi=100, layout="constrained")
-    editions = sorted({item["edition"] for item in per_month}) or ["en", "ru"]
+    # The editions with articles: per_month lists both with zeros, but a line for an edition
+    # the filters left out (--has-original: no Russian article) would only crowd the legend.
+    editions = sorted({item["edition"] for item in per_month if item["articles"]}) or ["en", "ru"]
     for edition in editions:
         index = 1 if edition == "en" else 2
         values = [r[index] for r in rows]

@@ -461,6 +461,17 @@ def test_stats_period_stops_at_the_current_month(cli: Cli, filled: Filled) -> No
         assert months == _months_between(present[0], current), args
 
 
+def test_stats_json_months_are_the_tables_for_both_editions(cli: Cli, filled: Filled) -> None:
+    """``per_month`` in ``--json`` holds the table's months for en and ru, also where the
+    filters leave one edition or every article out (a period before the archive, English
+    articles with an original): a script reading ``ru`` finds zeros, not a missing key."""
+    for args in (["--since", "1990-01", "--until", "1990-03"], ["--has-original"]):
+        table = _table_months(cli("stats", "--db", filled.url, *args).out)
+        data = json.loads(cli("stats", "--db", filled.url, "--json", *args).out)
+        listed = [(m["month"], m["edition"]) for m in data["per_month"]]
+        assert listed == [(month, ed) for month in table for ed in ("en", "ru")], args
+
+
 def test_asked_period() -> None:
     from datetime import UTC, datetime
 
@@ -600,6 +611,22 @@ def test_stats_plot_lines_start_at_the_asked_period() -> None:
             plt.close(fig)
     assert firsts[(None, None)] == ["2025-08", "2025-09"]
     assert firsts[("2025-06", "2025-10")] == ["2025-06", "2025-06"]
+
+
+def test_stats_plot_draws_only_the_editions_with_articles(cli: Cli, filled: Filled) -> None:
+    """``per_month`` lists both editions with zeros; the chart of ``--has-original`` (English
+    articles only) still has no Russian line."""
+    import matplotlib.pyplot as plt
+
+    from knotcrawl.analysis import stats
+
+    data = json.loads(cli("stats", "--db", filled.url, "--json", "--has-original").out)
+    fig = stats.draw_monthly(data["per_month"])
+    try:
+        labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    finally:
+        plt.close(fig)
+    assert labels == ["English (en)"]
 
 
 def test_stats_of_no_articles_says_none_were_published(cli: Cli, filled: Filled) -> None:
