@@ -54,6 +54,7 @@ from knotcrawl.db.types import (
 )
 from knotcrawl.errors import KnotcrawlError, LockLost, UsageError
 from knotcrawl.files import file_write_error
+from knotcrawl.hosts import EDITIONS
 from knotcrawl.moscow import parse_utc_iso, utc_iso
 from knotcrawl.record import ArticleRecord, Link, Original, content_hash
 
@@ -1078,6 +1079,8 @@ class Archive:
         with self._read() as conn:
             result: dict[str, int] = {
                 "articles": conn.execute(select(func.count()).select_from(a)).scalar_one(),
+                # both editions always, 0 when none is stored yet: the keys do not come and go
+                **{f"articles_{edition}": 0 for edition in EDITIONS},
             }
             for edition, n in conn.execute(
                 select(a.c.edition, func.count()).group_by(a.c.edition)

@@ -126,6 +126,8 @@ def test_db_counts_and_a_missing_file(
     assert main(["db", "counts", "--db", db_url]) == 0
     counts = json.loads(capsys.readouterr().out)
     assert counts["articles"] == 1 and counts["articles_en"] == 1
+    # an edition without articles is 0, not a missing key (a script reads both)
+    assert counts["articles_ru"] == 0
     missing = f"{tmp_path}/missing.sqlite"
     for action in ("current", "counts"):
         assert main(["db", action, "--db", missing]) == 2  # a usage error, as for every command
