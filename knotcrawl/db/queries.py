@@ -690,6 +690,7 @@ def iter_record_columns(
     for writers that take bytes, such as pyarrow)."""
     filters = filters or Filters()
     fields = check_fields(list(fields))
+    check_not_negative("limit", limit)
     if batch < 1:
         raise UsageError("batch: must be at least 1")
     names = article_columns(fields)
@@ -851,6 +852,7 @@ def summaries(
 ) -> Iterator[dict[str, Any]]:
     """Short rows for ``knotcrawl list``: no body, authors joined in order."""
     filters = filters or Filters()
+    check_not_negative("limit", limit)
     a = _a
     rv = m.revisions
     query = (
@@ -1169,6 +1171,8 @@ def search(
     malformed query raises :class:`UsageError`.
     """
     filters = filters or Filters()
+    check_not_negative("limit", limit)
+    check_not_negative("offset", offset)
     if window is not None and window < 1:
         raise UsageError("window: must be at least 1")
     node = fts.parse_query(query)
@@ -1587,6 +1591,13 @@ def crawl_health(engine: Engine, *, runs: int = 5, errors: int | None = 5) -> di
             for r in error_rows
         ],
     }
+
+
+def check_not_negative(name: str, value: int | None) -> None:
+    """Refuse a negative ``limit`` or ``offset`` from the API: SQLite reads ``LIMIT -1`` as no
+    limit and a negative offset as none, where PostgreSQL raises, so the two would differ."""
+    if value is not None and value < 0:
+        raise UsageError(f"{name}: {value} is negative")
 
 
 def check_fields(requested: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -221,6 +221,26 @@ def test_api_records_dataframe_search(filled: Filled) -> None:
             kc.count(colour="red")
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda kc: list(kc.records(limit=-1)),
+        lambda kc: kc.dataframe(limit=-1),
+        lambda kc: kc.search("court", limit=-1),
+        lambda kc: kc.search("court", offset=-1),
+    ],
+    ids=["records-limit", "dataframe-limit", "search-limit", "search-offset"],
+)
+def test_api_refuses_a_negative_limit_or_offset(filled: Filled, call: Any) -> None:
+    """A negative ``limit``/``offset`` is a usage error on both backends (SQLite read
+    ``LIMIT -1`` as no limit and ignored a negative offset; PostgreSQL raised DataError)."""
+    from knotcrawl.api import open_archive
+    from knotcrawl.errors import UsageError
+
+    with open_archive(filled.url) as kc, pytest.raises(UsageError, match="negative"):
+        call(kc)
+
+
 def test_duckdb_reads_every_format_without_options(
     cli: Cli, filled: Filled, tmp_path: Path
 ) -> None:
