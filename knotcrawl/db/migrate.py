@@ -53,10 +53,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         if MigrationContext.configure(conn).get_current_revision() is None:
+            missing = missing_schema(conn)
+            if missing is not None:
+                raise UsageError(missing)
             _refuse_foreign_tables(conn)
             _refuse_case_blind_locale(conn)
         command.upgrade(alembic_config(conn), revision)
         conn.commit()
+
+
+def missing_schema(conn: Connection) -> str | None:
+    """The one line for a PostgreSQL connection whose ``search_path`` names no existing schema
+    (``options=-csearch_path=ck_en`` before ``CREATE SCHEMA ck_en``), where the server has
+    nowhere to create the tables; None when there is a schema, and on SQLite."""
+    if conn.dialect.name != "postgresql" or conn.execute(text("SELECT current_schema()")).scalar():
+        return None
+    path = conn.execute(text("SELECT current_setting('search_path')")).scalar()
+    return (
+        f"{describe(conn.engine.url)} has no schema for the archive: no schema of its "
+        f"search_path ({path}) exists (CREATE SCHEMA it first, or name an existing one)"
+    )
 
 
 def _refuse_foreign_tables(conn: Connection) -> None:
@@ -95,7 +111,10 @@ def not_an_archive(engine: Engine) -> str:
     make an archive (the read commands, ``db current``): empty, or another application's."""
     shown = describe(engine.url)
     with engine.connect() as conn:
+        missing = missing_schema(conn)
         tables = _foreign_tables(conn)
+    if missing is not None:
+        return missing
     if tables:
         return (
             f"{shown} is not a knotcrawl archive: it holds other tables ({_some(tables)}) and no "

@@ -44,3 +44,21 @@ def test_another_applications_database_names_its_tables(
     result = run_cli(capsys, *command, "--db", empty_db_url)
     refused(result, "not a knotcrawl archive", "other tables (notes)")
     assert "has no schema" not in result.err
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("command", [*READERS, ("db", "upgrade")])
+def test_a_search_path_without_an_existing_schema_says_create_it(
+    request: pytest.FixtureRequest, command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``options=-csearch_path=ck_new`` before ``CREATE SCHEMA ck_new``: the server has no
+    schema to create the tables in. One line naming the schema and status 2, from the
+    commands that would make the archive too (`db upgrade` printed the SQL and exited 1), and
+    not "`knotcrawl db upgrade` … makes it one" from the read commands."""
+    server = request.getfixturevalue("pg_server")
+    url = server.new_database(migrated=False)
+    try:
+        result = run_cli(capsys, *command, "--db", f"{url}?options=-csearch_path%3Dck_new")
+        refused(result, "ck_new", "CREATE SCHEMA")
+    finally:
+        server.drop(url)
