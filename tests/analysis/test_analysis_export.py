@@ -241,6 +241,43 @@ def test_api_refuses_a_negative_limit_or_offset(filled: Filled, call: Any) -> No
         call(kc)
 
 
+def test_duckdb_keeps_the_texts_that_look_like_times_with_the_documented_readers(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """DuckDB guesses ``published_local`` as an instant and a ``parser_version`` such as
+    '1.3.13' as a DATE (2013-03-01) from the CSV; docs/analysts.md shows the readers that keep
+    both as written, from the CSV and from the JSON Lines."""
+    duckdb = pytest.importorskip("duckdb")
+    from analysis_fixtures import SEEN, truth_records
+
+    from knotcrawl.pages.common import PARSER_VERSION
+
+    records = truth_records()[0][:50]
+    for record in records:
+        record.parser_version = PARSER_VERSION  # as a crawl stores them
+    url = str(tmp_path / "archive.sqlite")
+    with Archive.open(url) as archive:
+        archive.store_many([(r, None) for r in records], SEEN)
+    expected = sorted((r.edition, r.article_id, r.published_local, PARSER_VERSION) for r in records)
+    csv_path, jsonl_path = tmp_path / "all.csv", tmp_path / "all.jsonl"
+    for path in (csv_path, jsonl_path):
+        assert cli("export", "--db", url, "-o", str(path)).status == 0
+    con = duckdb.connect()
+    from_csv = con.sql(
+        "SELECT edition, article_id, published_local, parser_version FROM read_csv("
+        f"'{csv_path}', types = {{'published_local': 'VARCHAR', 'parser_version': 'VARCHAR'}})"
+        " ORDER BY edition, article_id"
+    ).fetchall()
+    from_jsonl = con.sql(
+        "SELECT json_extract_string(json, '$.edition'), "
+        "CAST(json_extract_string(json, '$.article_id') AS BIGINT), "
+        "json_extract_string(json, '$.published_local'), "
+        "json_extract_string(json, '$.parser_version') "
+        f"FROM read_json_objects('{jsonl_path}') ORDER BY 1, 2"
+    ).fetchall()
+    assert (from_csv, from_jsonl) == (expected, expected)
+
+
 def test_duckdb_reads_every_format_without_options(
     cli: Cli, filled: Filled, tmp_path: Path
 ) -> None:
