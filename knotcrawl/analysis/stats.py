@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 
 from knotcrawl.db import queries
 from knotcrawl.db.queries import Filters
-from knotcrawl.errors import KnotcrawlError, UsageError
+from knotcrawl.errors import KnotcrawlError, OutputFailed, UsageError
+from knotcrawl.files import reason
 from knotcrawl.hosts import EDITIONS
 
 EDITION_NAMES = {"en": "English", "ru": "Russian"}
@@ -156,9 +157,12 @@ def plot_monthly(
         try:
             with atomic_output(target) as out:
                 fig.savefig(out, format=fmt)
+        except BrokenPipeError:
+            raise  # `--plot - | head -c 8`: the reader left, the quiet end of every command
         except OSError as exc:  # a full disk, a quota: one line, and no partial file is left
-            reason = exc.strerror or exc
-            raise KnotcrawlError(f"--plot {target}: cannot write it ({reason})") from None
+            if target == "-":  # said as every command says it of its standard output
+                raise OutputFailed(f"writing standard output: {reason(exc)}") from None
+            raise KnotcrawlError(f"--plot {target}: cannot write it ({reason(exc)})") from None
     finally:
         plt.close(fig)
     return len(month_table(per_month, period))

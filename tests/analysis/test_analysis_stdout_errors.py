@@ -35,3 +35,32 @@ def test_a_full_standard_output_is_one_line_and_status_1(
         1,
         f"knotcrawl {argv[0]}: writing standard output: No space left on device\n",
     )
+
+
+def test_a_chart_to_a_full_standard_output_says_so_as_every_command(filled: Filled) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "knotcrawl.cli", "stats", "--plot", "-", "--db", filled.url],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "knotcrawl stats: writing standard output: No space left on device\n",
+    )
+
+
+def test_a_chart_to_a_reader_that_stopped_ends_quietly(filled: Filled) -> None:
+    """`knotcrawl stats --plot - | head -c 8`: the reader is gone, which is not an error."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "knotcrawl.cli", "stats", "--plot", "-", "--db", filled.url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # gone before the chart is drawn
+    _, err = proc.communicate(timeout=120)
+    assert (proc.returncode, err) == (0, "")
