@@ -79,6 +79,12 @@ def check_target(target: str) -> Path | None:
     it points to and the link stays a link."""
     if target == "-":
         return None
+    if not target.strip():
+        # `-o "$OUT"` with OUT unset: "" resolves to the current directory, "  " is a name
+        # nobody means
+        raise UsageError(
+            f"output {target!r}: the name is empty; give a file name, or - for standard output"
+        )
     path = Path(os.path.realpath(Path(target).expanduser()))
     if path.is_dir():
         raise UsageError(f"output {target}: is a directory")

@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     check_range(filters.since, filters.until)
     if args.top < 1:
         raise UsageError("top: must be at least 1")
-    if args.plot:
+    if args.plot is not None:  # --plot "" is an empty name to refuse, not "no chart"
         if args.plot == "-" and sys.stdout.isatty():
             raise UsageError("refusing to write a PNG to a terminal: give --plot FILE.png")
         stats.plot_format(args.plot)  # an unknown suffix is refused before any work
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     period = stats.asked_period(filters)
     with open_archive(args) as archive:
         data = stats.gather(archive.engine, filters, top=args.top, errors=args.errors or None)
-    if args.plot:
+    if args.plot is not None:
         months = stats.plot_monthly(
             data["per_month"], args.plot, subtitle=_which(args), period=period
         )
@@ -221,6 +221,6 @@ def run(args: argparse.Namespace) -> int:
             ],
             numeric=[False, False, True, False, False],
         )
-    if args.plot:
+    if args.plot is not None:
         print(f"\nchart of {data['plot']['months']} months written to {args.plot}")
     return 0

@@ -83,6 +83,23 @@ def test_bad_input_exits_2_without_output(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("name", ["", "  "])
+@pytest.mark.parametrize("option", [["export", "--format", "csv", "-o"], ["stats", "--plot"]])
+def test_an_empty_output_name_is_refused(
+    cli: Cli,
+    filled: Filled,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    option: list[str],
+    name: str,
+) -> None:
+    """``-o "$OUT"`` with OUT unset: one line saying the name is empty (it said "is a
+    directory"; a blank name was written as a file of that name)."""
+    monkeypatch.chdir(tmp_path)
+    bad(cli(*option, name, "--db", filled.url), "empty", "standard output")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("command", [["list"], ["search", "court"], ["show", "en:1"], ["stats"],
                                      ["export", "-o", "OUT"]])  # fmt: skip
 def test_a_missing_database_is_not_created(cli: Cli, tmp_path: Path, command: list[str]) -> None:
