@@ -10,6 +10,11 @@ import hashlib
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
+# The archive's integers (SQLite's INTEGER, PostgreSQL's bigint): article ids, limits and
+# offsets past them made the drivers raise OverflowError or DataError, not a usage error.
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
 LinkKind = Literal["article", "original", "external"]
 
 

@@ -7,12 +7,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-# SQLite's INTEGER (and PostgreSQL's bigint) range: a larger number given as an id, a limit or
-# an offset made the driver raise OverflowError, a traceback instead of a usage error.
-INT64_MIN = -(2**63)
-INT64_MAX = 2**63 - 1
-# articles.article_id is an INTEGER column: 32 bits on PostgreSQL.
-ARTICLE_ID_MAX = 2**31 - 1
+from knotcrawl.record import INT64_MAX, INT64_MIN
 
 
 def whole_number(minimum: int = INT64_MIN, maximum: int = INT64_MAX) -> Callable[[str], int]:

@@ -7,7 +7,7 @@ import difflib
 from typing import Any
 
 from knotcrawl.analysis.cli import add_common, one_line_errors
-from knotcrawl.commands import ARTICLE_ID_MAX
+from knotcrawl.commands import INT64_MAX
 from knotcrawl.errors import KnotcrawlError, UsageError
 
 
@@ -32,7 +32,7 @@ def register(subparsers: Any) -> None:
 def parse_ref(ref: str, edition: str | None) -> tuple[str | None, int]:
     """``(edition or None, article_id)`` of ``en:123``, a URL or a bare id."""
     found_edition, article_id = _parse_ref(ref, edition)
-    if article_id > ARTICLE_ID_MAX:  # the database would refuse it (an integer out of range)
+    if article_id > INT64_MAX:  # the database would refuse it (an integer out of range)
         raise UsageError(f"{ref!r}: no article has an id that large")
     return found_edition, article_id
 

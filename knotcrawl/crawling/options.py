@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from knotcrawl.errors import UsageError
 from knotcrawl.files import folder_write_error, reason
 from knotcrawl.hosts import EDITIONS, SITE_BASE, Edition, edition_of_host
+from knotcrawl.record import INT64_MAX
 
 MODES = ("update", "range", "ids", "sections", "articles")
 
@@ -48,7 +49,7 @@ _REPLICA_BASE: dict[Edition, str] = {
 # 25 years; a range far beyond is a typo (a crawl of it would run for years).
 MAX_IDS = 10_000_000
 # The largest id the archive's integer columns (and the job file's) hold.
-MAX_ARTICLE_ID = 2**63 - 1
+MAX_ARTICLE_ID = INT64_MAX
 
 
 def _checked_id(article_id: int, text: str) -> int:

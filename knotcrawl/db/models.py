@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     ForeignKey,
     Index,
@@ -28,6 +29,11 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+# An article id: 64 bits, the range the crawl takes (``crawl --ids``, links to any
+# ``/articles/<digits>``). SQLite's INTEGER is 64 bits already; PostgreSQL's needs BIGINT
+# (migration 0009).
+ARTICLE_ID = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -72,7 +78,7 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     edition: Mapped[str] = mapped_column(String(2))
-    article_id: Mapped[int] = mapped_column(Integer)
+    article_id: Mapped[int] = mapped_column(ARTICLE_ID)
     url: Mapped[str] = mapped_column(Text)
     fetched_url: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
@@ -85,7 +91,7 @@ class Article(Base):
     # Authors joined with "; " (the full-text index reads it; the list is article_authors).
     authors_text: Mapped[str] = mapped_column(Text, server_default="")
     original_url: Mapped[str | None] = mapped_column(Text)
-    original_article_id: Mapped[int | None] = mapped_column(Integer)
+    original_article_id: Mapped[int | None] = mapped_column(ARTICLE_ID)
     original_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     original_published_local: Mapped[str | None] = mapped_column(String(32))
     original_published_raw: Mapped[str | None] = mapped_column(Text)
@@ -124,7 +130,7 @@ class ArticleLink(Base):
     text: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
     edition: Mapped[str | None] = mapped_column(String(2))
-    article_id: Mapped[int | None] = mapped_column(Integer)
+    article_id: Mapped[int | None] = mapped_column(ARTICLE_ID)
 
 
 class ArticleSection(Base):
@@ -152,7 +158,7 @@ class Revision(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     edition: Mapped[str] = mapped_column(String(2))
-    article_id: Mapped[int] = mapped_column(Integer)
+    article_id: Mapped[int] = mapped_column(ARTICLE_ID)
     url: Mapped[str] = mapped_column(Text)
     fetched_url: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
@@ -191,7 +197,7 @@ class RawPage(Base):
     article_pk: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
     edition: Mapped[str] = mapped_column(String(2))
-    article_id: Mapped[int] = mapped_column(Integer)
+    article_id: Mapped[int] = mapped_column(ARTICLE_ID)
     url: Mapped[str] = mapped_column(Text)
     status: Mapped[int] = mapped_column(Integer)
     headers: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -228,7 +234,7 @@ class CrawlErrorRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(Text, unique=True)
     edition: Mapped[str | None] = mapped_column(String(2))
-    article_id: Mapped[int | None] = mapped_column(Integer)
+    article_id: Mapped[int | None] = mapped_column(ARTICLE_ID)
     error: Mapped[str] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -245,7 +251,7 @@ class Gap(Base):
     __tablename__ = "gaps"
 
     edition: Mapped[str] = mapped_column(String(2), primary_key=True)
-    article_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ARTICLE_ID, primary_key=True)
     status: Mapped[int] = mapped_column(Integer)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -48,7 +48,7 @@ from knotcrawl.db import search as fts
 from knotcrawl.db.types import SearchHit
 from knotcrawl.errors import KnotcrawlError, UsageError
 from knotcrawl.moscow import utc_iso
-from knotcrawl.record import RECORD_FIELDS
+from knotcrawl.record import INT64_MAX, INT64_MIN, RECORD_FIELDS
 
 if TYPE_CHECKING:
     from knotcrawl.db.repository import Archive
@@ -690,7 +690,7 @@ def iter_record_columns(
     for writers that take bytes, such as pyarrow)."""
     filters = filters or Filters()
     fields = check_fields(list(fields))
-    check_not_negative("limit", limit)
+    check_count("limit", limit)
     if batch < 1:
         raise UsageError("batch: must be at least 1")
     names = article_columns(fields)
@@ -852,7 +852,7 @@ def summaries(
 ) -> Iterator[dict[str, Any]]:
     """Short rows for ``knotcrawl list``: no body, authors joined in order."""
     filters = filters or Filters()
-    check_not_negative("limit", limit)
+    check_count("limit", limit)
     a = _a
     rv = m.revisions
     query = (
@@ -894,6 +894,10 @@ def summaries(
 
 
 def get(engine: Engine, edition: str, article_id: int) -> dict[str, Any] | None:
+    if edition not in ("en", "ru"):
+        raise UsageError(f"edition: {edition!r} is not en or ru")
+    if not INT64_MIN <= article_id <= INT64_MAX:
+        raise UsageError(f"article id: {article_id} is out of range (at most {INT64_MAX})")
     with reading(engine) as conn:
         row = conn.execute(
             select(
@@ -1171,8 +1175,8 @@ def search(
     malformed query raises :class:`UsageError`.
     """
     filters = filters or Filters()
-    check_not_negative("limit", limit)
-    check_not_negative("offset", offset)
+    check_count("limit", limit)
+    check_count("offset", offset)
     if window is not None and window < 1:
         raise UsageError("window: must be at least 1")
     node = fts.parse_query(query)
@@ -1593,11 +1597,14 @@ def crawl_health(engine: Engine, *, runs: int = 5, errors: int | None = 5) -> di
     }
 
 
-def check_not_negative(name: str, value: int | None) -> None:
+def check_count(name: str, value: int | None) -> None:
     """Refuse a negative ``limit`` or ``offset`` from the API: SQLite reads ``LIMIT -1`` as no
-    limit and a negative offset as none, where PostgreSQL raises, so the two would differ."""
+    limit and a negative offset as none, where PostgreSQL raises, so the two would differ. One
+    past the database's integers made the drivers raise OverflowError or DataError."""
     if value is not None and value < 0:
         raise UsageError(f"{name}: {value} is negative")
+    if value is not None and value > INT64_MAX:
+        raise UsageError(f"{name}: {value} is out of range (at most {INT64_MAX})")
 
 
 def check_fields(requested: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -41,7 +41,7 @@ def test_numbers_beyond_the_database_range(
 @pytest.mark.parametrize(
     "argv",
     [
-        ["show", f"en:{2**31 - 1}"],  # the largest article id the schema holds
+        ["show", f"en:{INT64_MAX}"],  # the largest article id the schema holds
         ["list", "--limit", INT64_MAX],
         ["search", "court", "--offset", INT64_MAX, "--window", INT64_MAX, "--limit", INT64_MAX],
     ],

@@ -241,6 +241,29 @@ def test_api_refuses_a_negative_limit_or_offset(filled: Filled, call: Any) -> No
         call(kc)
 
 
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        (lambda kc: list(kc.records(limit=2**70)), "limit: .* out of range"),
+        (lambda kc: kc.dataframe(limit=2**70), "limit: .* out of range"),
+        (lambda kc: kc.search("court", offset=2**70), "offset: .* out of range"),
+        (lambda kc: kc.get("en", 2**70), "article id: .* out of range"),
+        (lambda kc: kc.get("fr", 1), "edition: 'fr' is not en or ru"),
+    ],
+    ids=["records-limit", "dataframe-limit", "search-offset", "get-id", "get-edition"],
+)
+def test_api_refuses_numbers_past_the_database_and_unknown_editions(
+    filled: Filled, call: Any, says: str
+) -> None:
+    """SQLite raised OverflowError and PostgreSQL DataError for a number past 64 bits, and
+    ``get("fr", 1)`` answered None as if the article were only missing."""
+    from knotcrawl.api import open_archive
+    from knotcrawl.errors import UsageError
+
+    with open_archive(filled.url) as kc, pytest.raises(UsageError, match=says):
+        call(kc)
+
+
 def test_duckdb_keeps_the_texts_that_look_like_times_with_the_documented_readers(
     cli: Cli, tmp_path: Path
 ) -> None:

@@ -264,6 +264,30 @@ def test_upgrade_from_0007_takes_robots_refusals_for_standing_ones(empty_db_url:
         engine.dispose()
 
 
+def test_upgrade_from_0008_widens_article_ids_and_the_downgrade_narrows_them(
+    empty_db_url: str,
+) -> None:
+    """Migration 0009: every article id column takes 64 bits (PostgreSQL's held 32); the
+    downgrade gives the old columns back (SQLite's INTEGER is 64 bits either way)."""
+    engine = make_engine(empty_db_url)
+    migrate.upgrade(engine, "0008")
+    try:
+        migrate.upgrade(engine)
+        with Archive(engine) as archive:
+            archive.record_gap("en", 2**40, 404)
+            assert archive.gap_ids("en") == {2**40}
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM gaps"))  # the narrow column cannot hold it
+            command.downgrade(migrate.alembic_config(conn), "0008")
+        with engine.connect() as conn:
+            column = next(
+                c for c in sqlalchemy_inspect(conn).get_columns("gaps") if c["name"] == "article_id"
+            )
+        assert str(column["type"]) == "INTEGER"
+    finally:
+        engine.dispose()
+
+
 def test_ctrl_c_while_an_upgrade_fills_the_phrase_index_is_an_interruption(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from knotcrawl.db import Archive, StoreOutcome
 from knotcrawl.db import models as m
-from knotcrawl.record import Link, content_hash
+from knotcrawl.hosts import canonical_url
+from knotcrawl.record import Link, Original, content_hash
 
 
 def snapshot(archive: Archive) -> dict[str, list[Any]]:
@@ -54,6 +55,23 @@ def test_store_new_then_get_round_trips_every_field(archive: Archive) -> None:
         assert stored.first_seen_at == stored.last_seen_at == "2026-01-01T12:00:00Z"
     assert archive.get("en", 999) is None
     assert archive.has("en", 1) and not archive.has("ru", 1)
+
+
+def test_article_ids_of_64_bits_are_stored_on_every_backend(archive: Archive) -> None:
+    # The crawl takes ids up to 2**63 - 1 and a body may link to any /articles/<digits>; on
+    # PostgreSQL an id past 2**31 - 1 made the whole article fail ("integer out of range").
+    big = 2**63 - 1
+    record = make_record(2**40, published=T0)
+    record.links.append(Link(canonical_url("en", big), "typo", "article", "en", big))
+    original = ("2026-01-01T09:00:00Z", "2026-01-01T12:00:00+03:00", "1 January 2026, 12:00")
+    record.original = Original(canonical_url("ru", 2**33), 2**33, *original)
+    assert archive.store(record, seen_at=T0, raw=make_raw(record)) == StoreOutcome.NEW
+    stored = archive.get("en", 2**40)
+    assert stored is not None and comparable(stored) == comparable(record)
+    archive.record_gap("ru", big, 404)
+    assert archive.gap_ids("ru") == {big}
+    archive.record_error(canonical_url("ru", big - 1), "HTTP 503", "ru", big - 1)
+    assert [e.article_id for e in archive.open_errors()] == [big - 1]
 
 
 def test_storing_the_same_crawl_twice_changes_nothing(archive: Archive) -> None:
