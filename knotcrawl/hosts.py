@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
+from knotcrawl.record import INT64_MAX
+
 Edition = Literal["en", "ru"]
 EDITIONS: tuple[Edition, ...] = ("en", "ru")
 
@@ -234,7 +236,10 @@ def article_ref(url: str, default_edition: Edition | None = None) -> ArticleRef 
             return None
         edition = default_edition
     slug = match.group("slug")
-    return ArticleRef(edition, int(slug) if slug.isdigit() else None, slug)
+    article_id = int(slug) if slug.isdigit() else None
+    if article_id is not None and article_id > INT64_MAX:
+        article_id = None  # a typo no archive integer holds, not an article's id
+    return ArticleRef(edition, article_id, slug)
 
 
 def absolute(href: str, base_url: str) -> str:

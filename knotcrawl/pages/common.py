@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from knotcrawl.errors import KnotcrawlError
 from knotcrawl.hosts import Edition, archived_copy, article_ref, canonical_url, edition_of_host
-from knotcrawl.record import Link
+from knotcrawl.record import INT64_MAX, Link
 
 __all__ = [
     "LEVELS",
@@ -209,8 +209,8 @@ def resolve_link(
             edition = edition_of_host(page_host_name) or page_edition
         else:
             edition = edition_of_host(host)
-        if edition is not None:
-            article_id = int(fast.group("id"))
+        article_id = int(fast.group("id"))
+        if edition is not None and article_id <= INT64_MAX:  # past it: a typo, no id (hosts)
             return Link(canonical_url(edition, article_id), text, "article", edition, article_id)
     url = urljoin(page_url, href)
     parts = urlsplit(url)

@@ -12,6 +12,7 @@ from crawlkit import assert_matches_truth, replica, replica_truth
 from knotcrawl.crawling.options import CrawlOptions
 from knotcrawl.hosts import article_ref, edition_of_host
 from knotcrawl.pages import page_kind
+from knotcrawl.pages.common import resolve_link
 from knotcrawl.replica import LISTINGS, Replica, ReplicaConfig
 from knotcrawl.spiders.base import FEEDS, SECTION_LISTINGS
 
@@ -89,6 +90,18 @@ def test_a_service_page_is_no_article():
     """`/articles/AboutCaucasianKnot` (SITE.md §2): an article URL with no id, skipped."""
     ref = article_ref("https://www.eng.kavkaz-uzel.eu/articles/AboutCaucasianKnot")
     assert ref is not None and ref.article_id is None and ref.canonical() is None
+
+
+def test_an_id_past_the_archives_integers_is_no_id():
+    """A body link to `/articles/<20 digits>` (a typo) gave an id no database integer holds:
+    the article that carried it failed to store, on SQLite and PostgreSQL, on every run."""
+    ref = article_ref(f"https://www.eng.kavkaz-uzel.eu/articles/{2**63}")
+    assert ref is not None and ref.article_id is None and ref.canonical() is None
+    largest = article_ref(f"https://www.eng.kavkaz-uzel.eu/articles/{2**63 - 1}")
+    assert largest is not None and largest.article_id == 2**63 - 1
+    for href in (f"/articles/{2**63}", f"https://www.kavkaz-uzel.eu/articles/{2**63}"):
+        link = resolve_link(href, "x", "https://www.eng.kavkaz-uzel.eu/articles/1", "en")
+        assert link is not None and (link.kind, link.article_id) == ("external", None)
 
 
 @pytest.mark.parametrize(
