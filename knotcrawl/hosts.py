@@ -133,22 +133,25 @@ class ArchivedCopy:
 
 
 WAYBACK = "the Wayback Machine"
+ARCHIVE_TODAY = "archive.today"
 # web.archive.org/web/<timestamp>[<flag>_]/<original>: id_ gives the original bytes, im_/cs_/js_
 # its images, styles and scripts; the original may lack its scheme or one of its slashes.
 _WAYBACK_URL = re.compile(
     r"^(?:https?:)?//(?:web|wayback)\.archive\.org/web/\d{1,14}(?:[a-z]{2}_)?/(?P<original>.+)$",
     re.IGNORECASE,
 )
-# archive.today's long forms (/<timestamp>/<url>, /newest/<url>, and /o/<id>/<url>, its links
-# out of a copy); the short form archive.ph/<id> names no original.
+# archive.today's long forms (/<timestamp>/<url> with the time as 20190517151700, 2019.05.17-151700
+# or a part of either, /newest/<url>, and /o/<id>/<url>, its links out of a copy); the short
+# form archive.ph/<id> names no original (the copy's header does: pages.common).
 _ARCHIVE_TODAY_URL = re.compile(
     r"^https?://archive\.(?:today|ph|is|li|vn|fo|md)/"
-    r"(?:(?:\d{4,14}|newest|oldest|o/[A-Za-z0-9]+)/(?P<original>.+))?",
+    r"(?:(?:\d{4}[\d.-]{0,13}|newest|oldest|o/[A-Za-z0-9]+)/(?P<original>.+))?",
     re.IGNORECASE,
 )
 # <host>.cdn.ampproject.org/<c|v|…>/[s/]<host>/<path>: "s/" marks an https original.
 _AMP_CACHE_PATH = re.compile(r"^/[a-z]{1,2}/(?:(?P<secure>s)/)?(?P<rest>[^/].*)$")
-_SCHEME = re.compile(r"^(?P<scheme>https?):/*", re.IGNORECASE)
+# (archive.today keeps an original's colon percent-encoded as it was asked for: https%3A/host)
+_SCHEME = re.compile(r"^(?P<scheme>https?)(?::|%3A)/*", re.IGNORECASE)
 
 
 def _with_scheme(address: str) -> str:
@@ -175,7 +178,7 @@ def archived_copy(url: str) -> ArchivedCopy | None:
     today = _ARCHIVE_TODAY_URL.match(url)
     if today is not None:
         original = today.group("original")
-        return ArchivedCopy("archive.today", _with_scheme(original) if original else None)
+        return ArchivedCopy(ARCHIVE_TODAY, _with_scheme(original) if original else None)
     if host == "cdn.ampproject.org" or host.endswith(".cdn.ampproject.org"):
         amp = _AMP_CACHE_PATH.match(parts.path)
         if amp is None:

@@ -92,7 +92,7 @@ _LISTING = re.compile(r"^/(?:rubric/\d+|category/\d+|articles|[a-z][a-z0-9_-]*)/
 
 def page_kind(body: bytes | str, url: str) -> str:
     """``article``, ``listing`` or ``feed`` from the URL path, then the content."""
-    path = urlsplit(original_address(url)).path or "/"
+    path = urlsplit(original_address(url, body)).path or "/"
     head = body[:512] if body else b""
     head_text = head.decode("latin-1") if isinstance(head, bytes) else head
     stripped = head_text.lstrip().lower()

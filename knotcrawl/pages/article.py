@@ -204,7 +204,7 @@ class ArticlePage:
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self.fetched_url = url
-        self.url = original_address(url)  # an archive's copy stands for the original page
+        self.url = original_address(url, html)  # an archive's copy stands for the original page
         self.text, self.encoding, self.root = open_page(html, url, headers)
         self._ld_scripts = json_ld_scripts(self.root)
         strip_noise(self.root)

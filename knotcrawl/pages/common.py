@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from knotcrawl.errors import KnotcrawlError
-from knotcrawl.hosts import Edition, archived_copy, article_ref, canonical_url, edition_of_host
+from knotcrawl.hosts import (
+    ARCHIVE_TODAY,
+    Edition,
+    archived_copy,
+    article_ref,
+    canonical_url,
+    edition_of_host,
+)
 from knotcrawl.record import INT64_MAX, Link
 
 __all__ = [
+    "ARCHIVE_TODAY_HEADER",
     "LEVELS",
     "PARSER_VERSION",
     "MissingFields",
     "NotAnArticle",
+    "archive_today_original",
     "edition_from_lang",
     "is_binary",
     "is_error_title",
@@ -55,7 +65,7 @@ else:
 
 
 # Bump whenever any extracted field can change for the same page.
-PARSER_VERSION = "1.3.13"
+PARSER_VERSION = "1.3.14"
 
 LEVELS = ("selector", "structured", "semantic", "text")
 
@@ -121,11 +131,38 @@ def is_error_title(text: str) -> bool:
     return ERROR_TITLE.search(text) is not None
 
 
-def original_address(url: str) -> str:
+# archive.today's header above a copy (id="HEADER"): its "Saved from" field, a text input named
+# q, holds the original's address (what the short address archive.ph/<id> does not say).
+ARCHIVE_TODAY_HEADER = 'id="HEADER"'
+_SAVED_FROM_FIELD = re.compile(r"""<input\b[^>]*?\bname\s*=\s*["']?q\b[^>]*>""", re.IGNORECASE)
+_FIELD_VALUE = re.compile(r"""\bvalue\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def archive_today_original(page: str | bytes) -> str | None:
+    """The original's address that an archive.today copy's header names ("Saved from"), or
+    ``None`` for a page without that header."""
+    text = page.decode("latin-1") if isinstance(page, bytes) else page
+    start = text.find(ARCHIVE_TODAY_HEADER)
+    if start < 0:
+        return None
+    field = _SAVED_FROM_FIELD.search(text, start, start + 20000)
+    value = _FIELD_VALUE.search(field.group(0)) if field else None
+    if value is None:
+        return None
+    address = html.unescape(value.group(1) or value.group(2) or "").strip()
+    if isinstance(page, bytes):  # the bytes of a UTF-8 address back to its characters
+        address = address.encode("latin-1", "replace").decode("utf-8", "replace")
+    if not address.startswith(("http://", "https://")) or archived_copy(address) is not None:
+        return None
+    return address
+
+
+def original_address(url: str, page: str | bytes | None = None) -> str:
     """The address of the page that a page fetched from ``url`` is (``url`` itself, or the
-    original of an archive's copy: ``hosts.archived_copy``). ``NotAnArticle`` for a copy that
-    gives no record: a machine translation (its text is not the article's), or a copy whose
-    address does not name its original (archive.today's ``archive.ph/<id>``)."""
+    original of an archive's copy: ``hosts.archived_copy``; for archive.today's short address
+    ``archive.ph/<id>``, the original that the copy's header in ``page`` names).
+    ``NotAnArticle`` for a copy that gives no record: a machine translation (its text is not
+    the article's), or a copy that names no original."""
     copy = archived_copy(url)
     if copy is None:
         return url
@@ -134,12 +171,16 @@ def original_address(url: str) -> str:
             f"{url}: a machine translation by {copy.service} of {copy.original}; its text is not "
             "the article's: parse the original page"
         )
-    if copy.original is None:
+    if copy.original is not None:
+        return copy.original
+    named = archive_today_original(page) if page and copy.service == ARCHIVE_TODAY else None
+    if named is None:
         raise NotAnArticle(
             f"{url}: a copy kept by {copy.service} whose address does not name the original "
-            "page; give the original's address (shown in the copy's header) with --url"
+            "page, nor does the page (no archive header naming it: a copy saved without it, "
+            "or no copy at all); give the original's address with --url"
         )
-    return copy.original
+    return named
 
 
 _CYRILLIC = re.compile("[А-Яа-яЁё]")

@@ -14,14 +14,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import _Element as HtmlElement
 
-from knotcrawl.hosts import WAYBACK, archived_copy, original_url
-from knotcrawl.pages.common import NotAnArticle, is_binary
+from knotcrawl.hosts import ARCHIVE_TODAY, WAYBACK, archived_copy, original_url
+from knotcrawl.pages.common import ARCHIVE_TODAY_HEADER, NotAnArticle, is_binary
 from knotcrawl.pages.encoding import decode_body
 
 __all__ = [
@@ -243,16 +243,24 @@ def parse_html(text: str, data: bytes | None = None, encoding: str | None = None
 
 
 def _restore_archived_page(root: HtmlElement, text: str, url: str) -> None:
-    """A Wayback Machine snapshot back to the page it copies: the links it rewrote into the
-    archive (``/web/20190517151700/https://…``, ``https://web.archive.org/web/…``) lead to
-    their original addresses again. Done for a page fetched from the archive, and for a
-    snapshot saved from a browser (its toolbar, ``wm-ipp``, marks it). The toolbar itself
-    stays: its capture dates ("12 Jan 2019 - 5 Mar 2021", "15:17:00 May 17, 2019") sit far
-    from the title and outside any list, and are never read as the page's
-    (tests/pages/test_pages_archived.py)."""
+    """An archive's copy back to the page it copies (``_restore_wayback_links``,
+    ``_restore_archive_today_page``). Done for a page fetched from the archive, and for a copy
+    saved from a browser and parsed under the original's address: the Wayback Machine's
+    toolbar (``wm-ipp``) and archive.today's header (``id="HEADER"``) mark it."""
     copy = archived_copy(url)
-    if (copy is None or copy.service != WAYBACK) and "wm-ipp" not in text:
-        return
+    service = copy.service if copy is not None else None
+    if service == WAYBACK or "wm-ipp" in text:
+        _restore_wayback_links(root)
+    elif service == ARCHIVE_TODAY or ARCHIVE_TODAY_HEADER in text:
+        _restore_archive_today_page(root)
+
+
+def _restore_wayback_links(root: HtmlElement) -> None:
+    """The links a Wayback Machine snapshot rewrote into the archive
+    (``/web/20190517151700/https://…``, ``https://web.archive.org/web/…``) lead to their
+    original addresses again. The toolbar itself stays: its capture dates ("12 Jan 2019 - 5 Mar
+    2021", "15:17:00 May 17, 2019") sit far from the title and outside any list, and are never
+    read as the page's (tests/pages/test_pages_archived.py)."""
     for el in root.iter("a", "link", "area", "base"):
         href = (el.get("href") or "").strip()
         if "/web/" in href:
@@ -260,6 +268,52 @@ def _restore_archived_page(root: HtmlElement, text: str, url: str) -> None:
             original = original_url(archived)
             if original != archived:
                 el.set("href", original)
+
+
+def _restore_archive_today_page(root: HtmlElement) -> None:
+    """An archive.today copy back to the page it copies. Its header (``id="HEADER"``: the
+    original's address, the capture time "5 Mar 2021 10:15:00 UTC", links to other captures)
+    goes, and so does the metadata it writes into the ``<head>`` in place of the page's (its
+    own address as ``og:url`` and ``rel=canonical``, the capture time as
+    ``article:published_time``); the links it rewrote (``archive.ph/o/<id>/<address>``) lead
+    to their addresses again, while a link the author made to an archived copy stays. The copy
+    keeps the page's tags and text but not its classes, ids, scripts and metadata (JSON-LD
+    included): it is read by its elements and its text."""
+    header = next((el for el in root.iter("div") if el.get("id") == "HEADER"), None)
+    if header is None or not any(
+        (copy := archived_copy((a.get("href") or "").strip())) is not None
+        and copy.service == ARCHIVE_TODAY
+        for a in header.iter("a")
+    ):
+        return
+    _remove(header)
+    head = next(root.iterchildren("head"), None) if root.tag == "html" else None
+    if head is not None:
+        for el in list(head.iter("meta", "link")):
+            if el.tag == "link" or el.get("property") or el.get("itemprop"):
+                _remove(el)
+    for name in ("itemscope", "itemtype"):
+        root.attrib.pop(name, None)
+    for el in root.iter("a", "area"):
+        href = (el.get("href") or "").strip()
+        if "/o/" in href and urlsplit(href).path.startswith("/o/"):
+            copy = archived_copy(href)
+            if copy is not None and copy.service == ARCHIVE_TODAY and copy.original is not None:
+                el.set("href", copy.original)
+
+
+def _remove(el: HtmlElement) -> None:
+    """``el`` out of the tree; the text after it (its tail) stays where it was."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def strip_noise(root: HtmlElement) -> None:

@@ -114,7 +114,7 @@ class ListingHtmlPage:
     def __init__(
         self, html: str | bytes, url: str, headers: Mapping[str, str] | None = None
     ) -> None:
-        self.url = original_address(url)  # an archive's copy stands for the original page
+        self.url = original_address(url, html)  # an archive's copy stands for the original page
         self.text, self.encoding, self.root = open_page(html, url, headers)
         strip_noise(self.root)
         self._sources: dict[str, str] = {}

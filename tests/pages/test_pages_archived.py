@@ -1,9 +1,9 @@
 """Copies of the site's pages not fetched from the site: Wayback Machine snapshots (with and
 without the toolbar), archive.today, the Google AMP cache and Translate proxy, a browser's
 "Save Page As". The records of such copies that the redesign harness checks field by field
-are ``tests/pages/redesigns/*-wayback*`` and ``ru-ampcache``; here, what that harness cannot
-state: errors, a copy parsed under its original's address, the command line without
-``--url``, and the host logic the crawler shares."""
+are ``tests/pages/redesigns/*-wayback*``, ``*-archivetoday*`` and ``ru-ampcache``; here, what
+that harness cannot state: errors, a copy parsed under another of its addresses, the command
+line without ``--url``, and the host logic the crawler shares."""
 
 from __future__ import annotations
 
@@ -74,6 +74,14 @@ def test_the_wayback_toolbar_dates_are_never_the_article_date() -> None:
             "https://archive.ph/20190517151700/https://www.kavkaz-uzel.eu/articles/123",
             "https://www.kavkaz-uzel.eu/articles/123",
         ),
+        (
+            "https://archive.ph/2019.05.17-151700/https://www.kavkaz-uzel.eu/articles/123",
+            "https://www.kavkaz-uzel.eu/articles/123",
+        ),
+        (
+            "https://archive.is/2019/https%3A/www.kavkaz-uzel.eu/articles/123",
+            "https://www.kavkaz-uzel.eu/articles/123",
+        ),
         ("https://archive.ph/AbC12", "https://archive.ph/AbC12"),
         ("https://www.kavkaz-uzel.eu/web/1/x", "https://www.kavkaz-uzel.eu/web/1/x"),
     ],
@@ -94,9 +102,32 @@ def test_a_translated_copy_is_no_record_of_the_article() -> None:
         parse_page(SAVED.encode(), url)
 
 
-def test_an_archive_today_copy_asks_for_the_original_address() -> None:
+def test_an_archive_today_short_address_without_its_header_asks_for_the_original_address() -> None:
+    # (a copy saved without archive.today's header: its .zip download, or not a copy at all)
     with pytest.raises(NotAnArticle, match="--url"):
         parse_page(SAVED.encode(), "https://archive.ph/AbC12")
+
+
+ARCHIVE_TODAY_PAGE = (PAGES / "en-archivetoday.html").read_bytes()
+ARCHIVE_TODAY_SHORT = json.loads((PAGES / "en-archivetoday.json").read_bytes())["_url"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        # what the record says under the short address (tests/pages/redesigns), under the long
+        # one and, for a copy saved from the browser, under the original's: the header's
+        # capture time (5 Mar 2021) is never the article's date
+        "https://archive.ph/2021.03.05-101500/https://www.eng.kavkaz-uzel.eu/articles/46512",
+        ORIGINAL_URL,
+    ],
+)
+def test_an_archive_today_copy_under_any_address_gives_the_same_record(address: str) -> None:
+    from_short = parse_article(ARCHIVE_TODAY_PAGE, ARCHIVE_TODAY_SHORT).to_dict()
+    assert parse_article(ARCHIVE_TODAY_PAGE, address).to_dict() == {
+        **from_short,
+        "fetched_url": address,
+    }
 
 
 def test_a_saved_page_names_its_address(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

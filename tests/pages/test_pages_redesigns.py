@@ -25,7 +25,10 @@ sources, the cross-reference line at 12:05 am or 12:30 pm MSK, in 2012 and 2014 
 linking a mirror, `m.` or `amp.` host, broken over two paragraphs or italic in a quote; round
 8's old layouts (2004–2013) as Wayback snapshots keep them: nested tables, ``<font>`` headlines,
 windows-1251 declared in ``<meta http-equiv>`` or not at all, dates in summer and winter time,
-and an old ``/newstext/`` address, which ``_rejected`` names as no ``/articles/`` id."""
+and an old ``/newstext/`` address, which ``_rejected`` names as no ``/articles/`` id; an article
+and a listing as archive.today serves its copies, under their short addresses (``archive.ph/<id>``:
+the header names the original; classes gone, CSS inline, links through ``archive.ph/o/``), whose
+records are those of the originals."""
 
 from __future__ import annotations
 
