@@ -130,6 +130,9 @@ class ArchivedCopy:
     service: str
     original: str | None  # the copied page's URL; None when the address does not name it
     translated: bool = False  # a machine translation: its text is not the page's
+    # The Wayback Machine's capture time as the address gives it (14 digits, or fewer: the
+    # archive redirects a partial one to the nearest capture)
+    timestamp: str | None = None
 
 
 WAYBACK = "the Wayback Machine"
@@ -137,7 +140,8 @@ ARCHIVE_TODAY = "archive.today"
 # web.archive.org/web/<timestamp>[<flag>_]/<original>: id_ gives the original bytes, im_/cs_/js_
 # its images, styles and scripts; the original may lack its scheme or one of its slashes.
 _WAYBACK_URL = re.compile(
-    r"^(?:https?:)?//(?:web|wayback)\.archive\.org/web/\d{1,14}(?:[a-z]{2}_)?/(?P<original>.+)$",
+    r"^(?:https?:)?//(?:web|wayback)\.archive\.org/web/(?P<timestamp>\d{1,14})(?:[a-z]{2}_)?/"
+    r"(?P<original>.+)$",
     re.IGNORECASE,
 )
 # archive.today's long forms (/<timestamp>/<url> with the time as 20190517151700, 2019.05.17-151700
@@ -174,7 +178,10 @@ def archived_copy(url: str) -> ArchivedCopy | None:
     host = (parts.hostname or "").rstrip(".")
     if host in ("web.archive.org", "wayback.archive.org"):
         wayback = _WAYBACK_URL.match(url)
-        return ArchivedCopy(WAYBACK, _with_scheme(wayback.group("original")) if wayback else None)
+        if wayback is None:
+            return ArchivedCopy(WAYBACK, None)
+        original = _with_scheme(wayback.group("original"))
+        return ArchivedCopy(WAYBACK, original, timestamp=wayback.group("timestamp"))
     today = _ARCHIVE_TODAY_URL.match(url)
     if today is not None:
         original = today.group("original")

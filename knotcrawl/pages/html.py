@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,7 +21,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.etree import _Element as HtmlElement
 
-from knotcrawl.hosts import ARCHIVE_TODAY, WAYBACK, archived_copy, original_url
+from knotcrawl.hosts import ARCHIVE_TODAY, WAYBACK, ArchivedCopy, archived_copy
 from knotcrawl.pages.common import ARCHIVE_TODAY_HEADER, NotAnArticle, is_binary
 from knotcrawl.pages.encoding import decode_body
 
@@ -250,24 +251,37 @@ def _restore_archived_page(root: HtmlElement, text: str, url: str) -> None:
     copy = archived_copy(url)
     service = copy.service if copy is not None else None
     if service == WAYBACK or "wm-ipp" in text:
-        _restore_wayback_links(root)
+        _restore_wayback_links(root, copy.timestamp if copy is not None else None)
     elif service == ARCHIVE_TODAY or ARCHIVE_TODAY_HEADER in text:
         _restore_archive_today_page(root)
 
 
-def _restore_wayback_links(root: HtmlElement) -> None:
-    """The links a Wayback Machine snapshot rewrote into the archive
-    (``/web/20190517151700/https://…``, ``https://web.archive.org/web/…``) lead to their
-    original addresses again. The toolbar itself stays: its capture dates ("12 Jan 2019 - 5 Mar
-    2021", "15:17:00 May 17, 2019") sit far from the title and outside any list, and are never
-    read as the page's (tests/pages/test_pages_archived.py)."""
+def _restore_wayback_links(root: HtmlElement, timestamp: str | None) -> None:
+    """The links a Wayback Machine snapshot rewrote into the archive lead to their original
+    addresses again: ``/web/20190517151700/https://…`` and the same on ``web.archive.org``
+    (``im_`` and other flags too). The archive writes every link with the capture time of the
+    page (``timestamp``, else the one most of its links carry); a link on the archive's host to
+    another capture is one the author made to an archived page (a dead site, an old version):
+    it stays the archive's, as on the live page (``resolve_link`` reads it). The toolbar itself
+    stays: its capture dates ("12 Jan 2019 - 5 Mar 2021", "15:17:00 May 17, 2019") sit far
+    from the title and outside any list, and are never read as the page's
+    (tests/pages/test_pages_archived.py)."""
+    rewritten: list[tuple[HtmlElement, bool, ArchivedCopy]] = []
     for el in root.iter("a", "link", "area", "base"):
         href = (el.get("href") or "").strip()
         if "/web/" in href:
-            archived = f"https://web.archive.org{href}" if href.startswith("/web/") else href
-            original = original_url(archived)
-            if original != archived:
-                el.set("href", original)
+            relative = href.startswith("/web/")
+            copy = archived_copy(f"https://web.archive.org{href}" if relative else href)
+            if copy is not None and copy.service == WAYBACK and copy.original is not None:
+                rewritten.append((el, relative, copy))
+    if not rewritten:
+        return
+    if timestamp is None or len(timestamp) < 14:  # a partial time: the archive redirected it
+        stamps = Counter(copy.timestamp for _el, _relative, copy in rewritten)
+        timestamp = stamps.most_common(1)[0][0]
+    for el, relative, copy in rewritten:
+        if relative or copy.timestamp == timestamp:
+            el.set("href", copy.original or "")
 
 
 def _restore_archive_today_page(root: HtmlElement) -> None:

@@ -2,8 +2,9 @@
 without the toolbar), archive.today, the Google AMP cache and Translate proxy, a browser's
 "Save Page As". The records of such copies that the redesign harness checks field by field
 are ``tests/pages/redesigns/*-wayback*``, ``*-archivetoday*`` and ``ru-ampcache``; here, what
-that harness cannot state: errors, a copy parsed under another of its addresses, the command
-line without ``--url``, and the host logic the crawler shares."""
+that harness cannot state: errors, a copy parsed under another of its addresses, an author's
+links to archived pages, the command line without ``--url``, and the host logic the crawler
+shares."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from clikit import refused, run_cli
 
 from knotcrawl.hosts import ArticleRef, article_ref, original_url
 from knotcrawl.pages import MissingFields, NotAnArticle, parse_article, parse_page
+from knotcrawl.record import ArticleRecord, Link
 
 PAGES = Path(__file__).with_name("redesigns")
 WAYBACK_PAGE = (PAGES / "en-wayback.html").read_bytes()
@@ -128,6 +130,68 @@ def test_an_archive_today_copy_under_any_address_gives_the_same_record(address: 
         **from_short,
         "fetched_url": address,
     }
+
+
+# Links an author made to archived pages: another site's page (gone since), a listing of the
+# site, and one of its articles. Each is the link that the live page gives (RECORD.md's
+# ``links``: the archive's address, external; an archived article is that article).
+AUTHOR_LINKS = (
+    ' See <a href="https://web.archive.org/web/20100612000000/http://www.memo.ru/hr/n-caucas/">'
+    'a 2010 report</a>, <a href="https://web.archive.org/web/2012/'
+    'https://www.eng.kavkaz-uzel.eu/rubric/11">the news of 2012</a> and <a href="'
+    'https://web.archive.org/web/20120101000000/http://eng.kavkaz-uzel.ru/articles/20000">'
+    "an old story</a>."
+)
+AUTHOR_RECORDS = [
+    Link(
+        "https://web.archive.org/web/20100612000000/http://www.memo.ru/hr/n-caucas/",
+        "a 2010 report",
+        "external",
+    ),
+    Link(
+        "https://web.archive.org/web/2012/https://www.eng.kavkaz-uzel.eu/rubric/11",
+        "the news of 2012",
+        "external",
+    ),
+    Link("https://www.eng.kavkaz-uzel.eu/articles/20000", "an old story", "article", "en", 20000),
+]
+LIVE_PAGE = (
+    "<html lang='en'><head><meta charset='utf-8'></head><body><div class='article'>"
+    "<h1>Two residents of Ingushetia detained in Moscow</h1><p class='date'>17 May 2019, 18:17</p>"
+    "<div class='text'><p>Law enforcers have detained two natives of Ingushetia in Moscow.</p>"
+    f"<p>The relatives insist that the detainees are innocent.{AUTHOR_LINKS}</p>"
+    "<p>Author: Magomed Aliev; Source: CK correspondent</p></div></div></body></html>"
+)
+
+
+def _author_links(record: ArticleRecord) -> list[Link]:
+    return [link for link in record.links if link.text in {a.text for a in AUTHOR_RECORDS}]
+
+
+def test_an_authors_links_to_archived_pages_on_the_live_page() -> None:
+    assert _author_links(parse_article(LIVE_PAGE, ORIGINAL_URL)) == AUTHOR_RECORDS
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        WAYBACK_URL,
+        # a saved snapshot (its toolbar marks it), and an address with a partial time
+        ORIGINAL_URL,
+        "https://web.archive.org/web/2019/https://www.eng.kavkaz-uzel.eu/articles/46512",
+    ],
+)
+def test_an_authors_links_to_archived_pages_in_a_snapshot_are_the_live_pages(address: str) -> None:
+    # The archive rewrote its own links with the capture time (20190517151700) and left the
+    # author's alone; the ones it did rewrite too (/web/<capture time>/https://web.archive.org/…)
+    # lead to the author's again.
+    snapshot = WAYBACK_PAGE.replace(
+        b"lists their names.</p>", b"lists their names." + AUTHOR_LINKS.encode() + b"</p>"
+    ).replace(
+        b'href="https://web.archive.org/web/20120101000000/',
+        b'href="/web/20190517151700/https://web.archive.org/web/20120101000000/',
+    )
+    assert _author_links(parse_article(snapshot, address)) == AUTHOR_RECORDS
 
 
 def test_a_saved_page_names_its_address(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
