@@ -1,5 +1,7 @@
 """``knotcrawl parse PATH [--url URL] [--charset NAME] [--explain]``: a saved page as JSON.
 
+PATH is an HTML page (a browser's or SingleFile's save too) or an MHTML file (``unpack_mhtml``).
+
 Prints the article record, listing or feed exactly as RECORD.md shows it. Exit status 3 when
 the page is not an article, listing or feed; 4 when required article fields are missing (the
 message names them); 2 for usage errors. ``--explain`` writes to stderr, for each field, the
@@ -10,16 +12,24 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import email
 import json
 import re
 import sys
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from knotcrawl.errors import KnotcrawlError, UsageError
 
-# A browser's "Save Page As" notes the address it saved the page from ("mark of the web").
+# A browser's "Save Page As" notes the address it saved the page from ("mark of the web");
+# the SingleFile extension writes a comment of its own as the first thing in <html>
+# ("Page saved with SingleFile"; older versions wrote "Archive processed by SingleFile").
 _SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
+_SINGLEFILE = re.compile(
+    rb"<!--\s*(?:Page saved|Archive processed) (?:with|by) SingleFile\b[^>]*?\burl:\s*(\S+)",
+    re.IGNORECASE,
+)
 _CANONICAL = re.compile(rb"""<link\b[^>]*?\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE)
 _OG_URL = re.compile(rb"""<meta\b[^>]*?\bproperty\s*=\s*["']og:url["'][^>]*>""", re.IGNORECASE)
 _ATOM_SELF = re.compile(rb"""<atom:link\b[^>]*?\brel\s*=\s*["']self["'][^>]*>""", re.IGNORECASE)
@@ -34,12 +44,16 @@ def register(subparsers: Any) -> None:
         description="Parse one saved page and print its record (RECORD.md) as JSON. Exit status "
         "3: not an article, listing or feed; 4: required article fields missing.",
     )
-    parser.add_argument("path", metavar="PATH", help="the saved page; '-' reads standard input")
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        help="the saved page (HTML, or MHTML: .mhtml/.mht); '-' reads standard input",
+    )
     parser.add_argument(
         "--url",
         help="the URL the page was fetched from, an archive's copy too (web.archive.org/web/…, "
-        "the AMP cache) (default: the address a browser saved it from, else its rel=canonical "
-        "or og:url)",
+        "archive.ph/…, the AMP cache) (default: the address a browser, SingleFile or an MHTML "
+        "file saved it from, else its rel=canonical or og:url)",
     )
     parser.add_argument(
         "--charset",
@@ -76,12 +90,15 @@ def _read(path: str) -> bytes:
 
 
 def infer_url(data: bytes) -> str | None:
-    """The address a saved page names: the one a browser saved it from (not a ``file://``
-    path: a page saved again from disk), else its ``rel=canonical``, ``og:url`` or a feed's
-    ``atom:link rel="self"``."""
+    """The address a saved page names: the one a browser or SingleFile saved it from (not a
+    ``file://`` path: a page saved again from disk), else its ``rel=canonical``, ``og:url`` or
+    a feed's ``atom:link rel="self"``."""
     head = data[:131072]
-    saved = _SAVED_FROM.search(head[:4096])
-    candidates = [saved.group(1)] if saved else []
+    candidates = [
+        saved.group(1)
+        for pattern in (_SAVED_FROM, _SINGLEFILE)
+        if (saved := pattern.search(head[:4096])) is not None
+    ]
     for pattern in (_CANONICAL, _OG_URL, _ATOM_SELF):
         tag = pattern.search(head)
         href = _HREF.search(tag.group(0)) if tag else None
@@ -94,6 +111,48 @@ def infer_url(data: bytes) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class MhtmlPage:
+    """The page inside an MHTML file."""
+
+    html: bytes  # its bytes, quoted-printable or base64 undone
+    charset: str | None  # its part's declared charset
+    url: str | None  # the address the file names
+
+
+def unpack_mhtml(data: bytes) -> MhtmlPage | None:
+    """The page of an MHTML file (``.mhtml``/``.mht``: Chrome's and Edge's "Save as… Webpage,
+    Single File", Internet Explorer's "Web Archive"), a MIME ``multipart/related`` message whose
+    first ``text/html`` part is the page; its address is the file's
+    ``Snapshot-Content-Location`` header (Chrome), else the part's ``Content-Location`` (an
+    ``http(s)`` one). ``None`` for data that is not MHTML; exit 3 for MHTML without a page."""
+    head = data[:4096].lstrip()
+    if head.startswith(b"<") or b"multipart/related" not in head.lower():
+        return None
+    message = email.message_from_bytes(data)
+    if not message.is_multipart():
+        return None
+    for part in message.walk():
+        if part.get_content_type() != "text/html":
+            continue
+        html = part.get_payload(decode=True)
+        if not isinstance(html, bytes):
+            break
+        charset = part.get_content_charset()
+        if charset is not None:
+            try:
+                codecs.lookup(charset)
+            except LookupError:
+                charset = None
+        url = None
+        for address in (message["Snapshot-Content-Location"], part["Content-Location"]):
+            if address is not None and str(address).strip().startswith(("http://", "https://")):
+                url = str(address).strip()
+                break
+        return MhtmlPage(html, charset, url)
+    raise KnotcrawlError("an MHTML file without an HTML page (no text/html part)", 3)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.url is not None:
         parts = urlsplit(args.url)
@@ -104,11 +163,16 @@ def run(args: argparse.Namespace) -> int:
             )
     headers = _charset_header(args.charset)
     data = _read(args.path)
-    url = args.url or infer_url(data)
+    mhtml = unpack_mhtml(data)
+    if mhtml is not None:
+        data = mhtml.html
+        if headers is None:  # the part's charset is the header it was served with
+            headers = _charset_header(mhtml.charset)
+    url = args.url or (mhtml.url if mhtml is not None else None) or infer_url(data)
     if not url:
         raise UsageError(
-            "--url is required: the page names no address of its own (no 'saved from' "
-            "comment, rel=canonical link or og:url)"
+            "--url is required: the page names no address of its own (no 'saved from' or "
+            "SingleFile comment, rel=canonical link or og:url)"
         )
     if args.url is None:  # fetched_url is then the page's own claim, not a fetch
         print(

@@ -1,14 +1,16 @@
 """Copies of the site's pages not fetched from the site: Wayback Machine snapshots (with and
 without the toolbar), archive.today, the Google AMP cache and Translate proxy, a browser's
-"Save Page As". The records of such copies that the redesign harness checks field by field
-are ``tests/pages/redesigns/*-wayback*``, ``*-archivetoday*`` and ``ru-ampcache``; here, what
-that harness cannot state: errors, a copy parsed under another of its addresses, an author's
-links to archived pages, the command line without ``--url``, and the host logic the crawler
-shares."""
+"Save Page As", SingleFile and MHTML files. The records of such copies that the redesign
+harness checks field by field are ``tests/pages/redesigns/*-wayback*``, ``*-archivetoday*``
+and ``ru-ampcache``; here, what that harness cannot state: errors, a copy parsed under another
+of its addresses, an author's links to archived pages, the command line without ``--url``,
+and the host logic the crawler shares."""
 
 from __future__ import annotations
 
+import base64
 import json
+import quopri
 from pathlib import Path
 
 import pytest
@@ -220,3 +222,105 @@ def test_a_page_that_names_no_address_asks_for_one(
     page = tmp_path / "Article.html"
     page.write_text(SAVED.replace("saved from url", "saved"), encoding="utf-8")
     refused(run_cli(capsys, "parse", str(page)), "saved from", "--url")
+
+
+# Single-file saves: the SingleFile extension's page (its comment first in <html>, images
+# inlined as data: URIs), and MHTML (a MIME multipart message) as Chrome and Edge save it
+# ("Webpage, Single File": quoted-printable UTF-8) and as Internet Explorer did ("Web
+# Archive": base64 in the page's own charset, no Snapshot-Content-Location).
+ADDRESS = "https://www.kavkaz-uzel.eu/articles/335214"
+PAGE = SAVED.replace(
+    "<!-- saved from url=(0045)https://www.kavkaz-uzel.eu/articles/335214/ -->\n", ""
+)
+SINGLEFILE = PAGE.replace(
+    "<html lang='ru'>",
+    "<html lang='ru'><!--\n Page saved with SingleFile \n url: https://www.kavkaz-uzel.eu/articles/"
+    "335214 \n saved date: Sat Mar 14 2026 10:02:11 GMT+0300 (Moscow Standard Time)\n-->",
+).replace(
+    "<link rel='stylesheet' href='./Article_files/application.css'>",
+    "<style>.logo{background:url(data:image/png;base64," + "iVBORw0KGgo" * 20000 + ")}</style>",
+)
+
+
+def _mhtml(part_headers: str, payload: bytes, snapshot: str = "") -> bytes:
+    boundary = "----MultipartBoundary--sQx2BhmWf1JdVyTpEeXAvD9JgjNuPKRBgTiGDGmSTk----"
+    head = (
+        "From: <Saved by Blink>\r\n"
+        f"{snapshot}"
+        "Subject: =?utf-8?Q?=D0=97=D0=B0=D0=B3=D0=BE=D0=BB=D0=BE=D0=B2=D0=BE=D0=BA?=\r\n"
+        "Date: Sat, 14 Mar 2026 07:02:11 -0000\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n'
+        f'\tboundary="{boundary}"\r\n\r\n\r\n'
+        f"--{boundary}\r\n{part_headers}\r\n"
+    )
+    image = (
+        f"\r\n--{boundary}\r\nContent-Type: image/jpeg\r\nContent-Transfer-Encoding: base64\r\n"
+        "Content-Location: https://www.kavkaz-uzel.eu/Article_files/photo.jpg\r\n\r\n"
+        f"/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAA==\r\n--{boundary}--\r\n"
+    )
+    return head.encode("ascii") + payload + image.encode("ascii")
+
+
+CHROME_MHTML = _mhtml(
+    "Content-Type: text/html\r\nContent-ID: <frame-4F2A9C@mhtml.blink>\r\n"
+    f"Content-Transfer-Encoding: quoted-printable\r\nContent-Location: {ADDRESS}\r\n",
+    quopri.encodestring(PAGE.encode("utf-8")).replace(b"\n", b"\r\n"),
+    snapshot=f"Snapshot-Content-Location: {ADDRESS}\r\n",
+)
+
+
+def _ie_mhtml(page: bytes, charset: str) -> bytes:
+    return _mhtml(
+        f'Content-Type: text/html;\r\n\tcharset="{charset}"\r\n'
+        f"Content-Transfer-Encoding: base64\r\nContent-Location: {ADDRESS}\r\n",
+        base64.encodebytes(page).replace(b"\n", b"\r\n"),
+    )
+
+
+PAGE_1251 = PAGE.replace("<meta charset='utf-8'>", "").encode("windows-1251")
+# (a charset no guess reads: only the part's header tells it)
+PAGE_8859_5 = PAGE.replace("<meta charset='utf-8'>", "").encode("iso-8859-5")
+
+
+def test_a_singlefile_page_names_its_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "Article (14.03.2026 10_02_11).html"
+    page.write_text(SINGLEFILE, encoding="utf-8")
+    result = run_cli(capsys, "parse", str(page))
+    assert json.loads(result.out)["fetched_url"] == ADDRESS
+
+
+@pytest.mark.parametrize(
+    ("mhtml", "page", "charset"),
+    [
+        (CHROME_MHTML, PAGE.encode("utf-8"), None),
+        (_ie_mhtml(PAGE_1251, "windows-1251"), PAGE_1251, "windows-1251"),
+        (_ie_mhtml(PAGE_8859_5, "iso-8859-5"), PAGE_8859_5, "iso-8859-5"),
+    ],
+    ids=["chrome", "internet-explorer", "declared-charset"],
+)
+def test_an_mhtml_file_gives_its_pages_record_at_the_address_it_names(
+    mhtml: bytes,
+    page: bytes,
+    charset: str | None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "Article.mhtml"
+    path.write_bytes(mhtml)
+    headers = {"Content-Type": f"text/html; charset={charset}"} if charset else None
+    result = run_cli(capsys, "parse", str(path))
+    assert json.loads(result.out) == parse_article(page, ADDRESS, headers).to_dict()
+
+
+def test_an_mhtml_file_without_a_page_is_no_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "Article.mhtml"
+    path.write_bytes(
+        CHROME_MHTML.replace(b"Content-Type: text/html\r\n", b"Content-Type: text/css\r\n")
+    )
+    result = run_cli(capsys, "parse", str(path), "--url", ADDRESS)
+    assert (result.status, "no text/html part" in result.err) == (3, True)
