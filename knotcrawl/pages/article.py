@@ -36,6 +36,7 @@ from knotcrawl.pages.common import (
     resolve_link,
 )
 from knotcrawl.pages.conventions import (
+    better_source,
     crossref,
     crossref_continuation,
     is_bare_credit_label,
@@ -713,6 +714,7 @@ class ArticlePage:
         body: list[Para] = []
         authors: list[str] | None = None
         source: str | None = None
+        source_from_role = False  # the source is a role after a name: a Source: line wins
         credit_level = "text"
         dated_source: str | None = None  # "Apr 19 2014, 20:44; CK correspondent"
         crossref_para: Para | None = None
@@ -732,10 +734,11 @@ class ArticlePage:
                 if (m := _DATE_LINE_CREDITS.match(text, len(own_raw))) is not None and (
                     dated_credits := parse_credits(text[m.end() :])
                 ) is not None:
-                    if dated_credits[0] is not None and authors is None:
-                        authors = dated_credits[0]
-                    if dated_credits[1] and source is None:
-                        source = dated_credits[1]
+                    if dated_credits.authors is not None and authors is None:
+                        authors = dated_credits.authors
+                    source, source_from_role = better_source(
+                        source, source_from_role, dated_credits
+                    )
                     continue
                 if (
                     dated_source is None
@@ -792,11 +795,9 @@ class ArticlePage:
                     credits = joined
                     skip.add(i + 1)
             if credits is not None:
-                line_authors, line_source = credits
-                if line_authors is not None and authors is None:
-                    authors = line_authors
-                if line_source and source is None:
-                    source = line_source
+                if credits.authors is not None and authors is None:
+                    authors = credits.authors
+                source, source_from_role = better_source(source, source_from_role, credits)
                 if any(anc in credit_elements for anc in (p.el, *p.el.iterancestors())):
                     credit_level = "selector"
                 # Credits end the body; printed before it (under the title), they do not.
@@ -1017,6 +1018,7 @@ class ArticlePage:
     def _credits_anywhere(self) -> tuple[list[str] | None, str | None, str]:
         authors: list[str] | None = None
         source: str | None = None
+        source_from_role = False
         if not _may_hold_credits(text_of(self.root)):
             return authors, source, "text"
         for el in self.root.iter("p", "div", "span", "li", "footer", "section"):
@@ -1029,10 +1031,9 @@ class ArticlePage:
             credits = parse_credits(text)
             if credits is None:
                 continue
-            if credits[0] is not None and authors is None:
-                authors = credits[0]
-            if credits[1] and source is None:
-                source = credits[1]
+            if credits.authors is not None and authors is None:
+                authors = credits.authors
+            source, source_from_role = better_source(source, source_from_role, credits)
         return authors, source, "text"
 
     # -- fields ---------------------------------------------------------------------------

@@ -4,10 +4,13 @@ furniture phrases that are never article text, and phrases that mark where the b
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from knotcrawl.pages.dates import ParsedDate, read_date, read_day, read_time
 
 __all__ = [
+    "Credits",
+    "better_source",
     "crossref",
     "crossref_continuation",
     "is_bare_credit_label",
@@ -54,20 +57,29 @@ _ROLE_WORDS = (
     "фотограф",
     "columnist",
     "обозреватель",
+    "writer",
 )
+# A part opening with a lower-case word of four letters or more is a common noun, no name
+# ("staff writer", "political analyst", "собственный корреспондент"): the particles a name
+# may open with are shorter ("de", "van", "von", "ibn", "аль").
+_COMMON_WORD = re.compile(r"^[^\W\d_A-ZА-ЯЁ]{4}")
 _BRACKETS = {"(": ")", "[": "]"}
+
+
+def _is_role(part: str) -> bool:
+    return _COMMON_WORD.match(part) is not None or any(w in part.lower() for w in _ROLE_WORDS)
 
 
 def _names_and_role(text: str) -> tuple[list[str], str | None]:
     """The names in an author part and the role printed after them, if any: a part after the
-    first that holds a role word is no name."""
+    first that holds a role word or opens with a common noun is no name."""
     names: list[str] = []
     role = None
     for part in _AUTHOR_SPLIT.split(text):
         name = part.strip(" .;,")
         if not name:
             continue
-        if names and role is None and any(word in name.lower() for word in _ROLE_WORDS):
+        if names and role is None and _is_role(name):
             role = name
             continue
         names.append(name)
@@ -78,13 +90,20 @@ def split_authors(text: str) -> list[str]:
     return _names_and_role(text)[0]
 
 
-def parse_credits(text: str) -> tuple[list[str] | None, str | None] | None:
-    """``(authors, source)`` from an ``Author:``/``Source:`` line, also in brackets (``(Author:
-    …; Source: …)``); ``None`` if it is not one.
+class Credits(NamedTuple):
+    """What a credit line names: ``authors`` is ``None`` when it has no author part
+    (``Source:`` alone); ``source`` is its ``Source:`` part, else the role printed after a
+    name (``from_role``), which a ``Source:`` line elsewhere replaces (``better_source``)."""
 
-    ``authors`` is ``None`` when the line has no author part (``Source:`` alone). A role
-    after a name (``Ivan Petrov, CK correspondent``) is no author: it is the source when no
-    ``Source:`` part names one."""
+    authors: list[str] | None
+    source: str | None
+    from_role: bool = False
+
+
+def parse_credits(text: str) -> Credits | None:
+    """The credits of an ``Author:``/``Source:`` line, also in brackets (``(Author: …; Source:
+    …)``); ``None`` if it is not one. A role after a name (``Ivan Petrov, CK correspondent``)
+    is no author: it is the source when no ``Source:`` part names one."""
     if ":" not in text[:20]:
         return None
     if text[:1] in _BRACKETS and text[-1:] == _BRACKETS[text[:1]]:
@@ -92,16 +111,27 @@ def parse_credits(text: str) -> tuple[list[str] | None, str | None] | None:
     m = _CREDIT_LINE.match(text)
     if m is not None:
         names, role = _names_and_role(m.group("authors") or "")
-        source = m.group("source") or role
-        return names, repair_homoglyphs(source) or None
+        source = repair_homoglyphs(m.group("source")) or None
+        if source is None and role is not None:
+            return Credits(names, repair_homoglyphs(role) or None, True)
+        return Credits(names, source)
     m = _SOURCE_LINE.match(text)
     if m is not None:
         authors = m.group("authors")
-        return (
+        return Credits(
             split_authors(authors) if authors is not None else None,
             repair_homoglyphs(m.group("source")) or None,
         )
     return None
+
+
+def better_source(source: str | None, from_role: bool, credits: Credits) -> tuple[str | None, bool]:
+    """The source once ``credits`` is read after lines that gave ``source``: the first one
+    named, but a ``Source:`` part wins over a role printed after an author's name (``Author:
+    Ivan Petrov, staff writer`` | ``Source: CK correspondent``)."""
+    if credits.source and (source is None or (from_role and not credits.from_role)):
+        return credits.source, credits.from_role
+    return source, from_role
 
 
 _CYR_TO_LAT = str.maketrans("АВСЕНКМОРТХаеорсухі", "ABCEHKMOPTXaeopcyxi")
