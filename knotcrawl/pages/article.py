@@ -18,6 +18,7 @@ title (``text``). The article id: the URL's path (``url``), else ``rel=canonical
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -161,6 +162,48 @@ def _credit_candidate(el: HtmlElement) -> str | None:
 # The labels of a credit line (conventions.parse_credits), matched the same way (same
 # letters, re.IGNORECASE), ending where the colon's whitespace run starts.
 _CREDIT_LABEL_END = re.compile(r"(?:Authors?|Авторы?|Sources?|Источник(?:и)?)\Z", re.IGNORECASE)
+
+
+# Quote marks and the full stop a pull quote adds or drops around the sentence it repeats.
+_PULL_QUOTE_MARKS = " \"'“”«»„‘’‚.…"
+_PULL_QUOTE_MIN = 30  # shorter repeats (a name, a phrase) may well occur twice in a text
+
+
+def _without_pull_quotes(body: list[Para]) -> list[Para]:
+    """``body`` without its pull quotes: a design's large-type copy of a sentence of the text
+    (``wp-block-pullquote``, ``Quote_pull__…``, ``«…»`` in a box), no text of its own:
+    RECORD.md's body holds the text once. A paragraph is one when it repeats words of a longer
+    paragraph and is set as such: a class naming a pull quote, or quote marks around the whole.
+    A repeat in neither stays: a summary may restate a sentence, and a ``blockquote`` that
+    sets a speaker's words apart (the replica's) is the article's."""
+    if len(body) < 2:
+        return body
+    lowered = [p.text.lower() for p in body]
+    kept = []
+    for i, p in enumerate(body):
+        core = lowered[i].strip(_PULL_QUOTE_MARKS)
+        if (
+            len(core) >= _PULL_QUOTE_MIN
+            and not p.flags & HEADING
+            and any(core in other for other in lowered if len(other) > len(lowered[i]))
+            and _is_pull_quote(p)
+        ):
+            continue
+        kept.append(p)
+    return kept if len(kept) < len(body) else body
+
+
+def _is_pull_quote(p: Para) -> bool:
+    """Whether a paragraph is set as a pull quote: quote marks around the whole, or a class
+    naming one (``pullquote``, ``pull-quote``, ``Quote_pull__…``) on its block or the two
+    blocks around it."""
+    text = p.text
+    if text[:1] in '"“«„' and text.rstrip(".")[-1:] in '"”»“':
+        return True
+    for el in (p.el, *itertools.islice(p.el.iterancestors(), 2)):
+        if "pull" in (el.get("class") or "").lower():
+            return True
+    return False
 
 
 def _may_hold_credits(text: str) -> bool:
@@ -890,6 +933,7 @@ class ArticlePage:
                 continue
             body.append(p)
             state = "body"
+        body = _without_pull_quotes(body)
         if authors is None and source is None:
             authors, source, credit_level = self._credits_anywhere()
         if source is None and dated_source:
