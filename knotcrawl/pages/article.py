@@ -41,6 +41,7 @@ from knotcrawl.pages.conventions import (
     crossref,
     crossref_continuation,
     is_bare_credit_label,
+    is_comments_heading,
     is_credit_label,
     is_crossref_tail,
     is_furniture_text,
@@ -204,6 +205,25 @@ def _is_pull_quote(p: Para) -> bool:
         if "pull" in (el.get("class") or "").lower():
             return True
     return False
+
+
+def _is_subheading(paras: list[Para], i: int, last: Para) -> bool:
+    """Whether the heading ``paras[i]`` heads a part of the text (``Comments``, ``Обсуждение``
+    over officials' and experts' comments) rather than the readers' comments: it stands
+    in the block that holds the body's ``last`` paragraph (perhaps in a list), and the next
+    paragraph, in that block too, is text with no date (a reader's comment shows its author
+    and date, and the comments sit in a section of their own)."""
+    parent = paras[i].el.getparent()
+    if parent is None or i + 1 >= len(paras) or parent not in last.el.iterancestors():
+        return False
+    following = paras[i + 1]
+    return (
+        following.el.getparent() is parent
+        and len(following.text) >= 40
+        and not following.flags & FURNITURE
+        and not following.link_only
+        and not find_dates(following.text)
+    )
 
 
 def _may_hold_credits(text: str) -> bool:
@@ -886,7 +906,9 @@ class ArticlePage:
             label = is_read_also(text)
             if label and p.links and p.link_chars >= 0.8 * (len(text) - label) > 0:
                 continue  # "Read also: <a>other article</a>" in one line: a related card
-            if is_stop_marker(text):
+            if is_stop_marker(text) and not (
+                body and is_comments_heading(text) and _is_subheading(paras, i, body[-1])
+            ):
                 if not body:
                     continue  # before the body: a share bar's heading, a block of links
                 resume = self._body_resumes(paras, i, body[-1]) if label else None

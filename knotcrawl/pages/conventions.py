@@ -14,6 +14,7 @@ __all__ = [
     "crossref",
     "crossref_continuation",
     "is_bare_credit_label",
+    "is_comments_heading",
     "is_credit_label",
     "is_crossref_tail",
     "is_furniture_text",
@@ -341,6 +342,11 @@ _READ_ALSO = (
     r"|См\. также|Читайте по теме)"
 )
 _READ_ALSO_START = re.compile(rf"^{_READ_ALSO}\s*:?\s*", re.IGNORECASE)
+# The heading of the readers' comments under an article (with their count, or not).
+_COMMENTS = (
+    r"(?:(?:Reader[s’']*\s+)?Comments|Комментарии(?:\s+читателей)?|Обсуждение|Discussion"
+    r"|(?:Leave|Add|Post)\s+a\s+comment|(?:Оставить|Добавить|Написать)\s+комментарий)"
+)
 _STOP = re.compile(
     r"^(?:All news|News archive|All articles|Know more\? Do not be silent!?"
     r"|LEGAL TEXTS|Find Caucasian Knot partners:?|More news:?|Other news:?"
@@ -351,11 +357,11 @@ _STOP = re.compile(
     # the divider an endless page prints before the next article it appends
     r"|Next (?:article|story)|Следующая (?:статья|новость)|Следующий материал"
     # the heading of the readers' comments under the article, with their count
-    r"|(?:Reader[s’']*\s+)?Comments|Комментарии(?:\s+читателей)?|Обсуждение"
-    r"|(?:Leave|Add|Post)\s+a\s+comment|(?:Оставить|Добавить|Написать)\s+комментарий"
+    rf"|{_COMMENTS}"
     r")(?:\s*[(\[]?\d+[)\]]?)?\s*:?\s*$",
     re.IGNORECASE,
 )
+_COMMENTS_HEADING = re.compile(rf"^{_COMMENTS}(?:\s*[(\[]?\d+[)\]]?)?\s*:?\s*$", re.IGNORECASE)
 # Labels of page furniture that can stand before any text: tags, rubrics, a print page's
 # address line, and its "Printed from <address> on <date>" line (no colon after the label).
 _FURNITURE_LABEL = re.compile(
@@ -455,6 +461,12 @@ def _is_embed_byline(text: str, head: str) -> bool:
 
 def is_stop_marker(text: str) -> bool:
     return len(text) < 60 and bool(_STOP.match(text))
+
+
+def is_comments_heading(text: str) -> bool:
+    """The heading of the readers' comments (``Comments (3)``, ``Обсуждение``), which
+    ``is_stop_marker`` holds too."""
+    return len(text) < 60 and bool(_COMMENTS_HEADING.match(text))
 
 
 def is_read_also(text: str) -> int:
