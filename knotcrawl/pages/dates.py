@@ -15,6 +15,8 @@ Formats (``ParsedDate.format``):
 ``time_slash_numeric``  ``10:57 / 10.01.2026`` (RU mobile)
 ``time_numeric``        ``22:58 30.08.2025`` (RU related-article blocks)
 ``numeric_time``        ``30.08.2025, 22:58``
+``numeric_slash``       ``2/12/2026, 2:20 PM`` (month first beside a 12-hour clock),
+                        ``12/02/2026 14:20`` (day first)
 ``rfc822``              ``Fri, 30 Jan 2026 18:42:00 +0300`` (RSS; explicit offset)
 ``iso8601``             ``2023-04-27T18:09:00+03:00`` (``<time datetime>``, JSON-LD)
 ``dateparser``          anything else dateparser reads with day, month, year and a time
@@ -188,6 +190,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "numeric_time",
             _DAY + r"\.(?P<m>\d{1,2})\.(?P<y>\d{4})\s*(?:" + _SEP + r"|/)?\s*(?:в\s+)?" + _TIME,
         ),
+        (
+            # "2/12/2026, 2:20 PM" (ICU's en-US), "12/02/2026 14:20" (en-GB): which number is
+            # the month is told by the clock (_build).
+            "numeric_slash",
+            r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\s*"
+            + _SEP
+            + r"?\s*(?:at\s+|в\s+)?"
+            + _TIME
+            + _AMPM,
+        ),
     )
 )
 _STRIP = " \t\r\n\xa0|•·-—–,;"
@@ -212,8 +224,11 @@ def _build(name: str, m: re.Match[str]) -> datetime | None:
     g = m.groupdict()
     try:
         year = int(g["y"])
-        month = MONTHS[g["mon"].lower()] if g.get("mon") else int(g["m"])
-        day = int(g["d"])
+        if name == "numeric_slash":
+            month, day = _slash_order(int(g["a"]), int(g["b"]), bool(g["ampm"]))
+        else:
+            month = MONTHS[g["mon"].lower()] if g.get("mon") else int(g["m"])
+            day = int(g["d"])
         hour = int(g["H"])
         minute = int(g["M"])
         second = int(g["S"]) if g.get("S") else 0
@@ -242,6 +257,14 @@ def _build(name: str, m: re.Match[str]) -> datetime | None:
             return None
         return naive.replace(tzinfo=timezone(sign * offset))
     return localize(naive)
+
+
+def _slash_order(first: int, second: int, twelve_hour: bool) -> tuple[int, int]:
+    """``(month, day)`` of a date printed with slashes: month first beside a 12-hour clock
+    (the United States' order, ICU's ``2/12/2026, 2:20 PM``), day first beside a 24-hour one
+    (``12/02/2026 14:20``, as the site's dotted dates), unless that month cannot be."""
+    month, day = (first, second) if twelve_hour else (second, first)
+    return (day, month) if month > 12 else (month, day)
 
 
 def read_date(text: str | None) -> ParsedDate | None:
@@ -519,22 +542,29 @@ def at_time(day: Day, time_raw: str, moment: datetime | None = None) -> ParsedDa
     return ParsedDate(localize(naive), raw, "day_heading")
 
 
-_ISO_DAY = re.compile(r"\s*(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\s*")
+_ISO_DAY = re.compile(r"\s*(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\s*")
 
 
 def read_shown_date(shown: str | None, stated: str | None) -> ParsedDate | None:
     """The date a ``<time>`` element shows (``shown``, its text), read with its ``datetime``
     (``stated``) when that names only a day (``2026-03-05``): the day is the attribute's,
     the time of day the text's, and the text stays ``raw``. A US theme prints ``3/5/2026 2:20
-    PM``, which the site's day-first reading takes for 3 May; the attribute is unambiguous."""
+    PM``, which the site's day-first reading takes for 3 May; the attribute is unambiguous.
+    An attribute naming only a month (``2026-02``) tells which number of a date printed
+    with slashes is the month (``2/12/2026 14:20``: 12 February, not 2 December)."""
     parsed = read_date(shown)
     if parsed is None or not stated or (m := _ISO_DAY.fullmatch(stated)) is None:
         return parsed
+    wall = parsed.moment.astimezone(MOSCOW)
     try:
-        day = date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if m["d"] is not None:
+            day = date(int(m["y"]), int(m["m"]), int(m["d"]))
+        elif parsed.format == "numeric_slash" and wall.month != int(m["m"]) == wall.day:
+            day = date(wall.year, wall.day, wall.month)  # the other order
+        else:
+            return parsed
     except ValueError:
         return parsed
-    wall = parsed.moment.astimezone(MOSCOW)
     if wall.date() == day:
         return parsed
     return ParsedDate(localize(datetime.combine(day, wall.time())), parsed.raw, parsed.format)

@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knotcrawl.moscow import MOSCOW, local_iso, utc_iso
-from knotcrawl.pages.dates import at_time, find_date, find_dates, read_date, read_day, read_time
+from knotcrawl.pages.dates import (
+    at_time,
+    find_date,
+    find_dates,
+    read_date,
+    read_day,
+    read_shown_date,
+    read_time,
+)
 
 EN = "January February March April May June July August September October November December"
 EN_MONTHS = EN.split()
@@ -212,10 +220,31 @@ def test_unreadable_is_none(text: str) -> None:
 
 
 def test_dateparser_fallback_reads_other_formats() -> None:
-    parsed = read_date("17/05/2019 18:17")
+    parsed = read_date("17-05-2019 18:17")
     assert parsed is not None
     assert utc_iso(parsed.moment) == "2019-05-17T15:17:00Z"
     assert parsed.format == "dateparser"
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        # a 12-hour clock prints the United States' order, month first (ICU's en-US)
+        ("2/12/2026, 2:20\u202fPM", "2026-02-12T11:20:00Z"),
+        # a 24-hour clock: day first, as the site's dotted dates
+        ("12/02/2026 14:20", "2026-02-12T11:20:00Z"),
+        # a first number that cannot be the month is the day, whatever the clock
+        ("13/02/2026 2:20 PM", "2026-02-13T11:20:00Z"),
+    ],
+)
+def test_dates_with_slashes_take_their_order_from_the_clock(text: str, utc: str) -> None:
+    parsed = find_date(f"Published {text} by the desk")
+    assert parsed is not None and (parsed.raw, utc_iso(parsed.moment)) == (text, utc)
+
+
+def test_a_month_only_datetime_tells_which_number_is_the_month() -> None:
+    parsed = read_shown_date("2/12/2026 14:20", "2026-02")
+    assert parsed is not None and utc_iso(parsed.moment) == "2026-02-12T11:20:00Z"
 
 
 @pytest.mark.parametrize(
