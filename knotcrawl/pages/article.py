@@ -1038,8 +1038,10 @@ class ArticlePage:
         siblings = [c for c in parent if isinstance(c.tag, str)]
         if len(siblings) <= 3 and any(c.tag in ("img", "amp-img", "picture") for c in siblings):
             return True
-        # The image in the block (or table row) just before: a caption row under a photo.
-        for box in (el, parent):
+        # The image in the block (or table row) just before: a caption row under a photo. The
+        # block around the text counts when the text is all it holds: the first paragraph of a
+        # text block set under the photo is no caption.
+        for box in (el, parent) if len(siblings) == 1 else (el,):
             before = box.getprevious()
             while before is not None and not isinstance(before.tag, str):
                 before = before.getprevious()

@@ -262,6 +262,18 @@ def test_variant_photo_caption_and_levels() -> None:
     assert page.sources["title"] == "semantic"
 
 
+def test_text_block_under_a_lazy_photo_starts_the_body() -> None:
+    # A lazy-loading theme: the photo alone in its block (a placeholder src, the caption only in
+    # its alt text), the text block right after it. That block's first paragraph is body, not
+    # a caption row under the photo.
+    html = VARIANTS["time_element"].replace(
+        "</header>",
+        "</header><div class='pic'><img class='lazyload' src='data:image/gif;base64,R0lGOD' "
+        "data-src='a.jpg' alt='Protest in Nalchik. Photo by Emil Gasanov'></div>",
+    )
+    assert ArticlePage(html, EN_URL).to_record().body == EXPECTED["body"]
+
+
 @pytest.mark.parametrize(
     ("name", "caption"),
     [
