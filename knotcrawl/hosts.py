@@ -100,6 +100,10 @@ KNOWN_HOSTS: dict[str, Edition] = {
 
 # An article's path; its print version (``/print/articles/<id>``) names the same article.
 ARTICLE_PATH = re.compile(r"^(?:/print)?/articles/(?P<slug>[A-Za-z0-9]+)/?$")
+# The old Russian site's news addresses (www.kavkaz-uzel.ru/newstext/news/id/1234567.html):
+# articles, but their number is another series than /articles/<id>, and no mapping between
+# the two is known (SITE.md §1, §9).
+OLD_NEWS_PATH = re.compile(r"^/newstext/")
 
 
 def edition_of_host(host: str | None) -> Edition | None:

@@ -29,7 +29,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from knotcrawl.hosts import ARTICLE_PATH
+from knotcrawl.hosts import ARTICLE_PATH, OLD_NEWS_PATH
 from knotcrawl.pages.article import ArticlePage
 from knotcrawl.pages.common import (
     ERROR_TITLE,
@@ -83,10 +83,6 @@ def parse_feed(body: bytes | str, url: str, headers: Headers = None) -> ListingP
 
 _FEED = re.compile(r"(?:\.rss|\.xml|/rss(?:/[\w-]+)?|/feed)/?$")
 _NOT_SUPPORTED = re.compile(r"^/(?:forum|blogs|users|search|feedback|login|assets|system)(?:/|$)")
-# The old Russian site's news addresses (www.kavkaz-uzel.ru/newstext/news/id/1234567.html,
-# kept by Wayback snapshots): their number is another series than /articles/<id>, and no
-# mapping between the two is known, so no record can carry the article's identity.
-_OLD_NEWSTEXT = re.compile(r"^/newstext/")
 _LISTING = re.compile(r"^/(?:rubric/\d+|category/\d+|articles|[a-z][a-z0-9_-]*)/?$")
 
 
@@ -112,7 +108,8 @@ def page_kind(body: bytes | str, url: str) -> str:
     if _NOT_SUPPORTED.match(path):
         kind = path.strip("/").split("/", 1)[0]
         raise NotAnArticle(f"{url}: a {kind} page, not an article or listing (not supported)")
-    if _OLD_NEWSTEXT.match(path):
+    if OLD_NEWS_PATH.match(path):
+        # (kept by Wayback snapshots: no record can carry the article's identity)
         raise NotAnArticle(
             f"{url}: an address of the old Russian site (/newstext/): its number is not an "
             "/articles/ id and cannot be mapped to one; give the article's /articles/ID "

@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from knotcrawl.errors import KnotcrawlError
 from knotcrawl.hosts import (
     ARCHIVE_TODAY,
+    OLD_NEWS_PATH,
     Edition,
     archived_copy,
     article_ref,
@@ -262,4 +263,8 @@ def resolve_link(
     ref = article_ref(url, default_edition=default)
     if ref is not None and ref.article_id is not None:
         return Link(ref.canonical() or url, text, "article", ref.edition, ref.article_id)
+    if OLD_NEWS_PATH.match(parts.path) and (old_site := edition_of_host(parts.hostname) or default):
+        # An article of the old Russian site (/newstext/news/id/N.html): an article, whose
+        # number is no /articles/ id (RECORD.md: ``article_id`` null), at the address given.
+        return Link(url, text, "article", old_site, None)
     return Link(url, text, "external", None, None)
