@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from knotcrawl.hosts import Edition, article_ref, canonical_url, edition_of_url
 from knotcrawl.moscow import local_iso, utc_iso
 from knotcrawl.pages.common import (
@@ -55,6 +57,7 @@ from knotcrawl.pages.conventions import (
 from knotcrawl.pages.dates import (
     ParsedDate,
     find_dates,
+    is_relative_date,
     read_date,
     read_shown_date,
     read_time,
@@ -205,6 +208,10 @@ def _is_pull_quote(p: Para) -> bool:
         if "pull" in (el.get("class") or "").lower():
             return True
     return False
+
+
+# Elements with a tooltip that may hold a date (XPath: one scan in C).
+_WITH_TITLE = etree.XPath("//*[@title and contains(@title, ':')]")
 
 
 def _is_subheading(paras: list[Para], i: int, last: Para) -> bool:
@@ -566,7 +573,25 @@ class ArticlePage:
             chosen = self._closest(self._split_dates())
         if chosen is not None:
             return chosen, "text"
+        chosen = self._closest(self._tooltip_dates())
+        if chosen is not None:
+            return chosen, "structured"
         return None, None
+
+    def _tooltip_dates(self) -> list[tuple[HtmlElement, ParsedDate]]:
+        """Dates only in a tooltip: an element that shows a relative date (``2 часа назад``),
+        its ``title`` the date (``12.02.2026 14:20``). As for a ``<time datetime>`` with
+        relative text, the attribute's text is ``published_raw``: the shown text names no
+        date. Only when the page prints none. (An icon's or an empty link's tooltip, a
+        Wayback toolbar's capture times, shows no date at all.)"""
+        found: list[tuple[HtmlElement, ParsedDate]] = []
+        for el in _WITH_TITLE(self.root):
+            if not is_relative_date(collapse(line_text(el))):
+                continue
+            parsed = read_date(collapse(el.get("title")))
+            if parsed is not None:
+                found.append((el, parsed))
+        return found
 
     def _split_dates(self) -> list[tuple[HtmlElement, ParsedDate]]:
         """Dates whose parts are in separate elements (``<span>18:09</span>, <span>27 April
