@@ -754,7 +754,7 @@ class ListingHtmlPage:
             url=url,
             title=title,
             published_at=utc_iso(date.moment) if date else None,
-            published_raw=date.raw if date else None,
+            published_raw=collapse(date.raw) if date else None,
             lead=lead,
             photo_caption=caption,
         )
