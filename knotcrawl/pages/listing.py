@@ -618,16 +618,31 @@ class ListingHtmlPage:
 
     @cached_property
     def items(self) -> list[ListingItem]:
-        result = []
+        built: list[tuple[ListingItem, str | None, bool]] = []
         seen: set[int] = set()
         for aid, url, zone in self._zones:
             if aid in seen:
                 continue
             seen.add(aid)
-            result.append(self._item(aid, url, zone))
+            built.append(self._item(aid, url, zone))
+        # A short text before the headline is a label ("Pinned") where the list prints its
+        # leads after the headlines; where no item does, the leads come first, and a short
+        # one ("No injuries reported") is a lead like the others.
+        if any(lead_after for _item, _with_short, lead_after in built):
+            return [item for item, _with_short, _lead_after in built]
+        result = []
+        for item, with_short, _lead_after in built:
+            if with_short is not None:
+                item.lead = with_short
+            result.append(item)
         return result
 
-    def _item(self, aid: int, url: str, zone: list[HtmlElement]) -> ListingItem:
+    def _item(
+        self, aid: int, url: str, zone: list[HtmlElement]
+    ) -> tuple[ListingItem, str | None, bool]:
+        """The item, the short texts before its headline as its lead when it has no other
+        lead text (else ``None``: ``_is_label``), and whether it prints lead text after its
+        headline."""
         title = None
         title_block: HtmlElement | None = None  # the headline's block inside a card link
         # The longest text of the item's links, a link in a heading first (a "Read more" link
@@ -704,7 +719,9 @@ class ListingHtmlPage:
         if caption is None:
             caption = self._image_caption(zone, aid, title)
         lead_parts: list[str] = []
-        title_seen = False  # a short label before the headline is no lead
+        with_short: list[str] = []  # the lead texts and the short texts before the headline
+        lead_after = False
+        title_seen = False
         for el in zone:
             for p in paragraphs(el):
                 text = p.text
@@ -741,15 +758,13 @@ class ListingHtmlPage:
                 # ("1Рамзан…" in the text of RU listings, SITE.md §4.3), never lead text; nor
                 # is a relative date ("2 часа назад", with the counter beside it), nor a label
                 # above the headline ("Pinned").
-                if (
-                    text
-                    and not text.isdigit()
-                    and not is_relative_date(text)
-                    and (title_seen or not _is_label(text))
-                ):
-                    lead_parts.append(text)
+                if text and not text.isdigit() and not is_relative_date(text):
+                    with_short.append(text)
+                    if title_seen or not _is_label(text):
+                        lead_parts.append(text)
+                        lead_after = lead_after or title_seen
         lead = " ".join(lead_parts) or None
-        return ListingItem(
+        item = ListingItem(
             article_id=aid,
             url=url,
             title=title,
@@ -758,6 +773,9 @@ class ListingHtmlPage:
             lead=lead,
             photo_caption=caption,
         )
+        # (an item with a lead of its own beside the short text: the short text is a label)
+        short_lead = " ".join(with_short) if with_short and not lead_parts else None
+        return item, short_lead, lead_after
 
     @staticmethod
     def _link_title(a: HtmlElement) -> tuple[str, HtmlElement | None]:
