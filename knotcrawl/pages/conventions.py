@@ -25,6 +25,7 @@ __all__ = [
     "repair_homoglyphs",
     "split_authors",
     "trailing_credits",
+    "without_feed_footer",
 ]
 
 # --- credits -------------------------------------------------------------------------------
@@ -457,6 +458,23 @@ def _is_embed_byline(text: str, head: str) -> bool:
     if head.startswith(("view this post", "посмотреть")):
         return len(text) < 60
     return len(text) < 120 and "(@" in text and text.endswith(")")
+
+
+# The line a feed generator appends to every item's description (Yoast SEO's default RSS
+# footer, and its Russian translations): "The post <title> appeared first on <site>.".
+_FEED_FOOTER = re.compile(
+    r"\s*(?:The post .{1,400}? appeared first on|Сообщение .{1,400}? появил\w* сначала на"
+    r"|Запись .{1,400}? впервые появилась на) [^.]{1,100}\.?$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def without_feed_footer(text: str) -> str:
+    """A feed item's description without the footer its generator appends to every one."""
+    if "first on" not in text and "сначала на" not in text and "впервые появилась" not in text:
+        return text
+    m = _FEED_FOOTER.search(text, max(0, len(text) - 600))
+    return text[: m.start()] if m is not None else text
 
 
 def is_stop_marker(text: str) -> bool:

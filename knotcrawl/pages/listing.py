@@ -31,7 +31,7 @@ from knotcrawl.pages.common import (
     original_address,
     resolve_link,
 )
-from knotcrawl.pages.conventions import is_side_box_heading
+from knotcrawl.pages.conventions import is_side_box_heading, without_feed_footer
 from knotcrawl.pages.dates import (
     Day,
     ParsedDate,
@@ -930,6 +930,7 @@ class FeedPage:
                 # Atom's type="xhtml" content is markup, not text: its words, block by block.
                 xhtml = len(desc_el) > 0 and desc_el.get("type") == "xhtml"
                 lead = collapse(" ".join(desc_el.itertext()) if xhtml else _as_text(desc_el.text))
+                lead = without_feed_footer(lead)
             result.append(
                 ListingItem(
                     article_id=link.article_id,
