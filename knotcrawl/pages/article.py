@@ -180,21 +180,23 @@ def _without_pull_quotes(body: list[Para]) -> list[Para]:
     paragraph and is set as such: a class naming a pull quote, or quote marks around the whole.
     A repeat in neither stays: a summary may restate a sentence, and a ``blockquote`` that
     sets a speaker's words apart (the replica's) is the article's."""
-    if len(body) < 2:
+    quotes = [
+        p
+        for p in body
+        if len(p.text) >= _PULL_QUOTE_MIN and not p.flags & HEADING and _is_pull_quote(p)
+    ]
+    if not quotes or len(body) < 2:
         return body
     lowered = [p.text.lower() for p in body]
-    kept = []
-    for i, p in enumerate(body):
-        core = lowered[i].strip(_PULL_QUOTE_MARKS)
-        if (
-            len(core) >= _PULL_QUOTE_MIN
-            and not p.flags & HEADING
-            and any(core in other for other in lowered if len(other) > len(lowered[i]))
-            and _is_pull_quote(p)
+    repeats = set()
+    for p in quotes:
+        own = p.text.lower()
+        core = own.strip(_PULL_QUOTE_MARKS)
+        if len(core) >= _PULL_QUOTE_MIN and any(
+            core in other for other in lowered if len(other) > len(own)
         ):
-            continue
-        kept.append(p)
-    return kept if len(kept) < len(body) else body
+            repeats.add(id(p))
+    return [p for p in body if id(p) not in repeats] if repeats else body
 
 
 def _is_pull_quote(p: Para) -> bool:

@@ -202,6 +202,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+# The formats a whole text may be in, by whether it ends in a zone (rfc822 is first: only
+# such a text can be one) and whether it holds a slash (numeric_slash is last: only such).
+_FULL_PATTERNS = {
+    (zone, slash): _PATTERNS[0 if zone else 1 : None if slash else -1]
+    for zone in (False, True)
+    for slash in (False, True)
+}
 _STRIP = " \t\r\n\xa0|•·-—–,;"
 _LEADING_ON = re.compile(r"^(?:on|published|опубликовано)\s*:?\s+", re.IGNORECASE)
 _TZ_NAMES = {"GMT": 0, "UTC": 0, "UT": 0, "Z": 0}
@@ -296,7 +303,7 @@ def _fullmatch(body: str) -> tuple[ParsedDate | None, bool]:
     # five or six characters from the end). Without one it cannot match: skip it.
     last = body[-1:]
     rfc822 = last in _ZONE_LAST or (last.isdigit() and ("+" in body[-6:] or "-" in body[-6:]))
-    for name, pattern in _PATTERNS if rfc822 else _PATTERNS[1:]:
+    for name, pattern in _FULL_PATTERNS[rfc822, "/" in body]:
         m = pattern.fullmatch(body)
         if m is not None:
             moment = _build(name, m)
@@ -318,10 +325,11 @@ def find_dates(text: str | None) -> list[ParsedDate]:
     found: list[tuple[int, int, ParsedDate]] = []
     seen: set[tuple[int, int]] = set()
     # Every format holds a time: look only around each "HH:MM" (long texts stay cheap).
+    patterns = _PATTERNS if "/" in text else _PATTERNS[:-1]
     for anchor in _HAS_TIME.finditer(text):
         lo = max(0, anchor.start() - _WINDOW)
         hi = min(len(text), anchor.end() + _WINDOW)
-        for name, pattern in _PATTERNS:
+        for name, pattern in patterns:
             for m in pattern.finditer(text, lo, hi):
                 if not m.start() <= anchor.start() < m.end() or (m.start(), m.end()) in seen:
                     continue
