@@ -28,7 +28,11 @@ windows-1251 declared in ``<meta http-equiv>`` or not at all, dates in summer an
 and an old ``/newstext/`` address, which ``_rejected`` names as no ``/articles/`` id; an article
 and a listing as archive.today serves its copies, under their short addresses (``archive.ph/<id>``:
 the header names the original; classes gone, CSS inline, links through ``archive.ph/o/``), whose
-records are those of the originals."""
+records are those of the originals; round 9's Next.js and Nuxt pages (hashed classes, React's
+comment splits, stale ``__NEXT_DATA__``), WordPress Gutenberg blocks (pull quotes, lists, embeds,
+share and related-posts plugins), lazy photos with the caption only in ``alt``, ICU and US dates,
+a date only in a tooltip, roles after an author's name, a "Comments" sub-heading of the text,
+links to the old ``/newstext/`` news, a leads-first listing and a WordPress feed's footer."""
 
 from __future__ import annotations
 
