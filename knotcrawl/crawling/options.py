@@ -97,9 +97,10 @@ def resolve_target(target: str, editions: tuple[str, ...]) -> tuple[Edition, int
             )
         return editions[0], _checked_id(int(target), target)  # type: ignore[return-value]
     ref = article_ref(target)
-    if ref is None or ref.article_id is None:
+    if ref is None or not ref.slug.isdigit():
         raise UsageError(f"{target!r} is not an article URL or id of either edition")
-    return ref.edition, _checked_id(ref.article_id, target)
+    # The slug, not ref.article_id: an id past the archive's integers has none, and is too large.
+    return ref.edition, _checked_id(int(ref.slug), target)
 
 
 def _bool(value: Any) -> bool:
