@@ -66,7 +66,7 @@ else:
 
 
 # Bump whenever any extracted field can change for the same page.
-PARSER_VERSION = "1.3.14"
+PARSER_VERSION = "1.3.15"
 
 LEVELS = ("selector", "structured", "semantic", "text")
 
