@@ -66,6 +66,11 @@ _ROLE_WORDS = (
 # may open with are shorter ("de", "van", "von", "ibn", "аль").
 _COMMON_WORD = re.compile(r"^[^\W\d_A-ZА-ЯЁ]{4}")
 _BRACKETS = {"(": ")", "[": "]"}
+# "And others" names nobody, neither an author nor a role: "Ivan Petrov and others", "Anna Lee
+# et al.", "Иван Петров и др.", "… и коллеги" (after a space, so "Brothers" is no "others").
+_OTHERS = re.compile(
+    r"(?:^|\s)(?:et\s+al|others|colleagues|др|другие|коллеги|соавторы)\.?$", re.IGNORECASE
+)
 
 
 def _is_role(part: str) -> bool:
@@ -78,7 +83,7 @@ def _names_and_role(text: str) -> tuple[list[str], str | None]:
     names: list[str] = []
     role = None
     for part in _AUTHOR_SPLIT.split(text):
-        name = part.strip(" .;,")
+        name = _OTHERS.sub("", part.strip(" ;,")).strip(" .;,")
         if not name:
             continue
         if names and role is None and _is_role(name):

@@ -366,6 +366,15 @@ def test_loopback_host_uses_canonical_and_lang() -> None:
             ["Заур Гагиев", "Ирина Ахметова"],
             "корреспондент «Кавказского узла»",
         ),
+        # "and others" names nobody: neither an author nor the source (a role)
+        ("Author: Ivan Petrov and others", ["Ivan Petrov"], None),
+        ("Author: Ivan Petrov, Anna Lee et al.", ["Ivan Petrov", "Anna Lee"], None),
+        ("Author: Ivan Petrov, et al.", ["Ivan Petrov"], None),
+        ("Author: Ivan Petrov and colleagues", ["Ivan Petrov"], None),
+        ("Автор: Иван Петров и др.", ["Иван Петров"], None),
+        ("Автор: Иван Петров и другие", ["Иван Петров"], None),
+        ("Автор: Иван Петров и коллеги; Источник: «Мемориал»", ["Иван Петров"], "«Мемориал»"),
+        ("Author: Ivan Petrov, staff writer", ["Ivan Petrov"], "staff writer"),
     ],
 )
 def test_credit_line_variants(line: str, authors: list[str], source: str | None) -> None:
