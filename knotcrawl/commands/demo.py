@@ -49,10 +49,9 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from knotcrawl.crawling.context import check_origin
-    from knotcrawl.crawling.options import CrawlOptions
+    from knotcrawl.crawling.options import CrawlOptions, preflight
     from knotcrawl.crawling.runner import run_crawl
     from knotcrawl.db import Archive
-    from knotcrawl.db.engine import check_database
     from knotcrawl.db.queries import parse_moment
     from knotcrawl.errors import UsageError
     from knotcrawl.replica import ReplicaConfig, serve_in_thread
@@ -65,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--articles: {exc}") from None
     # Before the replica starts: a bad --db is one line, not a traceback after a crawl, and a
     # crawl already running on the archive (status 75) is said before anything is served.
-    check_database(args.db, create=True)
+    preflight(args)
     with Archive.open(args.db) as archive, archive.lock("crawl"):
         check_origin(archive, replica=True)  # an archive of the real sites is refused
     summaries = io.StringIO()

@@ -328,13 +328,13 @@ def check_range(since: datetime | None, until: datetime | None) -> None:
         raise UsageError(f"--until is before --since ({bounds})")
 
 
-def check_directory(text: str | None, option: str) -> None:
-    """Create a crawl's --job-dir or --log-dir now, so that a path that cannot be a directory
-    (a regular file, somewhere under /proc) or cannot be written (a read-only mount) is one
-    line rather than a traceback mid-start. An empty value (``--log-dir "$UNSET"``) is
-    refused, not taken for the default, as ``--db ""`` is."""
+def check_directory(text: str | None, option: str, default: Path) -> None:
+    """Create a crawl's --job-dir or --log-dir now (``default`` when it is not given), so that
+    a path that cannot be a directory (a regular file, somewhere under /proc) or cannot be
+    written (a read-only mount) is one line rather than a traceback mid-start. An empty value
+    (``--log-dir "$UNSET"``) is refused, not taken for the default, as ``--db ""`` is."""
     if text is None:
-        return
+        text, option = str(default), f"the default {option}"
     if not text.strip():
         raise UsageError(f"{option} is empty: give a folder, or leave the option out")
     path = Path(text).expanduser()
@@ -350,13 +350,16 @@ def check_directory(text: str | None, option: str) -> None:
 
 
 def preflight(args: argparse.Namespace) -> None:
-    """Check what ``knotcrawl crawl|update`` will write to before Scrapy starts: the archive
-    (created when missing, refused when it cannot be one: status 2) and the directories."""
+    """Check what ``knotcrawl crawl|update|demo`` will write to before Scrapy starts: the
+    archive (created when missing, refused when it cannot be one: status 2) and the
+    directories (the demo's are always the defaults, in the data folder)."""
+    from knotcrawl.crawling.context import default_job_dir
     from knotcrawl.db.engine import check_database
 
     check_database(args.db, create=True)
-    check_directory(args.job_dir, "--job-dir")
-    check_directory(args.log_dir, "--log-dir")
+    jobs = default_job_dir()
+    check_directory(getattr(args, "job_dir", None), "--job-dir", jobs)
+    check_directory(getattr(args, "log_dir", None), "--log-dir", jobs.parent / "logs")
 
 
 _ARGUMENTS = (

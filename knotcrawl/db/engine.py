@@ -58,7 +58,12 @@ def resolve_url(url: str | None = None) -> URL:
     text = url or os.environ.get("KNOTCRAWL_DATABASE_URL") or ""
     if not text:
         path = default_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # $KNOTCRAWL_DATA_DIR under /proc, ./data in a read-only folder
+            raise UsageError(
+                f"cannot create the data folder {path.parent} of the default archive: {reason(exc)}"
+            ) from None
         return URL.create("sqlite", database=str(path.resolve()))
     if "://" not in text:
         if text == ":memory:":

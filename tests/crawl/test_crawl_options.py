@@ -328,3 +328,18 @@ def test_the_sections_flag_on_the_sections_mode_is_the_same_job() -> None:
     plain = CrawlOptions.from_arguments("sections", {})
     assert flagged.arguments() == plain.arguments()
     assert CrawlOptions.from_arguments("update", {"sections": "yes"}).sections
+
+
+@pytest.mark.parametrize(
+    "command", [["update"], ["crawl", "en:1"], ["demo"], ["update", "--db", "{tmp}/a.sqlite"]]
+)
+def test_a_data_directory_that_cannot_be_made_is_one_line(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """$KNOTCRAWL_DATA_DIR (or ./data in a folder that cannot be written) holds the default
+    archive, jobs and logs: a folder that cannot be made there was a traceback and status 1,
+    which cron takes for failures, even with an archive given by --db."""
+    monkeypatch.setenv("KNOTCRAWL_DATA_DIR", "/proc/knotcrawl-nope/data")
+    args = [part.replace("{tmp}", str(tmp_path)) for part in command]
+    replica = [] if args[0] == "demo" else ["--replica", DEAD_REPLICA]
+    refused(cli(*args, *replica), "/proc/knotcrawl-nope/data", "cannot create")
