@@ -164,7 +164,8 @@ class CrawlContext:
         self.failure_kinds: Counter[str] = Counter()
         # Why the crawl stopped early when a write to the archive or the job failed.
         self.fatal: str | None = None
-        # Why the spider could not read its first requests (Scrapy's reason "start_error").
+        # Why the spider could not read its first requests (Scrapy's reason "start_error"),
+        # or why Scrapy could not run the crawl at all (reason "failed").
         self.start_failure: str | None = None
         self.is_open = False
         self.key = job_key(options.mode, options.arguments(), options.database_label())
@@ -387,6 +388,14 @@ class CrawlContext:
             print(
                 f"knotcrawl {self.options.mode}: could not read the crawl's first requests "
                 f"({cause}); running the same command again resumes the job",
+                file=sys.stderr,
+                flush=True,
+            )
+        elif status == FAILURES and not finished and self.start_failure:
+            print(
+                f"knotcrawl {self.options.mode}: the crawl could not run ({self.start_failure}; "
+                "the log has the traceback); once that is fixed, running the same command "
+                "again resumes the job",
                 file=sys.stderr,
                 flush=True,
             )

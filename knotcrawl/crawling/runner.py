@@ -10,11 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from knotcrawl.crawling.context import CrawlContext
+from knotcrawl.crawling.context import CrawlContext, one_line
 from knotcrawl.crawling.options import FAST_SETTINGS, CrawlOptions
 from knotcrawl.crawling.parsing import workers_from_settings
 from knotcrawl.errors import Terminated, UsageError
+from knotcrawl.files import file_write_error, folder_write_error, reason
 from knotcrawl.terminal import clear_live_line
+
+logger = logging.getLogger(__name__)
 
 LOG_MAX_BYTES = 5 * 1024 * 1024
 LOG_BACKUPS = 5
@@ -55,9 +58,44 @@ def build_settings(options: CrawlOptions, overrides: dict[str, Any] | None = Non
     settings.setmodule("knotcrawl.settings", priority="project")
     if options.replica:
         settings.setdict(FAST_SETTINGS, priority="project")
+    check_setting_types(settings, overrides or {})
     settings.setdict(overrides or {}, priority="cmdline")
     workers_from_settings(settings)  # a bad value is a usage error now, not a failed run
+    check_stats_file(settings.get("KNOTCRAWL_STATS_FILE"))
     return settings
+
+
+def check_setting_types(defaults: Any, overrides: dict[str, Any]) -> None:
+    """``-s NAME=VALUE`` of a yes/no or number setting must read as one. Scrapy reads settings
+    only as the crawl starts, where a typo was a traceback or a run that stopped with status 1
+    and nothing on stderr (cron's "failures, retried next run"). A whole number where Scrapy
+    wants one (``CONCURRENT_REQUESTS=1.5``) is not told from a float here: that crawl stops
+    with status 1 and says why on stderr."""
+    from scrapy.settings import BaseSettings
+
+    for name, value in overrides.items():
+        default = defaults.get(name)
+        try:
+            if isinstance(default, bool):
+                BaseSettings({name: value}).getbool(name)
+            elif isinstance(default, int | float):
+                float(value)
+        except ValueError:
+            kind = "true or false" if isinstance(default, bool) else "a number"
+            raise UsageError(f"-s {name}={value!r}: not {kind} (default {default!r})") from None
+
+
+def check_stats_file(path: str | None) -> None:
+    """``KNOTCRAWL_STATS_FILE`` is written when the crawl ends: one that cannot be written was
+    a finished crawl reported as stopped (status 1, its job kept). Refused before instead."""
+    if not path:
+        return
+    file = Path(path).expanduser()
+    if file.is_dir():
+        raise UsageError(f"KNOTCRAWL_STATS_FILE {path}: a directory, not a file")
+    error = file_write_error(file) if file.exists() else folder_write_error(file.parent)
+    if error is not None:
+        raise UsageError(f"KNOTCRAWL_STATS_FILE {path}: cannot write it ({reason(error)})")
 
 
 class _OneLine(logging.Formatter):
@@ -127,10 +165,11 @@ def run_crawl(
     context = CrawlContext(options, summary_stream=summary_stream).open()
     interrupted: list[int] = []
     crawler: Any = None
+    task: Any = None
     try:
         process = AsyncCrawlerProcess(settings)
         crawler = process.create_crawler(spider_class(options.mode))
-        process.crawl(crawler, context=context)
+        task = process.crawl(crawler, context=context)
         _note_signals(interrupted)
         process.start()
     except KeyboardInterrupt:  # Ctrl-C before _note_signals took over
@@ -143,6 +182,12 @@ def run_crawl(
             # interruption (the job is kept), not a failure.
             stats = getattr(crawler, "stats", None)
             requests = int(stats.get_value("downloader/request_count", 0) or 0) if stats else 0
+            error = _crawl_error(task)
+            if error is not None and not interrupted:
+                # Scrapy could not run the crawl (a setting it cannot read): the log gets
+                # the traceback, the summary and the stderr line its cause.
+                logger.error("the crawl could not run", exc_info=error)
+                context.start_failure = one_line(error)
             context.close("shutdown" if interrupted else "failed", requests)
         if interrupted:
             # The crawl is over and its job kept: a further Ctrl-C while the process exits
@@ -151,6 +196,14 @@ def run_crawl(
             signal.signal(signal.SIGINT, signal.SIG_IGN)
     assert context.result is not None
     return context.result.status
+
+
+def _crawl_error(task: Any) -> BaseException | None:
+    """The exception that ended Scrapy's crawl task, if it ended with one."""
+    if task is None or not task.done() or task.cancelled():
+        return None
+    error: BaseException | None = task.exception()
+    return error
 
 
 def _note_signals(received: list[int]) -> None:

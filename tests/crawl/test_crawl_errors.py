@@ -237,3 +237,15 @@ def test_a_full_job_disk_stops_the_crawl_and_the_next_run_resumes(workspace, mod
         assert archive.counts()["articles"] == len(truth)
         if mode == "--ids":  # every id answered: an article, or a gap
             assert archive.gap_ids("en") == ids - {article_id for _, article_id in truth}
+
+
+def test_a_crawl_that_scrapy_cannot_start_says_why_on_stderr(workspace):
+    """A setting no check before the start knows (a count given as 1.5) fails inside Scrapy:
+    status 1 as any stopped crawl, and the one stderr line that cron mails names the error
+    (there was none: the run stopped without a word)."""
+    run = workspace.run(
+        "update", "--replica", "http://127.0.0.1:1", "-s", "CONCURRENT_REQUESTS=1.5"
+    )
+    assert run.status == 1, run.stderr
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "invalid literal for int()" in run.stderr

@@ -343,3 +343,34 @@ def test_a_data_directory_that_cannot_be_made_is_one_line(
     args = [part.replace("{tmp}", str(tmp_path)) for part in command]
     replica = [] if args[0] == "demo" else ["--replica", DEAD_REPLICA]
     refused(cli(*args, *replica), "/proc/knotcrawl-nope/data", "cannot create")
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ["DOWNLOAD_DELAY=abc", "AUTOTHROTTLE_ENABLED=maybe", "RETRY_TIMES=x", "DOWNLOAD_TIMEOUT=z"],
+)
+def test_a_setting_that_is_no_number_or_yes_no_is_a_usage_error(
+    cli: Cli, tmp_path: Path, setting: str
+) -> None:
+    """Scrapy reads settings only as the crawl starts: a typo there was a traceback, or a run
+    that stopped with status 1 and nothing on stderr (a silent failure to cron)."""
+    result = cli(
+        "update", "--db", str(tmp_path / "a.sqlite"), "--replica", DEAD_REPLICA, "-s", setting
+    )
+    refused(result, f"-s {setting.partition('=')[0]}")
+
+
+def test_a_stats_file_that_cannot_be_written_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    """It was written at the end: the crawl did its work, then said "stopped: failed" with
+    status 1 and nothing on stderr, and kept a job that the next run "resumed" with nothing
+    to do."""
+    result = cli(
+        "update",
+        "--db",
+        str(tmp_path / "a.sqlite"),
+        "--replica",
+        DEAD_REPLICA,
+        "-s",
+        "KNOTCRAWL_STATS_FILE=/proc/knotcrawl-nope/stats.jsonl",
+    )
+    refused(result, "KNOTCRAWL_STATS_FILE", "/proc/knotcrawl-nope/stats.jsonl")
