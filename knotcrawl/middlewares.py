@@ -141,7 +141,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if after is None or downloader is None:
             return
         slot = downloader.slots.get(request.meta.get(downloader.DOWNLOAD_SLOT))
-        if slot is not None:
+        # Without a delay the downloader never looks at ``lastseen``: nothing to hold back.
+        if slot is not None and slot.delay > 0:
             # The downloader sends a slot's next request once the slot's delay has passed
             # since ``lastseen``: moved to the end of the wait, it holds the host back so long.
             slot.lastseen = max(slot.lastseen, monotonic() + min(after, self.after_cap))

@@ -65,3 +65,19 @@ def test_retry_after_holds_back_every_request_to_that_host():
     )
     # The downloader sends the slot's next request once its delay has passed since lastseen.
     assert slot.lastseen >= before + 30
+
+
+def test_retry_after_is_not_counted_as_holding_back_a_host_without_a_delay():
+    """Without a download delay (``--replica``) the downloader never looks at ``lastseen``:
+    nothing is held back, so ``retry/host_held_back`` must not say it was (it counted every
+    Retry-After)."""
+    crawler = asyncio.run(in_loop(polite_crawler))
+    crawler.stats.open_spider()
+    BackoffRetryMiddleware.from_crawler(crawler)
+    request, slot = asyncio.run(in_loop(lambda: host_slot(crawler, ARTICLE)))
+    slot.delay = 0
+    response = Response(ARTICLE, status=429, headers={"Retry-After": "30"}, request=request)
+    crawler.signals.send_catch_log(
+        signals.response_downloaded, response=response, request=request, spider=None
+    )
+    assert crawler.stats.get_value("retry/host_held_back") is None
