@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from knotcrawl.analysis.cli import one_line_errors
+
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -38,6 +40,8 @@ def register(subparsers: Any) -> None:
     add_db_option(current)
     counts = actions.add_parser("counts", help="print the number of articles, revisions, …")
     add_db_option(counts)
+    for name, action in (("upgrade", upgrade), ("current", current), ("counts", counts)):
+        one_line_errors(action, f"db {name}")
     parser.set_defaults(run=run)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from knotcrawl.analysis.cli import one_line_errors
+
 DEMO_NOW = "2026-02-01T00:00:00Z"
 
 
@@ -19,6 +21,7 @@ def register(subparsers: Any) -> None:
         "refused (give the demo its own, --db demo.sqlite), and a crawl of the real sites "
         "refuses the demo's.",
     )
+    one_line_errors(parser, "demo")
     parser.add_argument(
         "--db",
         metavar="URL",

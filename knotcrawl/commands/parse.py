@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from knotcrawl.analysis.cli import one_line_errors
 from knotcrawl.errors import KnotcrawlError, UsageError
 
 # A browser's "Save Page As" notes the address it saved the page from ("mark of the web");
@@ -44,6 +45,7 @@ def register(subparsers: Any) -> None:
         description="Parse one saved page and print its record (RECORD.md) as JSON. Exit status "
         "3: not an article, listing or feed; 4: required article fields missing.",
     )
+    one_line_errors(parser, "parse")
     parser.add_argument(
         "path",
         metavar="PATH",

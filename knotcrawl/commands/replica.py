@@ -148,6 +148,7 @@ def register(subparsers: Any) -> None:
         "same options should store it. published_raw is the date text of the page "
         "on the edition's canonical host.",
     )
+    one_line_errors(truth, "replica truth")
     _add_state_options(truth)
     _add_serving_options(truth, "accepted for symmetry with serve (they do not change the truth)")
     truth.add_argument(

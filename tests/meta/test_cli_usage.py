@@ -79,3 +79,15 @@ def test_a_search_query_that_starts_with_a_dash_is_explained(
         main(argv)
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(("path", "required"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_a_bad_option_is_one_line_in_every_command(
+    path: tuple[str, ...], required: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`demo --seed x` and `replica truth --seed x` dumped the usage, where `update` and
+    `replica serve` say one line: every command reports its bad options alike."""
+    with pytest.raises(SystemExit):
+        main([*path, *required, "--bogus"])
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
