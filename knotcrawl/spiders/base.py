@@ -723,7 +723,7 @@ def write_stats(path: str, stats: dict[str, Any], counts: dict[str, int]) -> Non
 
 def describe_failure(failure: Failure) -> tuple[str, str]:
     """A short reason (for stats) and a message (for the crawl-errors table)."""
-    from scrapy.exceptions import IgnoreRequest
+    from scrapy.exceptions import CannotResolveHostError, DownloadTimeoutError, IgnoreRequest
     from scrapy.spidermiddlewares.httperror import HttpError
     from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
@@ -731,9 +731,10 @@ def describe_failure(failure: Failure) -> tuple[str, str]:
     if isinstance(value, HttpError):
         status = value.response.status
         return f"http_{status}", f"HTTP {status}"
-    if isinstance(value, (TimeoutError, TCPTimedOutError)):
+    # Scrapy 2.19 hands on Twisted's errors wrapped in its own (same message).
+    if isinstance(value, (TimeoutError, TCPTimedOutError, DownloadTimeoutError)):
         return "timeout", f"timeout: {value}"
-    if isinstance(value, DNSLookupError):
+    if isinstance(value, (DNSLookupError, CannotResolveHostError)):
         return "dns", f"DNS lookup failed: {value}"
     if isinstance(value, IgnoreRequest):
         text = str(value) or type(value).__name__
@@ -743,6 +744,12 @@ def describe_failure(failure: Failure) -> tuple[str, str]:
             return "redirects", text
         return "ignored", text
     name = type(value).__name__
+    # ResponseFailed (a dropped connection) holds Twisted Failures, whose repr says nothing
+    # readable: "[<twisted.python.failure.Failure twisted.internet.error.ConnectionDone: …>]".
+    causes = getattr(getattr(value, "__cause__", None), "reasons", None)
+    if causes:
+        text = "; ".join(f"{type(cause.value).__name__}: {cause.value}" for cause in causes)
+        return name.lower(), f"{name}: {text}"
     return name.lower(), f"{name}: {value}"
 
 

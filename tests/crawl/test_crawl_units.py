@@ -8,11 +8,15 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from twisted.internet.error import ConnectionDone, DNSLookupError, TimeoutError
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed
 
 from knotcrawl.crawling.frontier import Frontier, Spec, job_key
 from knotcrawl.crawling.options import CrawlOptions, parse_id_ranges
 from knotcrawl.errors import UsageError
 from knotcrawl.middlewares import retry_after_seconds
+from knotcrawl.spiders.base import describe_failure
 from knotcrawl.spiders.search import probe_step
 
 
@@ -316,3 +320,39 @@ def test_ids_spider_counts_the_ids_it_has_not_enumerated_yet():
     assert spider.seeds_left == 40 - 3
     rest = list(seeds)
     assert (len(first) + len(rest), spider.seeds_left) == (39, 0)  # en 5 is known
+
+
+def _scrapy_download_failure(error: Exception) -> Failure:
+    """``error`` as Scrapy 2.19's download handler hands it on (wrapped in its own types)."""
+    from scrapy.utils._download_handlers import wrap_twisted_exceptions
+
+    try:
+        with wrap_twisted_exceptions():
+            raise error
+    except Exception:
+        return Failure()
+    raise AssertionError("not wrapped")
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (TimeoutError("getting http://x/ took longer than 60.0 seconds"), "timeout"),
+        (DNSLookupError("no such host"), "dns"),
+    ],
+)
+def test_download_failures_keep_their_reason_under_scrapys_wrappers(
+    error: Exception, reason: str
+) -> None:
+    """Scrapy 2.19 wraps a timeout as DownloadTimeoutError and a DNS failure as
+    CannotResolveHostError: still counted as ``knotcrawl/failed/timeout`` and ``…/dns``."""
+    assert describe_failure(_scrapy_download_failure(error))[0] == reason
+
+
+def test_a_dropped_connection_is_described_by_its_cause() -> None:
+    """ResponseFailed wraps Twisted Failures: the crawl-errors table said
+    "[<twisted.python.failure.Failure twisted.internet.error.ConnectionDone: …>]"."""
+    failure = _scrapy_download_failure(ResponseFailed([Failure(ConnectionDone())]))
+    assert describe_failure(failure)[1] == (
+        "DownloadFailedError: ConnectionDone: Connection was closed cleanly."
+    )
