@@ -225,6 +225,12 @@ class ArticleRef:
     article_id: int | None
     slug: str
 
+    @property
+    def typed_id(self) -> int | None:
+        """The number the URL names, past 64 bits too (``article_id`` is ``None`` there): what
+        a command line refuses as "too large" rather than as no article URL."""
+        return int(self.slug) if self.slug.isdigit() else None
+
     def canonical(self, base: dict[Edition, str] | None = None) -> str | None:
         if self.article_id is None:
             return None

@@ -43,12 +43,11 @@ def _parse_ref(ref: str, edition: str | None) -> tuple[str | None, int]:
     text = ref.strip()
     if "://" in text or text.startswith("/"):
         parsed = article_ref(text, default_edition=edition)  # type: ignore[arg-type]
-        if parsed is None or not parsed.slug.isdigit():
+        if parsed is None or parsed.typed_id is None:
             raise UsageError(f"{ref!r} is not an article URL of either edition")
         if "://" in text and edition is not None and edition != parsed.edition:
             raise UsageError(f"{ref!r} contradicts --edition {edition}")  # its host says
-        # The slug, not parsed.article_id: an id past the archive's integers has none.
-        return parsed.edition, int(parsed.slug)
+        return parsed.edition, parsed.typed_id  # parse_ref refuses one past 64 bits
     if ":" in text:
         prefix, _, number = text.partition(":")
         if prefix not in ("en", "ru") or not number.isdigit():

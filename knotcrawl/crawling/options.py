@@ -97,11 +97,9 @@ def resolve_target(target: str, editions: tuple[str, ...]) -> tuple[Edition, int
             )
         return editions[0], _checked_id(int(target), target)  # type: ignore[return-value]
     ref = article_ref(target)
-    if ref is not None and ref.article_id is None and ref.slug.isdigit():
-        _checked_id(int(ref.slug), target)  # past 64 bits article_ref gives no id: say so
-    if ref is None or ref.article_id is None:
+    if ref is None or ref.typed_id is None:
         raise UsageError(f"{target!r} is not an article URL or id of either edition")
-    return ref.edition, _checked_id(ref.article_id, target)
+    return ref.edition, _checked_id(ref.typed_id, target)
 
 
 def _bool(value: Any) -> bool:
