@@ -48,13 +48,11 @@ _REPLICA_BASE: dict[Edition, str] = {
 # More ids than an --ids crawl may name: the Russian edition's ids are under a million after
 # 25 years; a range far beyond is a typo (a crawl of it would run for years).
 MAX_IDS = 10_000_000
-# The largest id the archive's integer columns (and the job file's) hold.
-MAX_ARTICLE_ID = INT64_MAX
 
 
 def _checked_id(article_id: int, text: str) -> int:
-    if article_id > MAX_ARTICLE_ID:
-        raise UsageError(f"article id {text!r} is too large (ids go up to {MAX_ARTICLE_ID})")
+    if article_id > INT64_MAX:  # the archive's integer columns (and the job file's) stop there
+        raise UsageError(f"article id {text!r} is too large (ids go up to {INT64_MAX})")
     return article_id
 
 
